@@ -1,0 +1,164 @@
+"""The spun -> original substitution lexicon: loading, indexing and context conditions.
+
+File format (tab-separated, ``#`` comments, a header line)::
+
+    id  spun  original  source  count  left  right  note
+
+``left`` / ``right`` are optional conditions on the neighbouring word (lower case): a regular
+expression that must match it in full, or ``!regex`` that must not ("put up" -> "post" has
+right ``!with`` so "put up with" stays). ``count`` is how often the pair was attested in its
+sources; it sets the entry's prior. Files learnt with :func:`corpusnorm.learn_substitutions`
+(``spun original source count contexts``) load too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import regex
+
+from corpusnorm._repair_text import normalise_word
+
+__all__ = ["DATA_FILES", "Entry", "Lexicon", "builtin_lexicon", "data_versions", "load_lexicon"]
+
+DATA_FILES = ("spin_lexicon.tsv",)
+"""The built-in lexicon files in ``corpusnorm/data``."""
+
+_SPLIT_RE = regex.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    spun: tuple[str, ...]
+    original: str
+    source: str
+    count: int
+    left: str = ""
+    right: str = ""
+
+    @property
+    def prior(self) -> float:
+        """Log-odds that a match of this entry is spinner output (before the language model)."""
+        return 0.5 + 0.5 * math.log(1 + self.count)
+
+    def context_ok(self, left: str, right: str) -> bool:
+        return _condition(self.left, left) and _condition(self.right, right)
+
+
+@cache
+def _compiled(pattern: str) -> regex.Pattern[str]:
+    return regex.compile(pattern)
+
+
+def _condition(pattern: str, word: str) -> bool:
+    if not pattern:
+        return True
+    if pattern.startswith("!"):
+        return not _compiled(pattern[1:]).fullmatch(word)
+    return bool(_compiled(pattern).fullmatch(word))
+
+
+class Lexicon:
+    """Entries indexed by their first spun word, longest first."""
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        index: dict[str, list[Entry]] = {}
+        for entry in entries:
+            index.setdefault(entry.spun[0], []).append(entry)
+        for bucket in index.values():
+            bucket.sort(key=lambda e: (-len(e.spun), e.id))
+        self.index = index
+
+    def __len__(self) -> int:
+        return sum(len(b) for b in self.index.values())
+
+    def entries(self) -> list[Entry]:
+        return [e for key in sorted(self.index) for e in self.index[key]]
+
+    def lookup(self, word: str) -> list[Entry]:
+        return self.index.get(word, [])
+
+    def merged(self, other: Lexicon) -> Lexicon:
+        return Lexicon([*self.entries(), *other.entries()])
+
+    def without_sources(self, sources: Sequence[str]) -> Lexicon:
+        """Entries attested by some source other than ``sources`` (for leave-one-out benchmarks)."""
+        kept = []
+        for entry in self.entries():
+            own = [s for s in entry.source.split(",") if s]
+            if any(s not in sources for s in own):
+                kept.append(entry)
+        return Lexicon(kept)
+
+
+def _parse(lines: Iterable[str], *, origin: str) -> list[Entry]:
+    entries: list[Entry] = []
+    for number, line in enumerate(lines, 1):
+        line = line.rstrip("\n")
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if cells[0] == "id" or cells[0] == "spun":
+            continue
+        if len(cells) >= 5 and cells[4].strip().isdigit():
+            # full format: id spun original source count [left right note]
+            cells = cells + [""] * (8 - len(cells))
+            entry_id, spun, original, source, count, left, right = cells[:7]
+        elif len(cells) >= 4 and cells[3].isdigit():
+            # learnt format: spun original source count [contexts]
+            spun, original, source, count = cells[:4]
+            entry_id, left, right = f"{origin}:{number}", "", ""
+        elif len(cells) >= 2:
+            spun, original = cells[:2]
+            source = cells[2] if len(cells) > 2 else origin
+            entry_id, count, left, right = f"{origin}:{number}", "1", "", ""
+        else:
+            continue
+        words = tuple(normalise_word(w) for w in _SPLIT_RE.split(spun.strip()) if w)
+        if not words or not original.strip():
+            continue
+        entries.append(
+            Entry(
+                id=entry_id or f"{origin}:{number}",
+                spun=words,
+                original=original.strip().replace("’", "'"),
+                source=source or origin,
+                count=int(count) if count.strip().isdigit() else 1,
+                left=left.strip(),
+                right=right.strip(),
+            )
+        )
+    return entries
+
+
+def load_lexicon(path: str | Path) -> Lexicon:
+    """Load a lexicon file (full or learnt format)."""
+    path = Path(path)
+    with path.open(encoding="utf-8") as handle:
+        return Lexicon(_parse(handle, origin=path.stem))
+
+
+@cache
+def builtin_lexicon() -> Lexicon:
+    """The shipped lexicon, loaded on first use."""
+    entries: list[Entry] = []
+    for name in DATA_FILES:
+        text = resources.files("corpusnorm").joinpath("data", name).read_text(encoding="utf-8")
+        entries.extend(_parse(text.splitlines(), origin=name))
+    return Lexicon(entries)
+
+
+@cache
+def data_versions() -> dict[str, str]:
+    versions: dict[str, str] = {}
+    for name in DATA_FILES:
+        data = resources.files("corpusnorm").joinpath("data", name).read_bytes()
+        versions[f"data:{name}"] = "sha256:" + hashlib.sha256(data).hexdigest()[:16]
+    return versions

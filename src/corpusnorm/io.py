@@ -1,0 +1,140 @@
+"""Reading inputs: bytes to text, files, folders and JSONL records."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = ["DecodeError", "Decoded", "InputError", "Record", "decode_bytes", "iter_records", "make_id"]
+
+
+class DecodeError(ValueError):
+    """Bytes that are neither UTF-8 nor anything a detector is confident about."""
+
+
+class InputError(ValueError):
+    """An input (file, record) that cannot be read; carries its name."""
+
+
+@dataclass
+class Decoded:
+    text: str
+    encoding: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def decode_bytes(data: bytes) -> Decoded:
+    """UTF-8 (with or without BOM) first, then charset-normalizer, with a warning.
+
+    A BOM is not text: it is dropped and the encoding recorded as ``utf-8-sig``.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        try:
+            return Decoded(data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig")
+        except UnicodeDecodeError:
+            pass
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    for bom, encoding in ((codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return Decoded(data.decode(encoding), encoding, [f"decoded as {encoding} (byte-order mark)"])
+            except UnicodeDecodeError:
+                break
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        raise DecodeError(f"not UTF-8 ({utf8_error.reason} at byte {utf8_error.start}) and no encoding detected")
+    if best.chaos > 0.3:
+        raise DecodeError(
+            f"not UTF-8 ({utf8_error.reason} at byte {utf8_error.start}); best guess {best.encoding} "
+            f"decodes to noise (chaos {best.chaos:.2f})"
+        )
+    text = str(best)
+    return Decoded(
+        text,
+        best.encoding,
+        [f"input is not UTF-8; decoded as {best.encoding} by charset-normalizer (chaos {best.chaos:.2f})"],
+    )
+
+
+def make_id(text: str) -> str:
+    """A stable id for a text without one."""
+    return "doc-" + hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+@dataclass
+class Record:
+    """One input: its id, its text (or bytes), and where it came from."""
+
+    id: str | None
+    content: str | bytes | None
+    source: str
+    error: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def _jsonl_records(path: Path | None, handle: Iterable[str]) -> Iterator[Record]:
+    name = str(path) if path else "<stdin>"
+    for number, line in enumerate(handle, start=1):
+        if not line.strip():
+            continue
+        where = f"{name}:{number}"
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Record(None, None, where, error=f"invalid JSON: {exc.msg} (column {exc.colno})")
+            continue
+        if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+            yield Record(None, None, where, error='a record needs a "text" string')
+            continue
+        doc_id = data.get("id")
+        yield Record(None if doc_id is None else str(doc_id), data["text"], where)
+
+
+def iter_records(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Record]:
+    """Records from .txt files, folders of them (sorted), .jsonl files, or ``-`` (stdin).
+
+    Stdin is read as JSONL when its first non-blank character is ``{``, else as one text.
+    Unreadable inputs are yielded as records with ``error`` set, so a run can go on.
+    """
+    for raw in paths:
+        if str(raw) == "-":
+            data = sys.stdin.buffer.read()
+            head = data.lstrip()[:1]
+            if head == b"{":
+                yield from _jsonl_records(None, data.decode("utf-8", "replace").splitlines())
+            else:
+                yield Record("stdin", data, "<stdin>")
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in {".txt", ".jsonl"})
+            if not files:
+                yield Record(None, None, str(path), error="folder holds no .txt or .jsonl files")
+            yield from iter_records(files)
+            continue
+        if not path.exists():
+            yield Record(None, None, str(path), error="no such file")
+            continue
+        if path.suffix.lower() == ".jsonl":
+            try:
+                with path.open(encoding="utf-8") as handle:
+                    yield from _jsonl_records(path, handle)
+            except (OSError, UnicodeDecodeError) as exc:
+                yield Record(None, None, str(path), error=f"cannot read: {exc}")
+            continue
+        try:
+            yield Record(path.stem, path.read_bytes(), str(path))
+        except OSError as exc:
+            yield Record(None, None, str(path), error=f"cannot read: {exc.strerror or exc}")

@@ -1,0 +1,219 @@
+"""Stages registered by name, and the Pipeline that runs them in order.
+
+A stage is a small class in the spirit of datatrove's ``PipelineStep`` and spaCy's
+registered components: a ``name``, a config dataclass, the optional dependencies it needs
+(a missing one raises :class:`ImportError` with the pip hint), and ``__call__(doc) -> doc``.
+The pipeline's :meth:`Pipeline.describe` is stored in every Document it produces.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import time
+import traceback
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass, fields, is_dataclass, replace
+from typing import Any, ClassVar, TypeVar
+
+from .document import Document
+
+__all__ = ["Pipeline", "Stage", "StageError", "registered_stages", "register_stage", "get_stage"]
+
+DEFAULT_ORDER: tuple[str, ...] = ("clean", "detect", "repair", "align")
+"""Order of the built-in stages in :meth:`Pipeline.default`."""
+
+_BUILTIN_MODULES: tuple[str, ...] = (
+    "corpusnorm.clean",
+    "corpusnorm.detect",
+    "corpusnorm.repair",
+    "corpusnorm.align",
+)
+
+_REGISTRY: dict[str, type[Stage]] = {}
+
+S = TypeVar("S", bound="type[Stage]")
+
+
+class StageError(RuntimeError):
+    """A stage failed on a document (recorded as a warning; the corpus run goes on)."""
+
+
+@dataclass(frozen=True)
+class NoConfig:
+    """Config of a stage that takes no options."""
+
+
+def _package_version(dist: str) -> str:
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _jsonable(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {k: _jsonable(v) for k, v in asdict(value).items()}
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return repr(value)
+
+
+class Stage:
+    """Base class of pipeline stages.
+
+    Subclasses set ``name`` and ``config_class`` and implement ``__call__``. They hold only
+    their config (so they pickle for worker processes); heavy models are loaded lazily and
+    cached at module level.
+    """
+
+    name: ClassVar[str] = ""
+    config_class: ClassVar[type] = NoConfig
+    requires: ClassVar[dict[str, str]] = {}
+    """Import name -> pip requirement, checked when the stage is built."""
+
+    def __init__(self, config: Any = None, **overrides: Any) -> None:
+        self.check_requirements()
+        if config is None:
+            config = self.config_class()
+        elif isinstance(config, Mapping):
+            config = self.config_class(**config)
+        if overrides:
+            config = replace(config, **overrides)
+        self.config = config
+
+    @classmethod
+    def check_requirements(cls) -> None:
+        for module, requirement in cls.requires.items():
+            try:
+                importlib.import_module(module)
+            except ImportError as exc:
+                raise ImportError(
+                    f"stage {cls.name!r} needs {module!r}: pip install '{requirement}'"
+                ) from exc
+
+    def __call__(self, doc: Document) -> Document:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def versions(self) -> dict[str, str]:
+        """Versions of the code, models and data this stage uses."""
+        return {}
+
+    def describe(self) -> dict[str, Any]:
+        return {"name": self.name, "config": _jsonable(self.config), "versions": self.versions()}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.config!r})"
+
+
+def register_stage(cls: S) -> S:
+    """Class decorator: make a stage available by its ``name``."""
+    if not cls.name:
+        raise ValueError(f"{cls.__name__} has no name")
+    _REGISTRY[cls.name] = cls
+    return cls
+
+
+def _load_builtin_stages() -> None:
+    for module in _BUILTIN_MODULES:
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:  # the stage exists but a dependency is missing: say so
+                raise
+
+
+def registered_stages() -> dict[str, type[Stage]]:
+    """Name -> class of every registered stage (built-ins loaded on first call)."""
+    _load_builtin_stages()
+    return dict(_REGISTRY)
+
+
+def get_stage(name: str) -> type[Stage]:
+    stages = registered_stages()
+    if name not in stages:
+        raise KeyError(f"no stage named {name!r}; known: {', '.join(sorted(stages))}")
+    return stages[name]
+
+
+class Pipeline:
+    """An ordered list of stages."""
+
+    def __init__(self, stages: Iterable[Stage]) -> None:
+        self.stages: list[Stage] = list(stages)
+        self.timings: dict[str, float] = {stage.name: 0.0 for stage in self.stages}
+
+    @classmethod
+    def from_names(cls, names: Iterable[str], **configs: Any) -> Pipeline:
+        """Build stages by registered name; ``configs[name]`` is a dict or config object."""
+        names = list(names)
+        unknown = set(configs) - set(names)
+        if unknown:
+            raise KeyError(f"config given for stages not in the pipeline: {sorted(unknown)}")
+        return cls(get_stage(name)(configs.get(name)) for name in names)
+
+    @classmethod
+    def default(cls, **overrides: Any) -> Pipeline:
+        """The built-in stages in order; ``name=False`` drops one, ``name={...}`` configures it."""
+        stages = registered_stages()
+        unknown = set(overrides) - set(stages)
+        if unknown:
+            raise KeyError(f"unknown stages: {sorted(unknown)}")
+        names = [n for n in DEFAULT_ORDER if n in stages and overrides.get(n, True) is not False]
+        configs = {n: overrides[n] for n in names if n in overrides and overrides[n] is not True}
+        return cls.from_names(names, **configs)
+
+    def configure(self, name: str, **options: Any) -> Pipeline:
+        """A copy with one stage's config changed."""
+        stages = []
+        for stage in self.stages:
+            if stage.name == name:
+                stage = type(stage)(stage.config, **options)
+            stages.append(stage)
+        if name not in self.names:
+            raise KeyError(f"no stage {name!r} in this pipeline")
+        return Pipeline(stages)
+
+    @property
+    def names(self) -> list[str]:
+        return [stage.name for stage in self.stages]
+
+    def describe(self) -> dict[str, Any]:
+        from . import __version__
+
+        return {
+            "corpusnorm": __version__,
+            "python_packages": {d: _package_version(d) for d in ("ftfy", "regex")},
+            "stages": [stage.describe() for stage in self.stages],
+        }
+
+    def __call__(self, doc: Document, *, on_stage: Callable[[str, float], None] | None = None) -> Document:
+        """Run every stage; a stage that raises is recorded on ``doc.warnings`` and skipped."""
+        doc.pipeline = self.describe()
+        for stage in self.stages:
+            started = time.perf_counter()
+            try:
+                doc = stage(doc)
+            except Exception as exc:  # never crash mid-corpus: record and go on
+                where = traceback.extract_tb(exc.__traceback__)[-1]
+                doc.warnings.append(
+                    f"stage-error: {stage.name}: {type(exc).__name__}: {exc} "
+                    f"({where.filename.rsplit('/', 1)[-1]}:{where.lineno})"
+                )
+            elapsed = time.perf_counter() - started
+            self.timings[stage.name] = self.timings.get(stage.name, 0.0) + elapsed
+            if on_stage is not None:
+                on_stage(stage.name, elapsed)
+        return doc
+
+    def __repr__(self) -> str:
+        return f"Pipeline({self.names})"
+
+
+def config_fields(stage: type[Stage]) -> list[str]:
+    """The option names of a stage's config (for ``--help`` texts and docs)."""
+    return [f.name for f in fields(stage.config_class)]

