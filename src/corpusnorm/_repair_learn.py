@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import regex
+
+from corpusnorm._repair_lexicon import Entry
 from corpusnorm._repair_text import align_words, tokenize
 
-__all__ = ["MAX_PHRASE", "Substitution", "learn_substitutions", "substitutions_tsv"]
+__all__ = ["MAX_PHRASE", "Substitution", "learn_entries", "learn_substitutions", "substitutions_tsv"]
 
 MAX_PHRASE = 4
 """Longest phrase (in words, either side) kept as one substitution; longer blocks are split."""
@@ -43,6 +47,60 @@ def _blocks(spun_words: list[str], orig_words: list[str]) -> list[tuple[int, int
     return merged
 
 
+def _linked(a: str, b: str) -> bool:
+    """``a`` and ``b`` are thesaurus neighbours (Moby, either direction, by lemma)."""
+    from corpusnorm._repair_thesaurus import lemmas, reverse_index
+
+    index = reverse_index()
+    for x in lemmas(a):
+        for y in lemmas(b):
+            if x == y or y in index.get(x, ()) or x in index.get(y, ()):
+                return True
+    return False
+
+
+def _split(
+    spun_words: list[str], orig_words: list[str], block: tuple[int, int, int, int]
+) -> list[tuple[int, int, int, int]]:
+    """Split an alignment block into substitutions: peel equal or thesaurus-linked word pairs off
+    both ends ("interval one other consumer" / "period another user" -> interval/period,
+    one other/another, consumer/user); what is left is one phrase for a phrase."""
+    i1, i2, j1, j2 = block
+    head: list[tuple[int, int, int, int]] = []
+    tail: list[tuple[int, int, int, int]] = []
+    while i1 < i2 and j1 < j2:
+        if spun_words[i1] == orig_words[j1]:
+            i1, j1 = i1 + 1, j1 + 1
+        elif spun_words[i2 - 1] == orig_words[j2 - 1]:
+            i2, j2 = i2 - 1, j2 - 1
+        elif i2 - i1 == j2 - j1:
+            n = i2 - i1
+            if n != 2 or all(_linked(spun_words[i1 + k], orig_words[j1 + k]) for k in range(n)):
+                head.extend((i1 + k, i1 + k + 1, j1 + k, j1 + k + 1) for k in range(i2 - i1))
+                i1, j1 = i2, j2
+            break
+        elif min(i2 - i1, j2 - j1) < 3:
+            break  # "seem like" / "appear to be": an idiom for an idiom, not to be cut
+        elif _linked(spun_words[i1], orig_words[j1]):
+            head.append((i1, i1 + 1, j1, j1 + 1))
+            i1, j1 = i1 + 1, j1 + 1
+        elif _linked(spun_words[i2 - 1], orig_words[j2 - 1]):
+            tail.insert(0, (i2 - 1, i2, j2 - 1, j2))
+            i2, j2 = i2 - 1, j2 - 1
+        else:
+            break
+    middle: list[tuple[int, int, int, int]] = []
+    if i1 < i2 and j1 < j2:
+        n, m = i2 - i1, j2 - j1
+        if n == m and n > 2:
+            middle = [(i1 + k, i1 + k + 1, j1 + k, j1 + k + 1) for k in range(n)]
+        elif max(n, m) <= MAX_PHRASE and (min(n, m) <= 2 or n == m):
+            # a phrase for a phrase ("for the reason that" / "since the"); longer uneven
+            # blocks are several substitutions run together and too uncertain to learn
+            middle = [(i1, i2, j1, j2)]
+    return [*head, *middle, *tail]
+
+
 def _pairs(spun_words: list[str], orig_words: list[str]) -> list[tuple[int, int, int, int]]:
     pairs: list[tuple[int, int, int, int]] = []
     for i1, i2, j1, j2 in _blocks(spun_words, orig_words):
@@ -51,11 +109,7 @@ def _pairs(spun_words: list[str], orig_words: list[str]) -> list[tuple[int, int,
             if i2 < len(spun_words) and j2 < len(orig_words) and spun_words[i2] == orig_words[j2]:
                 pairs.append((i1, i2 + 1, j1, j2 + 1))
             continue
-        if i2 - i1 == j2 - j1:
-            # word for word: spinners swap words one by one
-            pairs.extend((i1 + k, i1 + k + 1, j1 + k, j1 + k + 1) for k in range(i2 - i1))
-        elif i2 - i1 <= MAX_PHRASE and j2 - j1 <= MAX_PHRASE:
-            pairs.append((i1, i2, j1, j2))
+        pairs.extend(_split(spun_words, orig_words, (i1, i2, j1, j2)))
     return pairs
 
 
@@ -90,3 +144,78 @@ def learn_substitutions(spun: str, original: str) -> list[Substitution]:
 def substitutions_tsv(substitutions: list[Substitution], *, source: str = "user") -> str:
     """Rows ``spun<TAB>original<TAB>source<TAB>count<TAB>contexts`` for a lexicon file."""
     return "".join(s.to_row(source=source) + "\n" for s in substitutions)
+
+
+COMMON_ZIPF = 5.0
+"""Words at least this frequent (wordfreq Zipf scale: once per 100,000 words) are 'common'."""
+
+COMMON_MAX_COUNT = 3
+"""A common word learnt this few times keeps the right-hand contexts it was seen in as a condition
+("put" -> "set" only before "aside", so "put up with" is safe)."""
+
+
+CONTEXT_ZIPF = 4.0
+"""Context words kept as conditions must be this common (names and rare words are dropped)."""
+
+
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, "en"))
+
+
+def _occurrences(words: list[str], phrase: tuple[str, ...]) -> int:
+    size = len(phrase)
+    return sum(1 for i in range(len(words) - size + 1) if tuple(words[i : i + size]) == phrase)
+
+
+def learn_entries(pairs: Sequence[tuple[str, str, str]], *, prefix: str = "learnt") -> list[Entry]:
+    """Lexicon entries from ``(spun, original, source)`` pairs, with counts, occurrences and shares.
+
+    ``seen`` counts the spun phrase in all the spun texts, so a phrase the spinner also left
+    alone (or that is ordinary English there) gets a weaker prior.
+    """
+    found: dict[tuple[str, str], tuple[int, list[str]]] = {}
+    rights: dict[tuple[str, str], list[str]] = {}
+    spun_words: list[list[str]] = []
+    for spun, original, source in pairs:
+        spun_words.append([t.lower for t in tokenize(spun)])
+        for sub in learn_substitutions(spun, original):
+            count, sources = found.get((sub.spun, sub.original), (0, []))
+            if source not in sources:
+                sources = [*sources, source]
+            found[(sub.spun, sub.original)] = (count + sub.count, sources)
+            seen_right = rights.setdefault((sub.spun, sub.original), [])
+            for context in sub.contexts:
+                word = context.rsplit("] ", 1)[1] if "] " in context else ""
+                if word and word not in seen_right:
+                    seen_right.append(word)
+    totals: dict[str, int] = {}
+    for (spun_phrase, _), (count, _) in found.items():
+        totals[spun_phrase] = totals.get(spun_phrase, 0) + count
+    entries: list[Entry] = []
+    for number, ((spun_phrase, original), (count, sources)) in enumerate(sorted(found.items()), 1):
+        phrase = tuple(spun_phrase.split())
+        seen = sum(_occurrences(words, phrase) for words in spun_words)
+        right = ""
+        if len(phrase) == 1 and count <= COMMON_MAX_COUNT and _zipf(spun_phrase) >= COMMON_ZIPF:
+            # a common word seen swapped only a few times: trust it only where it was seen
+            # ordinary words only: a name seen next to the pair says nothing general
+            # (if only names or rare words were seen, no condition can be learnt: the prior and
+            # the language model decide alone)
+            kept = sorted(w for w in rights[(spun_phrase, original)] if _zipf(w) >= CONTEXT_ZIPF)
+            if kept:
+                right = "(" + "|".join(regex.escape(w) for w in kept) + ")"
+        entries.append(
+            Entry(
+                id=f"{prefix}:{number}",
+                spun=phrase,
+                original=original,
+                source=",".join(sorted(sources)),
+                count=count,
+                seen=max(seen, count),
+                share=round(count / totals[spun_phrase], 3),
+                right=right,
+            )
+        )
+    return entries

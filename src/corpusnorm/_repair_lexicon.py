@@ -2,13 +2,14 @@
 
 File format (tab-separated, ``#`` comments, a header line)::
 
-    id  spun  original  source  count  left  right  note
+    id  spun  original  source  count  seen  share  left  right  note
 
 ``left`` / ``right`` are optional conditions on the neighbouring word (lower case): a regular
 expression that must match it in full, or ``!regex`` that must not ("put up" -> "post" has
 right ``!with`` so "put up with" stays). ``count`` is how often the pair was attested in its
-sources; it sets the entry's prior. Files learnt with :func:`corpusnorm.learn_substitutions`
-(``spun original source count contexts``) load too.
+sources, ``seen`` how often the spun phrase occurred there at all and ``share`` this original's
+share of the spun phrase's substitutions; together they set the entry's prior. Files learnt
+with :func:`corpusnorm.learn_substitutions` (``spun original source count contexts``) load too.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import hashlib
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -40,13 +41,28 @@ class Entry:
     original: str
     source: str
     count: int
+    seen: int = 0
+    """How often the spun phrase occurred in the texts the pair was learnt from (0: unknown)."""
+    share: float = 1.0
+    """Share of this original among the substitutions learnt for the same spun phrase."""
     left: str = ""
     right: str = ""
 
-    @property
+    @cached_property
+    def original_words(self) -> list[str]:
+        return self.original.lower().split()
+
+    @cached_property
     def prior(self) -> float:
-        """Log-odds that a match of this entry is spinner output (before the language model)."""
-        return 0.5 + 0.5 * math.log(1 + self.count)
+        """Log-odds that a match of this entry is spinner output (before the language model).
+
+        From how often the spun phrase was a substitution where it occurred (smoothed;
+        ``seen`` unknown counts as ``count``) and this original's share of them.
+        """
+        seen = max(self.seen, self.count)
+        p = (self.count / self.share + 1.0) / (seen + 1.2)
+        p = min(max(p, 0.02), 0.98)
+        return math.log(p / (1 - p)) + 0.5 * math.log(self.share)
 
     def context_ok(self, left: str, right: str) -> bool:
         return _condition(self.left, left) and _condition(self.right, right)
@@ -75,6 +91,13 @@ class Lexicon:
         for bucket in index.values():
             bucket.sort(key=lambda e: (-len(e.spun), e.id))
         self.index = index
+        self.single = {w: [e for e in b if len(e.spun) == 1] for w, b in index.items()}
+        self.single = {w: b for w, b in self.single.items() if b}
+        self.multi: dict[tuple[str, str], list[Entry]] = {}
+        for bucket in index.values():
+            for entry in bucket:
+                if len(entry.spun) > 1:
+                    self.multi.setdefault(entry.spun[:2], []).append(entry)
 
     def __len__(self) -> int:
         return sum(len(b) for b in self.index.values())
@@ -84,6 +107,14 @@ class Lexicon:
 
     def lookup(self, word: str) -> list[Entry]:
         return self.index.get(word, [])
+
+    def lookup_at(self, words: Sequence[str], i: int) -> list[Entry]:
+        """Entries that may match at ``words[i]``, longest first (indexed by the first two words)."""
+        found: list[Entry] = []
+        if i + 1 < len(words):
+            found = self.multi.get((words[i], words[i + 1]), [])
+        single = self.single.get(words[i], [])
+        return [*found, *single] if found else single
 
     def merged(self, other: Lexicon) -> Lexicon:
         return Lexicon([*self.entries(), *other.entries()])
@@ -107,10 +138,11 @@ def _parse(lines: Iterable[str], *, origin: str) -> list[Entry]:
         cells = line.split("\t")
         if cells[0] == "id" or cells[0] == "spun":
             continue
+        seen, share = "0", "1"
         if len(cells) >= 5 and cells[4].strip().isdigit():
-            # full format: id spun original source count [left right note]
-            cells = cells + [""] * (8 - len(cells))
-            entry_id, spun, original, source, count, left, right = cells[:7]
+            # full format: id spun original source count [seen share left right note]
+            cells = cells + [""] * (10 - len(cells))
+            entry_id, spun, original, source, count, seen, share, left, right = cells[:9]
         elif len(cells) >= 4 and cells[3].isdigit():
             # learnt format: spun original source count [contexts]
             spun, original, source, count = cells[:4]
@@ -131,6 +163,8 @@ def _parse(lines: Iterable[str], *, origin: str) -> list[Entry]:
                 original=original.strip().replace("’", "'"),
                 source=source or origin,
                 count=int(count) if count.strip().isdigit() else 1,
+                seen=int(seen) if seen.strip().isdigit() else 0,
+                share=float(share) if share.strip() else 1.0,
                 left=left.strip(),
                 right=right.strip(),
             )

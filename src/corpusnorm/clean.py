@@ -76,7 +76,10 @@ def _minimal_edit(offset: int, before: str, after: str, rule: str, evidence: str
     )
 
 
-def _regex_edits(text: str, pattern: regex.Pattern[str], replacement: str | Callable[[regex.Match[str]], str], rule: str) -> list[Edit]:
+Replacement = str | Callable[[regex.Match[str]], str]
+
+
+def _regex_edits(text: str, pattern: regex.Pattern[str], replacement: Replacement, rule: str) -> list[Edit]:
     edits = []
     for match in pattern.finditer(text):
         after = replacement(match) if callable(replacement) else replacement
@@ -130,7 +133,8 @@ class BoilerplateRule:
 def _compile_rule(scope: str, pattern: str) -> regex.Pattern[str]:
     if scope == "line":
         # a whole line, with its line break; spaces around the words allowed
-        return regex.compile(rf"(?m)^[ \t\u00a0]*(?:{pattern})[ \t\u00a0]*(?:\n|\Z)(?:[ \t\u00a0]*\n)*", regex.IGNORECASE)
+        space = r"[ \t\u00a0]"
+        return regex.compile(rf"(?m)^{space}*(?:{pattern}){space}*(?:\n|\Z)(?:{space}*\n)*", regex.IGNORECASE)
     if scope == "inline":
         return regex.compile(pattern, regex.IGNORECASE)
     raise ValueError(f"unknown boilerplate scope {scope!r} (use 'line' or 'inline')")
@@ -186,7 +190,7 @@ def boilerplate_edits(text: str, rules: tuple[BoilerplateRule, ...] | None = Non
     return [found[k] for k in sorted(found)]
 
 
-def _whitespace_steps() -> list[tuple[str, regex.Pattern[str], str | Callable[[regex.Match[str]], str]]]:
+def _whitespace_steps() -> list[tuple[str, regex.Pattern[str], Replacement]]:
     return [
         ("ws:trailing", R.RE_TRAILING_SPACE, ""),
         ("ws:indent", R.RE_LEADING_SPACE, ""),

@@ -109,7 +109,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             name = safe_name(doc.id, taken)
             (out / "text" / f"{name}.txt").write_text(doc.text, encoding="utf-8")
             for a in doc.alignments:
-                alignments.writerow((doc.id, a.quote_id, a.kind, f"{a.score:.3f}", f"{a.coverage:.3f}", a.start, a.end, a.text))
+                alignments.writerow(
+                    (doc.id, a.quote_id, a.kind, f"{a.score:.3f}", f"{a.coverage:.3f}", a.start, a.end, a.text)
+                )
             if args.report:
                 keep_docs.append(doc)
     elapsed = time.perf_counter() - started
@@ -132,7 +134,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.report:
         from .report import write_report
 
-        write_report(keep_docs, out / "report.html")
+        write_report(keep_docs, out / "report.html", quotes=args.quotes)
     print(
         f"corpusnorm: {counts['documents']} documents ({counts['failed']} failed) in {elapsed:.2f}s; "
         f"languages {dict(sorted(languages.items()))}; edits by stage {dict(sorted(edits_by_stage.items()))}; "
@@ -159,6 +161,121 @@ def _add_run(sub: Any) -> None:
     _COMMANDS["run"] = cmd_run
 
 
+def _read_input(path: str) -> tuple[str, list[str]]:
+    """Text of FILE or ``-`` (stdin), decoded like any other input."""
+    from .io import decode_bytes
+
+    data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    decoded = decode_bytes(data)
+    return decoded.text, decoded.warnings
+
+
+def cmd_repair(args: argparse.Namespace) -> int:
+    from .repair import DEFAULT_MIN_CONFIDENCE, format_explanation, repair
+
+    try:
+        text, warnings = _read_input(args.file)
+    except (OSError, ValueError) as exc:
+        print(f"corpusnorm repair: {args.file}: {exc}", file=sys.stderr)
+        return EXIT_FAILURES
+    for warning in warnings:
+        print(f"corpusnorm repair: {warning}", file=sys.stderr)
+    result = repair(
+        text,
+        min_confidence=DEFAULT_MIN_CONFIDENCE if args.min_confidence is None else args.min_confidence,
+        lexicons=args.lexicon or None,
+        builtin=not args.no_builtin,
+        force=args.force,
+    )
+    sys.stdout.write(format_explanation(result) if args.explain else result.text)
+    return EXIT_OK
+
+
+def _add_repair(sub: Any) -> None:
+    p = sub.add_parser(
+        "repair",
+        help="restore the original wording of synonym-spun English",
+        description="Print the repaired text of FILE (or stdin); --explain prints a table of edits and "
+        "suggestions instead. Clean (unspun) text comes out unchanged.",
+    )
+    p.add_argument("file", nargs="?", default="-", help="a text file, or - for stdin (default)")
+    p.add_argument("--explain", action="store_true", help="print the edits and suggestions as a TSV table")
+    p.add_argument("--min-confidence", type=float, help="apply edits at or above this confidence")
+    p.add_argument("--lexicon", action="append", metavar="TSV", help="an extra lexicon (repeatable)")
+    p.add_argument("--no-builtin", action="store_true", help="do not use the shipped lexicon")
+    p.add_argument("--force", action="store_true", help="repair even if the text does not look spun")
+    _COMMANDS["repair"] = cmd_repair
+
+
+def cmd_lexicon_learn(args: argparse.Namespace) -> int:
+    from .repair import learn_substitutions, substitutions_tsv
+
+    try:
+        spun, _ = _read_input(args.spun)
+        original, _ = _read_input(args.original)
+    except (OSError, ValueError) as exc:
+        print(f"corpusnorm lexicon learn: {exc}", file=sys.stderr)
+        return EXIT_FAILURES
+    source = args.source or Path(args.spun).stem
+    sys.stdout.write(substitutions_tsv(learn_substitutions(spun, original), source=source))
+    return EXIT_OK
+
+
+def _add_lexicon(sub: Any) -> None:
+    p = sub.add_parser("lexicon", help="grow a spinner lexicon from your own data")
+    lexicon_sub = p.add_subparsers(dest="lexicon_command", metavar="COMMAND")
+    lexicon_sub.required = True
+    learn = lexicon_sub.add_parser(
+        "learn",
+        help="extract spun -> original substitutions from a spun text and its original",
+        description="Align SPUN with ORIGINAL and print the substitution pairs as lexicon rows (TSV), "
+        "e.g. `corpusnorm lexicon learn spun.txt original.txt >> my.tsv`, then "
+        "`corpusnorm repair --lexicon my.tsv`.",
+    )
+    learn.add_argument("spun")
+    learn.add_argument("original")
+    learn.add_argument("--source", help="the source column of the rows (default: SPUN's file name)")
+    _COMMANDS["lexicon"] = cmd_lexicon_learn
+
+
+def cmd_align(args: argparse.Namespace) -> int:
+    from .align import ALIGNMENT_COLUMNS as COLUMNS
+    from .align import align
+
+    try:
+        text, _ = _read_input(args.file)
+    except (OSError, ValueError) as exc:
+        print(f"corpusnorm align: {args.file}: {exc}", file=sys.stderr)
+        return EXIT_FAILURES
+    warnings: list[str] = []
+    try:
+        found = align(text, args.quotes, language=args.language, warnings=warnings)
+    except ValueError as exc:
+        print(f"corpusnorm align: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    for warning in warnings:
+        print(f"corpusnorm align: {warning}", file=sys.stderr)
+    writer = csv.writer(sys.stdout)
+    writer.writerow(COLUMNS)
+    doc_id = "stdin" if args.file == "-" else Path(args.file).stem
+    for a in found:
+        writer.writerow((doc_id, a.quote_id, a.kind, f"{a.score:.3f}", f"{a.coverage:.3f}", a.start, a.end, a.text))
+    return EXIT_OK
+
+
+def _add_align(sub: Any) -> None:
+    p = sub.add_parser(
+        "align",
+        help="find the quotes of a quote set in a text",
+        description="Print, as CSV, where FILE (or stdin) carries each quote: verbatim, near, spun, "
+        "translated or paraphrase, with score, coverage and character offsets.",
+    )
+    p.add_argument("file", nargs="?", default="-", help="a text file, or - for stdin (default)")
+    p.add_argument("--quotes", help="quote set: JSON like the shipped one, or one quote per line")
+    p.add_argument("--language", help="the text's main language, if known (ISO 639-1)")
+    _COMMANDS["align"] = cmd_align
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="corpusnorm",
@@ -168,6 +285,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     _add_run(sub)
+    _add_repair(sub)
+    _add_align(sub)
+    _add_lexicon(sub)
     return parser
 
 

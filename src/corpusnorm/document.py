@@ -14,6 +14,7 @@ edit into one edit naming both stages (``"clean+repair"``). Segments and alignme
 
 from __future__ import annotations
 
+import bisect
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, fields
@@ -99,7 +100,7 @@ def _check_edits(source: str, edits: Sequence[Edit], *, what: str) -> None:
         if source[edit.start : edit.end] != edit.before:
             raise EditError(
                 f"edit {edit.start}:{edit.end} expects {edit.before!r} but the {what} has "
-                f"{source[edit.start:edit.end]!r}"
+                f"{source[edit.start : edit.end]!r}"
             )
         previous_end = edit.end
         previous_empty_at = edit.start if edit.start == edit.end else -1
@@ -136,6 +137,34 @@ def _touches(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
     return False
 
 
+class _SpanIndex:
+    """Maps positions of the text to the original, given the edits' spans in the text."""
+
+    def __init__(self, spans: list[tuple[int, int, Edit]]) -> None:
+        self.spans = spans
+        self.starts = [s for s, _, _ in spans]
+
+    def map_start(self, position: int) -> int:
+        """Original position of a span start; inside an edit's output: the edit's start."""
+        i = bisect.bisect_right(self.starts, position) - 1
+        if i < 0:
+            return position
+        t_start, t_end, edit = self.spans[i]
+        if t_start <= position < t_end:
+            return edit.start
+        return position - (t_end - edit.end)
+
+    def map_end(self, position: int) -> int:
+        """Original position of a span end; inside an edit's output: the edit's end."""
+        i = bisect.bisect_left(self.starts, position) - 1
+        if i < 0:
+            return position
+        _, t_end, edit = self.spans[i]
+        if position <= t_end:
+            return edit.end
+        return position - (t_end - edit.end)
+
+
 @dataclass
 class Document:
     """A text, what the pipeline made of it, and how to get back."""
@@ -169,26 +198,6 @@ class Document:
             delta += len(edit.after) - (edit.end - edit.start)
         return spans
 
-    def _map_start(self, spans: list[tuple[int, int, Edit]], position: int) -> int:
-        delta = 0
-        for t_start, t_end, edit in spans:
-            if position < t_start:
-                break
-            if t_start <= position < t_end:
-                return edit.start
-            delta = t_end - edit.end
-        return position - delta
-
-    def _map_end(self, spans: list[tuple[int, int, Edit]], position: int) -> int:
-        delta = 0
-        for t_start, t_end, edit in spans:
-            if position <= t_start:
-                break
-            if position <= t_end:
-                return edit.end
-            delta = t_end - edit.end
-        return position - delta
-
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of ``text`` to the span of ``original`` it came from.
 
@@ -197,9 +206,9 @@ class Document:
         """
         if not 0 <= start <= end <= len(self.text):
             raise IndexError(f"span {start}:{end} outside text of length {len(self.text)}")
-        spans = self._text_spans()
-        orig_start = self._map_start(spans, start)
-        return orig_start, max(orig_start, self._map_end(spans, end))
+        index = _SpanIndex(self._text_spans())
+        orig_start = index.map_start(start)
+        return orig_start, max(orig_start, index.map_end(end))
 
     # -- changing the text ---------------------------------------------------------------
     def apply_edits(self, changes: Iterable[Edit]) -> list[Edit]:
@@ -214,36 +223,34 @@ class Document:
         _check_edits(self.text, new, what="current text")
         old_text = self.text
         spans = self._text_spans()
+        span_index = _SpanIndex(spans)
 
         # Group existing and new edits into clusters of touching spans (in text space).
-        # Each list is internally disjoint, so only an existing/new pair can touch.
+        # Each list is internally disjoint and sorted, so in a sweep by start an item can only
+        # touch the few items of the other kind that still reach its start (union-find joins
+        # chains of them into one cluster).
         items: list[tuple[int, int, int, Any]] = [(s, e, 0, ed) for s, e, ed in spans]
         items += [(c.start, c.end, 1, c) for c in new]
         items.sort(key=lambda it: (it[0], it[1], it[2]))
-        clusters: list[list[tuple[int, int, int, Any]]] = []
-        reach: list[int] = []  # running maximum end of clusters[0..i]
-        for item in items:
-            joined: list[int] = []
-            index = len(clusters) - 1
-            while index >= 0 and reach[index] >= item[0]:
-                if any(o[2] != item[2] and _touches(o[0], o[1], item[0], item[1]) for o in clusters[index]):
-                    joined.append(index)
-                index -= 1
-            if not joined:
-                clusters.append([item])
-                reach.append(max(item[1], reach[-1] if reach else 0))
-                continue
-            first = min(joined)
-            merged = [item]
-            for index in sorted(joined, reverse=True):
-                merged.extend(clusters[index])
-            # clusters between first and the end that were not joined stay; re-sort all of them
-            rest = [c for i, c in enumerate(clusters[first:], start=first) if i not in joined]
-            del clusters[first:]
-            del reach[first:]
-            for cluster in sorted([merged, *rest], key=lambda c: min(it[0] for it in c)):
-                clusters.append(cluster)
-                reach.append(max(max(it[1] for it in cluster), reach[-1] if reach else 0))
+        parent = list(range(len(items)))
+
+        def root(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        reaching: dict[int, list[int]] = {0: [], 1: []}
+        for i, item in enumerate(items):
+            others = reaching[1 - item[2]] = [j for j in reaching[1 - item[2]] if items[j][1] >= item[0]]
+            for j in others:
+                if _touches(items[j][0], items[j][1], item[0], item[1]):
+                    parent[root(i)] = root(j)
+            reaching[item[2]] = [j for j in reaching[item[2]] if items[j][1] >= item[0]] + [i]
+        groups: dict[int, list[tuple[int, int, int, Any]]] = {}
+        for i, item in enumerate(items):
+            groups.setdefault(root(i), []).append(item)
+        clusters = sorted(groups.values(), key=lambda c: (c[0][0], c[0][1]))
 
         result: list[Edit] = []
         created: list[Edit] = []
@@ -254,18 +261,18 @@ class Document:
                 continue
             t_start = min(it[0] for it in cluster)
             t_end = max(it[1] for it in cluster)
-            o_start = min(it[3].start if it[2] == 0 else self._map_start(spans, it[0]) for it in cluster)
-            o_end = max(it[3].end if it[2] == 0 else self._map_end(spans, it[1]) for it in cluster)
+            o_start = min(it[3].start if it[2] == 0 else span_index.map_start(it[0]) for it in cluster)
+            o_end = max(it[3].end if it[2] == 0 else span_index.map_end(it[1]) for it in cluster)
             pieces: list[str] = []
             cursor = t_start
-            for s, e, kind, edit in sorted((it for it in cluster if it[2] == 1), key=lambda it: it[0]):
+            for s, e, _kind, edit in sorted((it for it in cluster if it[2] == 1), key=lambda it: (it[0], it[1])):
                 pieces.append(old_text[cursor:s])
                 pieces.append(edit.after)
                 cursor = e
             pieces.append(old_text[cursor:t_end])
             after = "".join(pieces)
             before = self.original[o_start:o_end]
-            members = [it[3] for it in sorted(cluster, key=lambda it: (it[0], it[2]))]
+            members = [it[3] for it in sorted(cluster, key=lambda it: (it[2], it[3].start if it[2] == 0 else it[0]))]
             if before == after:
                 continue
             if len(members) == 1:

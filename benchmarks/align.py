@@ -1,0 +1,537 @@
+"""Benchmark of quote alignment (issue 5).
+
+    /work/venv/bin/python benchmarks/align.py [--shared ../shared] [--no-pipeline] [--repeat 3]
+
+Parts, all in one run:
+
+1. **Gold** (tests/reference/gold/alignment.json, hand-annotated): precision, recall and F1 of
+   (seed, quote) pairs, overall and by kind, span overlap (IoU) of matched occurrences,
+   distractors aligned, time per article. Systems side by side:
+   ``align`` (corpusnorm.align on the raw seed), ``pipeline`` (the default corpusnorm pipeline:
+   clean -> detect -> repair -> align, offsets mapped back to the seed), ``baseline`` (rapidfuzz's
+   ``partial_ratio_alignment`` of every quote against the text, score >= 85, the obvious approach).
+   Pair rules follow tests/reference/gold/README.md: a prediction matches a gold entry of the same
+   quote id when the spans overlap; pairs whose only overlaps are optional entries count neither way.
+   Per kind: recall by the gold kind (any predicted kind), precision by the predicted kind; kind
+   agreement is reported separately, strict and lenient (``also_ok``).
+2. **Cross-lingual calibration**: translations of quotes into es/fr/de/pt/it/hi written for this
+   benchmark by the engineer (not from any seed), and on-topic sentences by others in the same
+   languages (company statements, commentators, study findings, generic news). Reports P/R of the
+   translated matcher at its thresholds and a sweep of the margin threshold.
+3. **Spun calibration**: sentences of shared/spun_dev/003_original.txt used as a quote set, matched
+   against the four real spun copies (recall of spun sentences) and against the five seeds (false
+   alignments of an unrelated quote set).
+5. **Other languages**: short engineer-written articles in fr/de/es/ru/zh/ja/ar (found, missed, false).
+4. **Unrelated sentences**: web sentences in en/it/hi from shared/lid_testdata, the foreign ones
+   put in quote marks (so that each is compared across languages): every alignment is false.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import regex
+from rapidfuzz import fuzz
+
+from corpusnorm.align import TRANSLATED_MIN_COSINE, TRANSLATED_MIN_MARGIN, _margins, _quote_vectors, align
+from corpusnorm.document import Alignment
+from corpusnorm.embed import get_embedder
+from corpusnorm.quotes import Quote, canonical_quotes
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLD = ROOT / "tests" / "reference" / "gold" / "alignment.json"
+SEEDS = ROOT / "seeds"
+BASELINE_MIN_SCORE = 85.0
+
+Predict = Callable[[str], list[Alignment]]
+
+# (quote id, language, text): translations written for this benchmark, full quotes and fragments.
+CALIBRATION_POSITIVES: list[tuple[str, str, str]] = [
+    ("L11", "es", "el mundo está en peligro"),
+    ("L11", "fr", "le monde est en péril"),
+    ("L11", "de", "Die Welt ist in Gefahr"),
+    ("L11", "pt", "o mundo está em perigo"),
+    ("L11", "hi", "दुनिया खतरे में है"),
+    ("L12", "es", "una serie de crisis interconectadas que se están desarrollando en este mismo momento"),
+    ("L12", "de", "eine ganze Reihe miteinander verbundener Krisen, die sich genau in diesem Moment entfalten"),
+    (
+        "L14",
+        "fr",
+        "Nous semblons approcher d'un seuil où notre sagesse doit croître à la mesure de notre capacité "
+        "à affecter le monde, sous peine d'en subir les conséquences",
+    ),
+    (
+        "L14",
+        "es",
+        "Parece que nos acercamos a un umbral en el que nuestra sabiduría debe crecer en igual medida "
+        "que nuestra capacidad de afectar al mundo",
+    ),
+    (
+        "L14",
+        "hi",
+        "हम एक ऐसी दहलीज़ के करीब पहुँच रहे हैं जहाँ हमारी समझदारी को दुनिया को प्रभावित करने की हमारी क्षमता के बराबर बढ़ना होगा",
+    ),
+    (
+        "L15",
+        "fr",
+        "j'ai vu à maintes reprises à quel point il est difficile de laisser vraiment nos valeurs guider nos actions",
+    ),
+    (
+        "L15",
+        "de",
+        "Ich habe immer wieder gesehen, wie schwer es ist, unsere Werte wirklich unser Handeln bestimmen zu lassen",
+    ),
+    ("L15", "pt", "vi repetidamente como é difícil deixar que os nossos valores governem as nossas ações"),
+    (
+        "L16",
+        "es",
+        "Lo he visto en mí mismo, dentro de la organización, donde constantemente enfrentamos "
+        "presiones para dejar de lado lo que más importa",
+    ),
+    ("L09", "de", "Mir ist klar, dass die Zeit gekommen ist, weiterzuziehen"),
+    ("L09", "fr", "il est clair pour moi que le moment est venu de passer à autre chose"),
+    ("L01", "es", "He decidido dejar Anthropic"),
+    ("L01", "it", "Ho deciso di lasciare Anthropic"),
+    ("L26", "fr", "Nous verrons bien ce qui se passera"),
+    ("L26", "es", "Ya veremos qué pasa"),
+    ("L24", "de", "Ich hoffe, ein Lyrikstudium aufzunehmen und mich der Praxis mutiger Rede zu widmen"),
+    ("L24", "it", "spero di intraprendere una laurea in poesia e dedicarmi alla pratica del parlare coraggioso"),
+    ("L27", "es", "volver al Reino Unido y dejarme volverme invisible durante un tiempo"),
+    ("L27", "hi", "ब्रिटेन वापस जाकर कुछ समय के लिए खुद को अदृश्य हो जाने देना"),
+    ("L10", "pt", "Encontro-me continuamente a refletir sobre a nossa situação"),
+    ("L10", "it", "Mi ritrovo continuamente a fare i conti con la nostra situazione"),
+    ("X01", "fr", "Aujourd'hui est mon dernier jour chez Anthropic. J'ai démissionné."),
+    ("X01", "de", "Heute ist mein letzter Tag bei Anthropic. Ich habe gekündigt."),
+    (
+        "L25",
+        "fr",
+        "Je suis aussi impatient d'approfondir ma pratique de la facilitation, du coaching, de la "
+        "construction de communautés et du travail de groupe",
+    ),
+    ("L23", "it", "mi sento chiamato a una scrittura che affronti pienamente il luogo in cui ci troviamo"),
+    (
+        "L06",
+        "es",
+        "Llegué a San Francisco hace dos años, tras terminar mi doctorado y con ganas de contribuir a "
+        "la seguridad de la IA",
+    ),
+    ("L21", "de", "Nicht-Wissen ist am intimsten"),
+    ("L13", "fr", "Certains parlent de « polycrise », sous-tendue par une « méta-crise »"),
+    ("L05", "es", "He logrado lo que quería aquí"),
+    ("L20", "pt", "Para mim, isso significa sair"),
+]
+# (language, text): on-topic words of others and generic news, none of them from the quote set.
+CALIBRATION_NEGATIVES: list[tuple[str, str]] = [
+    (
+        "es",
+        "La seguridad de la IA no depende solo del comportamiento del modelo, sino también de los incentivos "
+        "de la empresa",
+    ),
+    ("es", "Los sistemas de IA deben diseñarse para proteger la autonomía de los usuarios"),
+    (
+        "fr",
+        "Nous restons pleinement engagés en faveur d'un développement sûr et responsable de l'intelligence "
+        "artificielle",
+    ),
+    ("fr", "Les chercheurs en sécurité quittent les laboratoires parce que la pression commerciale est trop forte"),
+    ("de", "Die Ergebnisse der Studie zeigen, dass Chatbots die Wahrnehmung der Realität verzerren können"),
+    ("de", "Wir danken ihm für seine Arbeit und wünschen ihm alles Gute für die Zukunft"),
+    ("pt", "A empresa afirmou que os riscos são mínimos, mas não desprezíveis"),
+    ("pt", "Milhares de interações potencialmente problemáticas ocorrem todos os dias"),
+    ("it", "La sicurezza dell'intelligenza artificiale è diventata una priorità per i governi europei"),
+    ("it", "L'azienda ha annunciato un nuovo modello più potente la scorsa settimana"),
+    ("hi", "कंपनी ने कहा कि वह सुरक्षित AI बनाने के लिए प्रतिबद्ध है"),
+    ("hi", "विशेषज्ञों का मानना है कि AI उद्योग में दबाव बढ़ रहा है"),
+    ("es", "La valoración de la empresa supera los 350.000 millones de dólares"),
+    ("fr", "Le rapport appelle à des mesures de sécurité superposées et à une surveillance continue"),
+    ("de", "Menschen, die Leitplanken bauen, und Menschen, die Umsatzziele verfolgen, sitzen im selben Organigramm"),
+    ("it", "Quando la pressione per crescere vince, chi si occupa di sicurezza non combatte per sempre"),
+    ("pt", "Ele foi um dos pesquisadores mais respeitados da área"),
+    ("es", "Muchos usuarios le desearon suerte en su nueva etapa"),
+    ("fr", "La poésie peut-elle sauver le monde ? Rien n'est moins sûr"),
+    ("de", "Der Rücktritt sorgte in den sozialen Medien für viele Reaktionen"),
+    ("hi", "उन्होंने कहा कि हमें इस तकनीक को बहुत सावधानी से विकसित करना चाहिए"),
+    ("es", "El clima mundial está en crisis y los gobiernos no actúan"),
+    ("fr", "Le monde de la tech traverse une période de turbulences"),
+    ("de", "Ich habe beschlossen, mehr Zeit mit meiner Familie zu verbringen"),
+    ("it", "Oggi è l'ultimo giorno di saldi nei negozi del centro"),
+    ("pt", "Vamos ver o que acontece nas próximas eleições"),
+    ("hi", "आज बाजार में भारी गिरावट देखी गई"),
+    ("es", "Nuestros valores guían cada decisión que tomamos como empresa"),
+    ("fr", "Il est temps pour l'Europe de passer à l'action sur la régulation de l'IA"),
+    ("it", "I modelli di intelligenza artificiale diventano sempre più potenti e potenzialmente pericolosi"),
+    ("de", "Die Sicherheit von KI-Systemen muss unabhängig vom Anbieter überprüft werden"),
+    ("pt", "A pressão para lançar produtos rapidamente supera as preocupações com segurança"),
+]
+
+
+# --- systems ------------------------------------------------------------------------------------
+
+
+def clear_passage_cache() -> None:
+    from corpusnorm import align as align_module
+
+    align_module._PASSAGE_VECTORS.clear()
+
+
+def baseline(text: str, quotes: list[Quote]) -> list[Alignment]:
+    """rapidfuzz partial_ratio_alignment of each quote against the whole text (one place per quote)."""
+    out = []
+    for q in quotes:
+        r = fuzz.partial_ratio_alignment(q.text, text, score_cutoff=BASELINE_MIN_SCORE)
+        if r is not None:
+            out.append(
+                Alignment(q.id, "near", r.score / 100, r.dest_start, r.dest_end, text[r.dest_start : r.dest_end], 1.0)
+            )
+    return out
+
+
+def pipeline_predict() -> Predict | None:
+    try:
+        from corpusnorm.api import normalize
+    except ImportError:
+        return None
+
+    try:
+        normalize("A warm-up sentence.", doc_id="warm-up")
+    except Exception as exc:  # another stage still in progress: say so, score the rest
+        print(f"\n(pipeline unavailable: {type(exc).__name__}: {exc})")
+        return None
+
+    def predict(text: str) -> list[Alignment]:
+        doc = normalize(text, doc_id="bench")
+        out = []
+        for a in doc.alignments:
+            start, end = doc.to_original(a.start, a.end)
+            out.append(Alignment(a.quote_id, a.kind, a.score, start, end, doc.original[start:end], a.coverage))
+        return out
+
+    return predict
+
+
+# --- scoring ------------------------------------------------------------------------------------
+
+
+def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def iou(a: tuple[int, int], b: tuple[int, int]) -> float:
+    inter = max(0, min(a[1], b[1]) - max(a[0], b[0]))
+    union = max(a[1], b[1]) - min(a[0], b[0])
+    return inter / union if union else 0.0
+
+
+def score_seed(gold: dict[str, Any], predicted: list[Alignment]) -> dict[str, Any]:
+    entries = gold["quotes"]
+    by_id: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for e in entries:
+        by_id[e["quote_id"]].append(e)
+    gold_pairs = {
+        qid: next(e for e in es if not e.get("optional"))
+        for qid, es in by_id.items()
+        if any(not e.get("optional") for e in es)
+    }
+    pred_by_id: dict[str, list[Alignment]] = defaultdict(list)
+    for a in predicted:
+        pred_by_id[a.quote_id].append(a)
+    tp, fp, ignored, kinds = [], [], [], []
+    for qid, preds in sorted(pred_by_id.items()):
+        best = max(preds, key=lambda a: a.score)
+        hit_required = [
+            (a, e)
+            for a in preds
+            for e in by_id.get(qid, [])
+            if not e.get("optional") and overlaps((a.start, a.end), (e["start"], e["end"]))
+        ]
+        hit_optional = [
+            a
+            for a in preds
+            for e in by_id.get(qid, [])
+            if e.get("optional") and overlaps((a.start, a.end), (e["start"], e["end"]))
+        ]
+        if hit_required:
+            a, e = hit_required[0]
+            tp.append((qid, a.kind))
+            kinds.append((a.kind, e["kind"], [e["kind"], *e.get("also_ok", [])]))
+        elif hit_optional:
+            ignored.append(qid)
+        else:
+            fp.append((qid, best.kind, best.text[:80]))
+    found = {qid for qid, _ in tp}
+    fn = [(qid, e["kind"], e["anchor"][:80]) for qid, e in sorted(gold_pairs.items()) if qid not in found]
+    spans = []
+    for e in entries:
+        if e.get("optional"):
+            continue
+        cands = [iou((a.start, a.end), (e["start"], e["end"])) for a in pred_by_id.get(e["quote_id"], [])]
+        cands = [c for c in cands if c > 0]
+        spans.append(max(cands) if cands else None)
+    distractors = []
+    for d in gold.get("distractors", []):
+        if d.get("optional"):
+            continue
+        for a in predicted:
+            if overlaps((a.start, a.end), (d["start"], d["end"])) and not any(
+                overlaps((a.start, a.end), (e["start"], e["end"])) for e in by_id.get(a.quote_id, [])
+            ):
+                distractors.append((a.quote_id, d["anchor"][:60]))
+    return {
+        "gold_pairs": gold_pairs,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "ignored": ignored,
+        "kinds": kinds,
+        "spans": spans,
+        "distractors": distractors,
+    }
+
+
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def report_gold(name: str, predict: Predict, gold: dict[str, Any], *, repeat: int, verbose: bool) -> None:
+    results: dict[str, Any] = {}
+    times: list[float] = []
+    cpu_times: list[float] = []
+    for seed, g in gold["seeds"].items():
+        text = (SEEDS / seed).read_text(encoding="utf-8")
+        predict(text)  # warm: models and the quote-set embeddings load once per process
+        clear_passage_cache()  # but each article's passages are embedded afresh in the timed runs
+        started, cpu = time.perf_counter(), time.process_time()
+        for _ in range(repeat):
+            clear_passage_cache()
+            predicted = predict(text)
+        times.append((time.perf_counter() - started) / repeat)
+        cpu_times.append((time.process_time() - cpu) / repeat)
+        for a in predicted:
+            assert text[a.start : a.end] == a.text, (name, seed, a)
+        results[seed] = score_seed(g, predicted)
+    tp = sum(len(r["tp"]) for r in results.values())
+    fp = sum(len(r["fp"]) for r in results.values())
+    fn = sum(len(r["fn"]) for r in results.values())
+    p, r, f = prf(tp, fp, fn)
+    print(f"\n## {name}: pairs P={p:.3f} R={r:.3f} F1={f:.3f} (tp={tp} fp={fp} fn={fn})")
+    gold_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # kind -> [found, total]
+    pred_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # kind -> [tp, predicted]
+    for res in results.values():
+        found = {qid for qid, _ in res["tp"]}
+        for qid, e in res["gold_pairs"].items():
+            gold_kind[e["kind"]][1] += 1
+            gold_kind[e["kind"]][0] += qid in found
+        for _, kind in res["tp"]:
+            pred_kind[kind][0] += 1
+            pred_kind[kind][1] += 1
+        for _, kind, _ in res["fp"]:
+            pred_kind[kind][1] += 1
+    print("| kind | gold pairs | recall | predicted pairs | precision | F1 |")
+    print("|---|---|---|---|---|---|")
+    for kind in ("verbatim", "near", "spun", "translated", "paraphrase"):
+        fk, nk = gold_kind[kind]
+        tk, pk = pred_kind[kind]
+        rec = fk / nk if nk else float("nan")
+        pre = tk / pk if pk else float("nan")
+        f1 = 2 * pre * rec / (pre + rec) if nk and pk and pre + rec else float("nan")
+        print(f"| {kind} | {nk} | {rec:.3f} | {pk} | {pre:.3f} | {f1:.3f} |")
+    kinds = [k for res in results.values() for k in res["kinds"]]
+    strict = sum(p == g for p, g, _ in kinds) / len(kinds) if kinds else float("nan")
+    lenient = sum(p in ok for p, _, ok in kinds) / len(kinds) if kinds else float("nan")
+    spans = [s for res in results.values() for s in res["spans"]]
+    hit = [s for s in spans if s is not None]
+    dis = [d for res in results.values() for d in res["distractors"]]
+    print(f"kind agreement on found pairs: strict {strict:.3f}, lenient (also_ok) {lenient:.3f}")
+    print(
+        f"occurrences found {len(hit)}/{len(spans)}; span IoU of found: mean {statistics.mean(hit) if hit else 0:.3f}, "
+        f"median {statistics.median(hit) if hit else 0:.3f}"
+    )
+    print(f"distractors aligned: {len(dis)} {dis if dis else ''}")
+    print(
+        f"time per article (warm): wall mean {1000 * statistics.mean(times):.1f} ms, max {1000 * max(times):.1f} ms "
+        f"({1 / statistics.mean(times):.1f} articles/s); process CPU mean {1000 * statistics.mean(cpu_times):.1f} ms "
+        f"(all threads); wall ms per seed: {', '.join(f'{1000 * t:.0f}' for t in times)}"
+    )
+    if verbose:
+        for seed, res in results.items():
+            for qid, kind, anchor in res["fn"]:
+                print(f"  miss {seed[:3]} {qid} ({kind}): {anchor!r}")
+            for qid, kind, txt in res["fp"]:
+                print(f"  false {seed[:3]} {qid} ({kind}): {txt!r}")
+
+
+# --- calibration --------------------------------------------------------------------------------
+
+
+def report_crosslingual() -> None:
+    quotes = canonical_quotes()
+    ids = [q.id for q in quotes]
+    embedder = get_embedder()
+    q_vec = _quote_vectors(tuple(q.text for q in quotes), embedder)
+    texts = [t for _, _, t in CALIBRATION_POSITIVES] + [t for _, t in CALIBRATION_NEGATIVES]
+    c_vec = embedder.embed(texts)
+    cos = c_vec @ q_vec.T
+    margin = _margins(cos, q_vec @ q_vec.T)
+    n_pos = len(CALIBRATION_POSITIVES)
+    print(
+        f"\n## cross-lingual calibration ({n_pos} translations, {len(CALIBRATION_NEGATIVES)} on-topic others; "
+        f"{len(set(lang for _, lang, _ in CALIBRATION_POSITIVES))} languages)"
+    )
+    print("| margin >= | cosine >= | recall | precision |")
+    print("|---|---|---|---|")
+    for th in (1.00, 1.01, TRANSLATED_MIN_MARGIN, 1.03, 1.04, 1.05):
+        for cth in (0.0, TRANSLATED_MIN_COSINE):
+            tp = fp = 0
+            for i in range(len(texts)):
+                j = int(margin[i].argmax())
+                if margin[i, j] < th or cos[i, j] < cth:
+                    continue
+                if i < n_pos and ids[j] == CALIBRATION_POSITIVES[i][0]:
+                    tp += 1
+                else:
+                    fp += 1
+            mark = " (default)" if th == TRANSLATED_MIN_MARGIN and cth == TRANSLATED_MIN_COSINE else ""
+            print(f"| {th:.2f} | {cth:.2f} | {tp / n_pos:.3f} | {tp / max(1, tp + fp):.3f}{mark} |")
+
+
+SENTENCE_RE = regex.compile(r"[^.!?\n]+[.!?]")
+
+
+def report_spun(shared: Path) -> None:
+    dev = shared / "spun_dev"
+    original = (dev / "003_original.txt").read_text(encoding="utf-8")
+    sentences = [m.group().strip() for m in SENTENCE_RE.finditer(original) if len(m.group().split()) >= 8]
+    quotes = [Quote(id=f"S{i:02d}", text=s) for i, s in enumerate(sentences)]
+    print(f"\n## spun calibration: {len(quotes)} sentences of spun_dev/003_original.txt as the quote set")
+    for k in ("003", "004", "005", "006"):
+        spun = (dev / f"{k}_spun.txt").read_text(encoding="utf-8")
+        found = align(spun, quotes, crosslingual=False)
+        ids = {a.quote_id for a in found}
+        kinds = defaultdict(int)
+        for a in found:
+            kinds[a.kind] += 1
+        print(f"{k}_spun: {len(ids)}/{len(quotes)} sentences found ({dict(sorted(kinds.items()))})")
+    false = sum(
+        len(align(p.read_text(encoding="utf-8"), quotes, crosslingual=False)) for p in sorted(SEEDS.glob("*.txt"))
+    )
+    print(f"alignments of this quote set in the five seeds (all false): {false}")
+
+
+# (language, expected quote ids, short article) written for this benchmark: quote marks of each language.
+OTHER_LANGUAGES: list[tuple[str, set[str], str]] = [
+    (
+        "fr",
+        {"L11", "L14"},
+        "Dans sa lettre, il écrit que « le monde est en péril » et ajoute : « Nous semblons approcher "
+        "d'un seuil où notre sagesse doit croître à la mesure de notre capacité à affecter le monde ». "
+        "Le porte-parole a "
+        "répondu : « Nous restons engagés en faveur d'une IA sûre ».",
+    ),
+    (
+        "de",
+        {"L11", "L15"},
+        "Er schrieb: „Die Welt ist in Gefahr.“ Und weiter: „Ich habe immer wieder gesehen, wie schwer "
+        "es ist, unsere Werte wirklich unser Handeln bestimmen zu lassen.“ "
+        "Ein Sprecher sagte: „Sicherheit bleibt unsere "
+        "Priorität.“",
+    ),
+    (
+        "es",
+        {"L11", "L27"},
+        'Sharma escribió que "el mundo está en peligro" y que quiere "volver al Reino Unido y volverme '
+        'invisible durante un tiempo". La empresa dijo que "la seguridad es lo primero".',
+    ),
+    (
+        "ru",
+        {"L11", "L10"},
+        "Он написал: «Мир в опасности». Кроме того: «Я постоянно размышляю о нашей ситуации». "
+        "Компания заявила: «Мы продолжаем работать над безопасностью».",
+    ),
+    (
+        "zh",
+        {"L11", "L01"},
+        "他在信中写道：“世界正处于危险之中。”他还说：“我决定离开。”公司表示：“我们将继续致力于安全。”",
+    ),
+    (
+        "ja",
+        {"L11", "L05"},
+        "彼は「世界は危機に瀕している」と書いた。さらに「私はここで望んでいたことを達成した」と述べた。"
+        "会社は「安全性を最優先する」とコメントした。",
+    ),
+    ("ar", {"L11"}, "وكتب في رسالته: «العالم في خطر». وقالت الشركة: «نحن ملتزمون بالسلامة»."),
+]
+
+
+def report_other_languages() -> None:
+    """Short articles in languages not in the seeds (engineer-written; each has one distractor quote)."""
+    print("\n## other languages (engineer-written short articles, one company quote each as distractor)")
+    for lang, expected, text in OTHER_LANGUAGES:
+        found = {a.quote_id for a in align(text, language=lang)}
+        print(
+            f"{lang}: found {sorted(found & expected)}, missed {sorted(expected - found)}, "
+            f"false {sorted(found - expected)}"
+        )
+
+
+WRAPPERS = {"en": "{}", "it": "Ha detto: “{}”.", "hi": "उन्होंने कहा, “{}”"}
+
+
+def report_random(shared: Path, n: int) -> None:
+    """Unrelated web sentences (lid_testdata, Wortschatz-derived): every alignment is false.
+
+    Italian and Hindi sentences are put in quote marks after a reporting verb, so every one of them is a
+    cross-lingual candidate (the worst case for the embedding matcher).
+    """
+    print(f"\n## unrelated web sentences (shared/lid_testdata, first {n} per language; all alignments false)")
+    for lang, wrapper in WRAPPERS.items():
+        path = shared / "lid_testdata" / "sentences" / f"{lang}.txt"
+        lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()][:n]
+        false = [a for line in lines for a in align(wrapper.format(line), language=lang)]
+        shown = "; ".join(f"{a.quote_id} {a.kind} {a.score:.3f} {a.text[:50]!r}" for a in false)
+        print(f"{lang}: {len(false)} false alignments in {len(lines)} sentences {shown}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--no-pipeline", action="store_true")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--random", type=int, default=300, help="unrelated sentences per language (0: skip)")
+    parser.add_argument("--quiet", action="store_true", help="no per-item misses and false alignments")
+    args = parser.parse_args(argv)
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+    quotes = canonical_quotes()
+    systems: list[tuple[str, Predict]] = [
+        ("align (corpusnorm.align, default)", align),
+        ("align, monolingual only (crosslingual=False)", lambda t: align(t, crosslingual=False)),
+        ('align, passages="sentences"', lambda t: align(t, passages="sentences")),
+        (f"baseline (rapidfuzz partial_ratio_alignment >= {BASELINE_MIN_SCORE:.0f})", lambda t: baseline(t, quotes)),
+    ]
+    if not args.no_pipeline:
+        predict = pipeline_predict()
+        if predict is not None:
+            systems.insert(1, ("pipeline (Pipeline.default: clean, detect, repair, align)", predict))
+    for name, predict in systems:
+        report_gold(name, predict, gold, repeat=args.repeat, verbose=not args.quiet)
+    report_crosslingual()
+    if (args.shared / "spun_dev").is_dir():
+        report_spun(args.shared)
+    report_other_languages()
+    if args.random and (args.shared / "lid_testdata").is_dir():
+        report_random(args.shared, args.random)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

