@@ -17,6 +17,7 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
+from .align import AlignConfig, AlignStage, align, alignment_rows
 from .api import normalize, normalize_corpus
 from .clean import (
     CleanConfig,
@@ -27,27 +28,65 @@ from .clean import (
     normalize_whitespace,
     remove_boilerplate,
 )
+from .detect import DetectConfig, DetectStage, LanguageGuess, detect_language, detect_segments
 from .document import Alignment, Document, Edit, EditError, Segment, apply_edits, undo
+from .embed import Embedder, get_embedder
 from .io import DecodeError, decode_bytes
 from .pipeline import Pipeline, Stage, get_stage, register_stage, registered_stages
+from .quotes import Quote, QuoteSetError, canonical_quotes, load_quotes
+from .repair import (
+    RepairConfig,
+    Repaired,
+    RepairStage,
+    SpinReport,
+    Substitution,
+    learn_substitutions,
+    repair,
+    spin_score,
+)
+from .report import render_document_html, write_report
+from .translate import Translator, get_translator
 
 __all__ = [
+    "AlignConfig",
+    "AlignStage",
     "Alignment",
     "CleanConfig",
     "CleanStage",
     "DecodeError",
+    "DetectConfig",
+    "DetectStage",
     "Document",
     "Edit",
     "EditError",
+    "Embedder",
+    "LanguageGuess",
     "Pipeline",
+    "Quote",
+    "QuoteSetError",
+    "RepairConfig",
+    "RepairStage",
+    "Repaired",
     "Segment",
+    "SpinReport",
     "Stage",
+    "Substitution",
+    "Translator",
     "__version__",
+    "align",
+    "alignment_rows",
     "apply_edits",
+    "canonical_quotes",
     "clean_text",
     "decode_bytes",
+    "detect_language",
+    "detect_segments",
     "fix_encoding",
+    "get_embedder",
     "get_stage",
+    "get_translator",
+    "learn_substitutions",
+    "load_quotes",
     "normalize",
     "normalize_corpus",
     "normalize_unicode",
@@ -55,5 +94,9 @@ __all__ = [
     "register_stage",
     "registered_stages",
     "remove_boilerplate",
+    "render_document_html",
+    "repair",
+    "spin_score",
     "undo",
+    "write_report",
 ]

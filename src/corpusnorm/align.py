@@ -33,7 +33,7 @@ from rapidfuzz.distance import Indel, Levenshtein
 
 from .document import Alignment, Document
 from .embed import Embedder, get_embedder
-from .pipeline import Stage, _package_version, register_stage
+from .pipeline import Stage, package_version, register_stage
 from .quotes import Quote, canonical_quotes, load_quotes
 from .resources import RE_WORD
 from .translate import Translator, get_translator
@@ -901,7 +901,7 @@ class AlignStage(Stage):
     def versions(self) -> dict[str, str]:
         from .resources import data_digest
 
-        out = {"rapidfuzz": _package_version("rapidfuzz"), "wordfreq": _package_version("wordfreq")}
+        out = {"rapidfuzz": package_version("rapidfuzz"), "wordfreq": package_version("wordfreq")}
         if self.config.quotes is None:
             out["data:quotes.json"] = data_digest("quotes.json")
         if self.config.crosslingual:

@@ -131,6 +131,7 @@ def normalize_corpus(
         return
     import multiprocessing
 
-    context = multiprocessing.get_context("spawn" if os.name == "nt" else "fork")
+    # spawn, not fork: the embedding model runs OpenMP threads, which do not survive a fork
+    context = multiprocessing.get_context("spawn")
     with context.Pool(workers, initializer=_init_worker, initargs=(pipeline,)) as pool:
         yield from pool.imap(_run_in_worker, records, chunksize=4)

@@ -29,7 +29,7 @@ import regex
 
 from . import resources as R
 from .document import Document, Edit, apply_edits
-from .pipeline import Stage, _package_version, register_stage
+from .pipeline import Stage, package_version, register_stage
 
 __all__ = [
     "BoilerplateRule",
@@ -283,7 +283,7 @@ class CleanStage(Stage):
         return clean_document(doc, self.config)
 
     def versions(self) -> dict[str, str]:
-        versions = {"ftfy": _package_version("ftfy"), "unicodedata": unicodedata.unidata_version}
+        versions = {"ftfy": package_version("ftfy"), "unicodedata": unicodedata.unidata_version}
         if self.config.boilerplate and self.config.boilerplate_file is None:
             versions[f"data:{BOILERPLATE_FILE}"] = R.data_digest(BOILERPLATE_FILE)
         return versions

@@ -111,7 +111,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             for a in doc.alignments:
                 alignments.writerow(
                     (doc.id, a.quote_id, a.kind, f"{a.score:.3f}", f"{a.coverage:.3f}", a.start, a.end, a.text)
-                )
+                )  # offsets into text/<id>.txt (doc.text), like documents.jsonl
             if args.report:
                 keep_docs.append(doc)
     elapsed = time.perf_counter() - started
@@ -239,27 +239,22 @@ def _add_lexicon(sub: Any) -> None:
 
 
 def cmd_align(args: argparse.Namespace) -> int:
-    from .align import ALIGNMENT_COLUMNS as COLUMNS
-    from .align import align
+    from .align import ALIGNMENT_COLUMNS, alignment_rows
+    from .api import normalize
 
     try:
-        text, _ = _read_input(args.file)
-    except (OSError, ValueError) as exc:
+        data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+        pipeline = _build_pipeline(args)
+        doc = normalize(data, doc_id="stdin" if args.file == "-" else Path(args.file).stem, pipeline=pipeline)
+    except (OSError, ValueError, KeyError) as exc:
         print(f"corpusnorm align: {args.file}: {exc}", file=sys.stderr)
         return EXIT_FAILURES
-    warnings: list[str] = []
-    try:
-        found = align(text, args.quotes, language=args.language, warnings=warnings)
-    except ValueError as exc:
-        print(f"corpusnorm align: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    for warning in warnings:
+    for warning in doc.warnings:
         print(f"corpusnorm align: {warning}", file=sys.stderr)
-    writer = csv.writer(sys.stdout)
-    writer.writerow(COLUMNS)
-    doc_id = "stdin" if args.file == "-" else Path(args.file).stem
-    for a in found:
-        writer.writerow((doc_id, a.quote_id, a.kind, f"{a.score:.3f}", f"{a.coverage:.3f}", a.start, a.end, a.text))
+    writer = csv.DictWriter(sys.stdout, fieldnames=ALIGNMENT_COLUMNS)
+    writer.writeheader()
+    for row in alignment_rows(doc, original=True):
+        writer.writerow({**row, "score": f"{row['score']:.3f}", "coverage": f"{row['coverage']:.3f}"})
     return EXIT_OK
 
 
@@ -267,12 +262,13 @@ def _add_align(sub: Any) -> None:
     p = sub.add_parser(
         "align",
         help="find the quotes of a quote set in a text",
-        description="Print, as CSV, where FILE (or stdin) carries each quote: verbatim, near, spun, "
-        "translated or paraphrase, with score, coverage and character offsets.",
+        description="Run the pipeline on FILE (or stdin) and print, as CSV, where it carries each quote: "
+        "verbatim, near, spun, translated or paraphrase, with score, coverage and character offsets "
+        "into the input as read (input[start:end] == text).",
     )
     p.add_argument("file", nargs="?", default="-", help="a text file, or - for stdin (default)")
     p.add_argument("--quotes", help="quote set: JSON like the shipped one, or one quote per line")
-    p.add_argument("--language", help="the text's main language, if known (ISO 639-1)")
+    p.add_argument("--skip", action="append", metavar="STAGE", help="leave a stage out (repeatable)")
     _COMMANDS["align"] = cmd_align
 
 

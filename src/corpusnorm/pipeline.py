@@ -18,7 +18,7 @@ from typing import Any, ClassVar, TypeVar
 
 from .document import Document
 
-__all__ = ["Pipeline", "Stage", "StageError", "get_stage", "register_stage", "registered_stages"]
+__all__ = ["Pipeline", "Stage", "StageError", "get_stage", "package_version", "register_stage", "registered_stages"]
 
 DEFAULT_ORDER: tuple[str, ...] = ("clean", "detect", "repair", "align")
 """Order of the built-in stages in :meth:`Pipeline.default`."""
@@ -44,7 +44,7 @@ class NoConfig:
     """Config of a stage that takes no options."""
 
 
-def _package_version(dist: str) -> str:
+def package_version(dist: str) -> str:
     try:
         return importlib.metadata.version(dist)
     except importlib.metadata.PackageNotFoundError:
@@ -185,7 +185,7 @@ class Pipeline:
 
         return {
             "corpusnorm": __version__,
-            "python_packages": {d: _package_version(d) for d in ("ftfy", "regex")},
+            "python_packages": {d: package_version(d) for d in ("ftfy", "regex")},
             "stages": [stage.describe() for stage in self.stages],
         }
 

