@@ -860,6 +860,7 @@ class AlignConfig:
         if self.passages not in PASSAGE_MODES:
             raise ValueError(f"passages must be one of {PASSAGE_MODES}, not {self.passages!r}")
         get_embedder(self.embedder)  # an unknown embedder name fails here, not on every document
+        resolve_quotes(self.quotes)  # so does a missing or malformed quote file
 
 
 @register_stage

@@ -51,6 +51,7 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
     uncurl_quotes=False,  # curly quotes carry meaning in quotations
     fix_line_breaks=False,  # done by ws:line-endings, under our own rule name
     normalization=None,  # done by unicode:nfc, under our own rule name
+    fix_character_width=False,  # full-width punctuation is correct in Chinese and Japanese text
     explain=True,
 )
 

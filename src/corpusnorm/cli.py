@@ -66,12 +66,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .api import normalize_corpus
 
     out = Path(args.out)
-    (out / "text").mkdir(parents=True, exist_ok=True)
     try:
         pipeline = _build_pipeline(args)
-    except (KeyError, ValueError, ImportError) as exc:
+    except (KeyError, ValueError, ImportError, OSError) as exc:
         print(f"corpusnorm run: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    (out / "text").mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     counts: Counter[str] = Counter()
     languages: Counter[str] = Counter()
@@ -251,11 +251,12 @@ def cmd_align(args: argparse.Namespace) -> int:
         return EXIT_FAILURES
     for warning in doc.warnings:
         print(f"corpusnorm align: {warning}", file=sys.stderr)
+    failed = any(w.startswith("stage-error:") for w in doc.warnings)
     writer = csv.DictWriter(sys.stdout, fieldnames=ALIGNMENT_COLUMNS)
     writer.writeheader()
     for row in alignment_rows(doc, original=True):
         writer.writerow({**row, "score": f"{row['score']:.3f}", "coverage": f"{row['coverage']:.3f}"})
-    return EXIT_OK
+    return EXIT_FAILURES if failed else EXIT_OK
 
 
 def _add_align(sub: Any) -> None:

@@ -132,7 +132,13 @@ def iter_records(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Record]:
             data = sys.stdin.buffer.read()
             head = data.lstrip()[:1]
             if head == b"{":
-                yield from _jsonl_records(None, data.decode("utf-8", "replace").splitlines())
+                try:
+                    lines = data.decode("utf-8").splitlines()
+                except UnicodeDecodeError as exc:
+                    reason = f"JSONL input is not UTF-8 ({exc.reason} at byte {exc.start})"
+                    yield Record(None, None, "<stdin>", error=reason)
+                    continue
+                yield from _jsonl_records(None, lines)
             else:
                 yield Record("stdin", data, "<stdin>")
             continue

@@ -151,12 +151,18 @@ def default_pipeline() -> Any:
     return Pipeline.default()
 
 
+def run(path: Path) -> Any:
+    """The Document the default pipeline makes of one seed (read as bytes)."""
+    from corpusnorm import normalize
+
+    return normalize(path.read_bytes(), doc_id=path.stem, pipeline=default_pipeline())
+
+
 def build(path: Path) -> Reference:
     """Run the default pipeline on one seed and render the two reference files."""
-    from corpusnorm import normalize, undo
+    from corpusnorm import undo
 
-    raw = path.read_bytes()
-    doc = normalize(raw, doc_id=path.stem, pipeline=default_pipeline())
+    doc = run(path)
     return Reference(
         stem=path.stem,
         text=doc.text,
@@ -212,11 +218,217 @@ def _changed_lines(old: str | None, new: str) -> tuple[int, int]:
     return removed, added
 
 
+# -- review figures (--review): the reference against the hand-made gold files -------------------------
+
+GOLD = HERE / "gold"
+SPUN_SEED = "001"
+TOKEN_RE = r"\w+(?:[’']\w+)*|[^\w\s]"
+ENGLISH_IN_OTHER_LANGUAGE = ("000", "004")
+"""Seeds whose embedded English tweets must fall in ``en`` segments."""
+
+
+def _tokens(text: str) -> list[tuple[int, int, str]]:
+    import regex
+
+    return [(m.start(), m.end(), m.group()) for m in regex.finditer(TOKEN_RE, text)]
+
+
+def gold_changes(spun: str, restored: str) -> list[tuple[int, int, str]]:
+    """The hand restoration as replacements of spans of the spun text: (start, end, restored text)."""
+    a, b = _tokens(spun), _tokens(restored)
+    matcher = difflib.SequenceMatcher(None, [t[2] for t in a], [t[2] for t in b], autojunk=False)
+    changes = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        start = a[i1][0] if i1 < len(a) else len(spun)
+        end = a[i2 - 1][1] if i2 > i1 else start
+        after = restored[b[j1][0] : b[j2 - 1][1]] if j2 > j1 else ""
+        changes.append((start, end, after))
+    return changes
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    if a[0] < b[1] and b[0] < a[1]:
+        return True
+    return (a[0] == a[1] or b[0] == b[1]) and a[0] <= b[1] and b[0] <= a[1]
+
+
+def _render(source: str, start: int, end: int, changes: list[tuple[int, int, str]]) -> str:
+    parts, cursor = [], start
+    for c_start, c_end, after in sorted(changes):
+        parts += [source[cursor:c_start], after]
+        cursor = c_end
+    parts.append(source[cursor:end])
+    return " ".join("".join(parts).split())
+
+
+def review_repairs(doc: Any, restored: str) -> None:
+    """Each repair edit of the spun seed against the hand restoration: right / partly / wrong, and the misses."""
+    seed = doc.original
+    gold = gold_changes(seed, restored)
+    repairs = [e for e in doc.edits if "repair" in e.stage]
+    items = [("gold", (g[0], g[1]), g) for g in gold] + [("edit", (e.start, e.end), e) for e in repairs]
+    # clusters of touching gold changes and repair edits
+    items.sort(key=lambda it: it[1])
+    clusters: list[list[Any]] = []
+    for item in items:
+        if clusters and any(_overlaps(item[1], other[1]) for other in clusters[-1]):
+            clusters[-1].append(item)
+        else:
+            clusters.append([item])
+    counts = {"right": 0, "partly": 0, "wrong": 0, "missed": 0}
+    print(f"\n## repairs of seed {SPUN_SEED}: {len(repairs)} repair edits, {len(gold)} gold changes (word chunks)")
+    for cluster in clusters:
+        golds = [it[2] for it in cluster if it[0] == "gold"]
+        edits = [it[2] for it in cluster if it[0] == "edit"]
+        start = min(it[1][0] for it in cluster)
+        end = max(it[1][1] for it in cluster)
+        spun = " ".join(seed[start:end].split())
+        want = _render(seed, start, end, golds)
+        got = _render(seed, start, end, [(e.start, e.end, e.after) for e in edits])
+        line = seed.count("\n", 0, start) + 1
+        if not edits:
+            counts["missed"] += len(golds)
+            print(f"MISSED  l.{line:<3} {spun!r} -> gold {want!r}")
+            continue
+        if "".join(got.split()) == "".join(want.split()):
+            verdict = "right"
+        elif golds and all(" ".join(e.after.split()).casefold() in want.casefold() for e in edits if e.after.strip()):
+            verdict = "partly"
+        else:
+            verdict = "wrong"
+        counts[verdict] += len(edits)
+        rules = ",".join(sorted({e.rule for e in edits}))
+        confidence = min(e.confidence for e in edits)
+        print(f"{verdict.upper():7} l.{line:<3} {spun!r} -> {got!r} (gold {want!r}) [{rules} {confidence:.2f}]")
+        if verdict != "right" and len(edits) > 1:
+            for e in edits:
+                print(f"          edit {e.before!r} -> {e.after!r} [{e.rule} {e.confidence:.2f}]")
+    print(
+        f"repair edits: {counts['right']} right, {counts['partly']} partly right, {counts['wrong']} wrong; "
+        f"gold chunks missed entirely: {counts['missed']}"
+    )
+    print(f"\n## suggestions of seed {SPUN_SEED} (text left alone): {len(doc.suggestions)}")
+    for sug in doc.suggestions:
+        print(f"SUGGEST {sug.before!r} -> {sug.after!r} [{sug.rule} {sug.confidence:.2f}] {sug.evidence}")
+
+
+def review_alignments(name: str, doc: Any, gold: dict[str, Any]) -> dict[str, int]:
+    """Alignments (mapped to seed offsets) against the gold occurrences and distractors of one seed."""
+    predicted = []
+    for a in doc.alignments:
+        start, end = doc.to_original(a.start, a.end)
+        predicted.append((a, start, end))
+    counts = {"gold": 0, "hit": 0, "miss": 0, "false": 0, "optional_hit": 0, "distractor": 0, "kind_diff": 0}
+    print(f"\n## alignments of {name}: {len(predicted)} predicted")
+    used: set[int] = set()
+    for entry in gold["quotes"]:
+        span = (entry["start"], entry["end"])
+        matches = [
+            i for i, (a, s, e) in enumerate(predicted) if a.quote_id == entry["quote_id"] and _overlaps(span, (s, e))
+        ]
+        used.update(matches)
+        optional = entry.get("optional", False)
+        tag = "optional " if optional else ""
+        if not optional:
+            counts["gold"] += 1
+        if not matches:
+            if not optional:
+                counts["miss"] += 1
+            label = "miss (optional)" if optional else "MISS"
+            print(f"{label:15} {entry['quote_id']} {entry['kind']} {entry['anchor'][:70]!r}")
+            continue
+        counts["optional_hit" if optional else "hit"] += 1
+        kinds = sorted({predicted[i][0].kind for i in matches})
+        overlap = [
+            (min(e, span[1]) - max(s, span[0])) / (max(e, span[1]) - min(s, span[0]))
+            for i in matches
+            for _, s, e in [predicted[i]]
+        ]
+        accepted = {entry["kind"], *entry.get("also_ok", [])}
+        kind_note = "" if kinds == [entry["kind"]] else f" KIND {kinds} vs gold {entry['kind']}"
+        if kind_note and not set(kinds) <= accepted:
+            counts["kind_diff"] += 1
+            kind_note += " (not in also_ok)"
+        elif kind_note:
+            kind_note += " (also_ok)"
+        print(
+            f"{tag + 'hit':15} {entry['quote_id']} {entry['kind']} x{len(matches)} IoU {max(overlap):.2f}{kind_note}"
+            f" {entry['anchor'][:60]!r}"
+        )
+    for i, (a, s, e) in enumerate(predicted):
+        if i in used:
+            continue
+        counts["false"] += 1
+        hits = [d for d in gold["distractors"] if _overlaps((d["start"], d["end"]), (s, e))]
+        if hits:
+            counts["distractor"] += 1
+        where = f" ON DISTRACTOR {hits[0]['type']}" if hits else ""
+        print(f"FALSE           {a.quote_id} {a.kind} {a.score:.3f}{where} {a.text[:70]!r}")
+    print(
+        f"{name}: {counts['hit']}/{counts['gold']} gold occurrences hit, {counts['miss']} missed, "
+        f"{counts['false']} false ({counts['distractor']} on distractors), {counts['optional_hit']} optional hit, "
+        f"{counts['kind_diff']} kind disagreements outside also_ok"
+    )
+    return counts
+
+
+def review_segments(name: str, doc: Any, gold: dict[str, Any]) -> None:
+    print(f"\n## segments of {name}")
+    for seg in doc.segments:
+        print(f"  {seg.language} {seg.confidence:.3f} {seg.start}-{seg.end} {seg.text[:50]!r}...{seg.text[-30:]!r}")
+    english = [q for q in gold["quotes"] if q["kind"] == "verbatim"] + [
+        d for d in gold["distractors"] if d["type"] == "tweet" and d["anchor"].isascii()
+    ]
+    for item in english:
+        langs = sorted(
+            {
+                seg.language
+                for seg in doc.segments
+                if _overlaps(doc.to_original(seg.start, seg.end), (item["start"], item["end"]))
+            }
+        )
+        verdict = "ok " if langs == ["en"] else "BAD"
+        print(f"  {verdict} English passage in segments {langs}: {item['anchor'][:60]!r}")
+
+
+def review() -> None:
+    """Print the figures of REVIEW.md: every repair, alignment, boilerplate removal and the segments."""
+    gold = json.loads((GOLD / "alignment.json").read_text(encoding="utf-8"))
+    restored = read_file(GOLD / "001_restored.txt")
+    totals: dict[str, int] = {}
+    for path in seed_paths():
+        doc = run(path)
+        prefix = path.stem[:3]
+        print(f"\n# {path.name}: language {doc.language}, {len(doc.edits)} edits, {len(doc.alignments)} alignments")
+        for edit in doc.edits:
+            if "boilerplate" in edit.rule:
+                print(f"BOILERPLATE {edit.start}-{edit.end} {edit.rule}: {edit.before!r}")
+        if prefix == SPUN_SEED and restored is not None:
+            review_repairs(doc, restored)
+        elif any("repair" in e.stage for e in doc.edits):
+            print("REPAIR ON A NOT-SPUN SEED:")
+            for edit in doc.edits:
+                if "repair" in edit.stage:
+                    print(f"  {edit.before!r} -> {edit.after!r} [{edit.rule} {edit.confidence:.2f}]")
+        if path.name in gold["seeds"]:
+            for key, value in review_alignments(path.name, doc, gold["seeds"][path.name]).items():
+                totals[key] = totals.get(key, 0) + value
+            if prefix in ENGLISH_IN_OTHER_LANGUAGE:
+                review_segments(path.name, doc, gold["seeds"][path.name])
+    print(f"\n# all seeds: {totals}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     parser.add_argument("--update", action="store_true", help="rewrite the reference files (then review them)")
     parser.add_argument("--diff", action="store_true", help="also print the unified diffs, not only the summary")
+    parser.add_argument("--review", action="store_true", help="print the review figures against tests/reference/gold")
     args = parser.parse_args(argv)
+    if args.review:
+        review()
+        return 0
 
     paths = seed_paths()
     if not paths:
