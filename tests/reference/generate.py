@@ -234,12 +234,18 @@ def _tokens(text: str) -> list[tuple[int, int, str]]:
 
 
 def gold_changes(spun: str, restored: str) -> list[tuple[int, int, str]]:
-    """The hand restoration as replacements of spans of the spun text: (start, end, restored text)."""
+    """The hand restoration as replacements of spans of the spun text: (start, end, restored text).
+
+    Word-level diff; a replaced run of n words by n words is split into n one-word changes.
+    """
     a, b = _tokens(spun), _tokens(restored)
     matcher = difflib.SequenceMatcher(None, [t[2] for t in a], [t[2] for t in b], autojunk=False)
     changes = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
+            continue
+        if op == "replace" and i2 - i1 == j2 - j1:
+            changes += [(a[i][0], a[i][1], b[j][2]) for i, j in zip(range(i1, i2), range(j1, j2), strict=True)]
             continue
         start = a[i1][0] if i1 < len(a) else len(spun)
         end = a[i2 - 1][1] if i2 > i1 else start
@@ -263,13 +269,30 @@ def _render(source: str, start: int, end: int, changes: list[tuple[int, int, str
     return " ".join("".join(parts).split())
 
 
-def review_repairs(doc: Any, restored: str) -> None:
-    """Each repair edit of the spun seed against the hand restoration: right / partly / wrong, and the misses."""
+def _squash(text: str) -> str:
+    return "".join(text.split()).casefold()
+
+
+def _contains_words(text: str, words: str) -> bool:
+    import regex
+
+    return (
+        bool(words.strip()) and regex.search(rf"(?<!\w){regex.escape(words.strip())}(?!\w)", text, regex.I) is not None
+    )
+
+
+def review_repairs(doc: Any, restored: str) -> dict[str, int]:
+    """Each repair edit of the spun seed against the hand restoration, and the gold changes missed.
+
+    Repair edits and gold changes that touch form a cluster. A cluster whose repaired text equals the
+    restored text (whitespace ignored) is "right". In other clusters each edit is judged alone: right if
+    its replacement is a word sequence of the restored text there, wrong otherwise; the cluster's gold
+    changes count as "partly restored". Gold changes with no edit touching them are "missed".
+    """
     seed = doc.original
     gold = gold_changes(seed, restored)
     repairs = [e for e in doc.edits if "repair" in e.stage]
     items = [("gold", (g[0], g[1]), g) for g in gold] + [("edit", (e.start, e.end), e) for e in repairs]
-    # clusters of touching gold changes and repair edits
     items.sort(key=lambda it: it[1])
     clusters: list[list[Any]] = []
     for item in items:
@@ -277,8 +300,8 @@ def review_repairs(doc: Any, restored: str) -> None:
             clusters[-1].append(item)
         else:
             clusters.append([item])
-    counts = {"right": 0, "partly": 0, "wrong": 0, "missed": 0}
-    print(f"\n## repairs of seed {SPUN_SEED}: {len(repairs)} repair edits, {len(gold)} gold changes (word chunks)")
+    counts = {"edits": len(repairs), "right": 0, "wrong": 0, "gold": len(gold), "restored": 0, "partly": 0, "missed": 0}
+    print(f"\n## repairs of seed {SPUN_SEED}: {len(repairs)} repair edits, {len(gold)} gold changes (word level)")
     for cluster in clusters:
         golds = [it[2] for it in cluster if it[0] == "gold"]
         edits = [it[2] for it in cluster if it[0] == "edit"]
@@ -292,26 +315,27 @@ def review_repairs(doc: Any, restored: str) -> None:
             counts["missed"] += len(golds)
             print(f"MISSED  l.{line:<3} {spun!r} -> gold {want!r}")
             continue
-        if "".join(got.split()) == "".join(want.split()):
-            verdict = "right"
-        elif golds and all(" ".join(e.after.split()).casefold() in want.casefold() for e in edits if e.after.strip()):
-            verdict = "partly"
-        else:
-            verdict = "wrong"
-        counts[verdict] += len(edits)
-        rules = ",".join(sorted({e.rule for e in edits}))
-        confidence = min(e.confidence for e in edits)
-        print(f"{verdict.upper():7} l.{line:<3} {spun!r} -> {got!r} (gold {want!r}) [{rules} {confidence:.2f}]")
-        if verdict != "right" and len(edits) > 1:
-            for e in edits:
-                print(f"          edit {e.before!r} -> {e.after!r} [{e.rule} {e.confidence:.2f}]")
+        if _squash(got) == _squash(want):
+            counts["right"] += len(edits)
+            counts["restored"] += len(golds)
+            rules = ",".join(sorted({e.rule for e in edits}))
+            print(f"RIGHT   l.{line:<3} {spun!r} -> {got!r} [{rules} {min(e.confidence for e in edits):.2f}]")
+            continue
+        counts["partly"] += len(golds)
+        print(f"CLUSTER l.{line:<3} {spun!r} -> {got!r} (gold {want!r})")
+        for e in edits:
+            verdict = "right" if golds and _contains_words(want, e.after) else "wrong"
+            counts[verdict] += 1
+            print(f"  {verdict.upper():6} edit {e.before!r} -> {e.after!r} [{e.rule} {e.confidence:.2f}]")
     print(
-        f"repair edits: {counts['right']} right, {counts['partly']} partly right, {counts['wrong']} wrong; "
-        f"gold chunks missed entirely: {counts['missed']}"
+        f"repair edits: {counts['right']} right, {counts['wrong']} wrong (of {counts['edits']}); "
+        f"gold changes: {counts['restored']} restored, {counts['partly']} in partly restored spans, "
+        f"{counts['missed']} missed (of {counts['gold']})"
     )
     print(f"\n## suggestions of seed {SPUN_SEED} (text left alone): {len(doc.suggestions)}")
     for sug in doc.suggestions:
         print(f"SUGGEST {sug.before!r} -> {sug.after!r} [{sug.rule} {sug.confidence:.2f}] {sug.evidence}")
+    return counts
 
 
 def review_alignments(name: str, doc: Any, gold: dict[str, Any]) -> dict[str, int]:
