@@ -28,7 +28,7 @@ from .clean import (
     normalize_whitespace,
     remove_boilerplate,
 )
-from .detect import DetectConfig, DetectStage, LanguageGuess, detect_language, detect_segments
+from .detect import DetectConfig, DetectStage, LanguageGuess, detect_language, detect_segments, language_shares
 from .document import Alignment, Document, Edit, EditError, Segment, apply_edits, undo
 from .embed import Embedder, get_embedder
 from .io import DecodeError, decode_bytes
@@ -85,6 +85,7 @@ __all__ = [
     "get_embedder",
     "get_stage",
     "get_translator",
+    "language_shares",
     "learn_substitutions",
     "load_quotes",
     "normalize",
