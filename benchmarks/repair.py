@@ -15,6 +15,7 @@ public tool restores spun text.
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
 import time
 from pathlib import Path
@@ -42,6 +43,44 @@ def distance(a: str, b: str) -> int:
 def undone(spun: str, repaired: str, original: str) -> tuple[int, int, float]:
     before, after = distance(spun, original), distance(repaired, original)
     return before, after, (before - after) / before if before else 0.0
+
+
+def gold_words(spun: str, original: str) -> dict[int, str]:
+    """Spun word start offset -> the original word there ('?' where the alignment is not one to one)."""
+    spun_tokens, orig_tokens = tokenize(spun), tokenize(original)
+    a, b = [t.lower for t in spun_tokens], [t.lower for t in orig_tokens]
+    gold: dict[int, str] = {}
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        for k in range(i1, i2):
+            if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
+                gold[spun_tokens[k].start] = b[j1 + k - i1]
+            else:
+                gold[spun_tokens[k].start] = "?"
+    return gold
+
+
+def guess_precision(spun: str, original: str, result: object) -> tuple[int, int, int]:
+    """Applied thesaurus edits: (right, wrong on a word the spinner left alone, wrong on a spun word)."""
+    gold = gold_words(spun, original)
+    right = untouched = other = 0
+    for edit in result.edits:  # type: ignore[attr-defined]
+        if not edit.rule.startswith("model:"):
+            continue
+        truth = gold.get(edit.start, "?")
+        if truth == edit.after.lower().replace("’", "'"):
+            right += 1
+        elif truth == edit.before.lower().replace("’", "'"):
+            untouched += 1
+        else:
+            other += 1
+    return right, untouched, other
+
+
+def seed_only_lexicon(shared: Path) -> Lexicon:
+    """Reviewed entries + what seed 001 alone teaches (a different article from spun_dev)."""
+    seed = next((shared / "seeds").glob("001_*.txt"))
+    learnt = learn_entries([(seed.read_text(encoding="utf-8"), GOLD.read_text(encoding="utf-8"), "dev:seed001")])
+    return Lexicon([*static_entries().entries(), *learnt])
 
 
 def static_entries() -> Lexicon:
@@ -88,7 +127,8 @@ def spun_section(shared: Path) -> None:
     if GOLD.exists():
         gold = GOLD.read_text(encoding="utf-8")
         print(row("seed001 identity", spun, gold, builtin=False, use_lexicon=False, use_thesaurus=False))
-        print(row("seed001 pps-only", spun, gold, builtin=False, lexicons=[pps_only()], force=True))
+        pps = {"builtin": False, "lexicons": [pps_only()], "force": True, "use_thesaurus": False}
+        print(row("seed001 pps-only", spun, gold, **pps))
         print(row("seed001 full (in-sample lexicon)", spun, gold))
         held = loo_lexicon(shared, "dev:seed001")
         print(row("seed001 held-out (spun_dev-learnt lexicon)", spun, gold, builtin=False, lexicons=[held]))
@@ -110,6 +150,7 @@ def spun_section(shared: Path) -> None:
         print(f"(no {GOLD}: seed 001 skipped)")
     original = (shared / "spun_dev" / "003_original.txt").read_text(encoding="utf-8")
     totals = {k: [0, 0] for k in ("in", "loo", "loo-lex", "loo+thes", "static+thes", "thes")}
+    guessed = {k: [0, 0, 0] for k in totals}
     for k in SPINS:
         text = (shared / "spun_dev" / f"{k}_spun.txt").read_text(encoding="utf-8")
         held = loo_lexicon(shared, f"dev:spun_dev/{k}")
@@ -134,9 +175,66 @@ def spun_section(shared: Path) -> None:
             before, after, _ = undone(text, result.text, original)
             totals[key][0] += before
             totals[key][1] += after
+            for position, count in enumerate(guess_precision(text, original, result)):
+                guessed[key][position] += count
             print(row(f"spun_dev/{k} {labels[key]}", text, original, **options))
     for key, (before, after) in totals.items():
-        print(f"spun_dev total {key:<30} {before:>6} {after:>6} {100 * (before - after) / before:>7.1f}%")
+        right, applied = guessed[key][0], sum(guessed[key])
+        precision = f"  thesaurus guesses right {right}/{applied} {tuple(guessed[key])}" if applied else ""
+        print(f"spun_dev total {key:<30} {before:>6} {after:>6} {100 * (before - after) / before:>7.1f}%{precision}")
+
+
+def mechanism_section(shared: Path) -> None:
+    """Cross-article rows and the precision of applied thesaurus guesses, per configuration."""
+    print("\n## Cross-article (lexicon learnt from a different article) and thesaurus precision")
+    print("guesses = applied thesaurus edits: right / wrong on a word left alone / wrong on a spun word")
+    seed_text = next((shared / "seeds").glob("001_*.txt")).read_text(encoding="utf-8")
+    original = (shared / "spun_dev" / "003_original.txt").read_text(encoding="utf-8")
+    texts = [("seed001", seed_text, GOLD.read_text(encoding="utf-8"))] if GOLD.exists() else []
+    texts += [
+        (f"spun_dev/{k}", (shared / "spun_dev" / f"{k}_spun.txt").read_text(encoding="utf-8"), original) for k in SPINS
+    ]
+    seed_lexicon = seed_only_lexicon(shared) if GOLD.exists() else static_entries()
+    held_for_seed = loo_lexicon(shared, "dev:seed001")
+    configs: dict[str, dict[str, object]] = {
+        "cross-article lexicon only": {"builtin": False, "use_thesaurus": False},
+        "cross-article lexicon + sure guesses (default)": {"builtin": False},
+        "cross-article lexicon + all guesses applied": {"builtin": False, "apply_thesaurus": True},
+        "sure guesses only (forced)": {"builtin": False, "use_lexicon": False, "force": True},
+        "all guesses only (forced, applied)": {
+            "builtin": False,
+            "use_lexicon": False,
+            "force": True,
+            "apply_thesaurus": True,
+        },
+        "built-in lexicon, no thesaurus (in-sample)": {"use_thesaurus": False},
+        "built-in lexicon + sure guesses (in-sample)": {},
+    }
+    for label, options in configs.items():
+        totals = {"seed001": [0, 0], "spun_dev": [0, 0]}
+        guesses = [0, 0, 0]
+        for name, spun, gold in texts:
+            opts = dict(options)
+            if opts.get("use_lexicon", True) and opts.get("builtin", True) is False:
+                opts["lexicons"] = [held_for_seed if name == "seed001" else seed_lexicon]
+            result = repair(spun, **opts)  # type: ignore[arg-type]
+            before, after, share = undone(spun, result.text, gold)
+            group = "seed001" if name == "seed001" else "spun_dev"
+            totals[group][0] += before
+            totals[group][1] += after
+            right, untouched, other = guess_precision(spun, gold, result)
+            guesses = [guesses[0] + right, guesses[1] + untouched, guesses[2] + other]
+            print(
+                f"{name:<13} {label:<46} {before:>4} -> {after:>4} {100 * share:>6.1f}%  spin={result.spin.score:.3f} "
+                f"guesses {right}/{untouched}/{other}"
+            )
+        applied = sum(guesses)
+        precision = f"{100 * guesses[0] / applied:.0f}%" if applied else "n/a"
+        for group, (before, after) in totals.items():
+            if before:
+                share = 100 * (before - after) / before
+                print(f"TOTAL {group:<9} {label:<46} {before:>4} -> {after:>4} {share:>6.1f}%")
+        print(f"TOTAL thesaurus precision ({label}): {precision} of {applied} applied guesses {tuple(guesses)}")
 
 
 def clean_texts(shared: Path) -> dict[str, str]:
@@ -156,10 +254,13 @@ def clean_section(shared: Path) -> None:
         changed = distance(text, result.text)
         n = len(words(text))
         forced = repair(text, force=True)
+        sure = repair(text, force=True, use_lexicon=False)
+        guessed = repair(text, force=True, use_lexicon=False, apply_thesaurus=True)
         print(
             f"{name:<30} words={n:<6} changed={changed:<3} per1000={1000 * changed / n:.2f}  "
             f"spin={result.spin.score:.3f} rate={result.spin.rate:.2f}/100  "
-            f"(ungated would change {distance(text, forced.text)})"
+            f"(ungated: default {distance(text, forced.text)}, sure guesses alone {distance(text, sure.text)}, "
+            f"all guesses alone {distance(text, guessed.text)})"
         )
     sentences = [
         s for s in (shared / "lid_testdata" / "sentences" / "en.txt").read_text(encoding="utf-8").splitlines() if s
@@ -218,6 +319,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no spun_dev under {args.shared}", file=sys.stderr)
         return 2
     spun_section(args.shared)
+    mechanism_section(args.shared)
     clean_section(args.shared)
     spin_section(args.shared)
     if not args.no_speed:

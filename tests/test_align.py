@@ -156,11 +156,16 @@ def test_stage_fills_doc_alignments_and_is_registered() -> None:
     assert stage.describe()["name"] == "align"
 
 
-def test_stage_with_an_unreadable_quote_set_records_a_warning(tmp_path: Path) -> None:
-    doc = Document.new("The world is in peril.", doc_id="x")
-    doc = AlignStage(quotes=str(tmp_path / "missing.json"))(doc)
+def test_a_missing_quote_file_fails_at_build_and_one_lost_later_is_a_warning(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        AlignStage(quotes=str(tmp_path / "missing.json"))
+    path = tmp_path / "quotes.txt"
+    path.write_text("The world is in peril.\n", encoding="utf-8")
+    stage = AlignStage(quotes=str(path), crosslingual=False)
+    path.unlink()  # gone between the build and the run: the document gets a warning, the run goes on
+    doc = stage(Document.new("The world is in peril.", doc_id="x"))
     assert doc.alignments == []
-    assert any(w.startswith("align:") for w in doc.warnings)
+    assert any(w.startswith("align: cannot read the quote set") for w in doc.warnings)
 
 
 def test_stage_accepts_a_list_of_quotes() -> None:

@@ -156,3 +156,37 @@ def test_stage_skips_non_english_documents(spun_seed: str) -> None:
     doc.language = "it"
     RepairStage()(doc)
     assert doc.text == spun_seed and doc.spin_score is None
+
+
+def test_wordnet_sense_rank_separates_spinner_links() -> None:
+    from corpusnorm._repair_thesaurus import wordnet_linked, wordnet_rank
+
+    assert wordnet_rank("said", "stated") == 0  # "say" in its first sense holds "state"
+    assert wordnet_rank("details", "particulars") == 1
+    rank = wordnet_rank("changes", "exchanges")  # linked, but only through a rare sense
+    assert rank is not None and rank >= 2
+    assert wordnet_linked("model", "mannequin") and not wordnet_linked("head", "pinnacle")
+
+
+def test_sure_thesaurus_guesses_restore_words_no_lexicon_has(spun_seed: str) -> None:
+    result = repair(spun_seed, builtin=False, use_lexicon=False, force=True)
+    _check_edits(spun_seed, result)
+    pairs = {(e.before, e.after) for e in result.edits}
+    assert ("particulars", "details") in pairs and ("productiveness", "productivity") in pairs
+    assert all(e.rule.startswith("model:") for e in result.edits)
+    # weaker guesses are suggestions only, and can be switched off altogether
+    assert not repair(spun_seed, builtin=False, use_lexicon=False, force=True, apply_sure_guesses=False).edits
+
+
+def test_gate_opens_with_a_lexicon_from_another_article(shared: Path, spun_seed: str) -> None:
+    from corpusnorm._repair_learn import learn_entries
+    from corpusnorm._repair_lexicon import Lexicon
+
+    gold = Path(__file__).parent / "reference" / "gold" / "001_restored.txt"
+    if not gold.exists():
+        pytest.skip("no restored seed 001")
+    lexicon = Lexicon(learn_entries([(spun_seed, gold.read_text(encoding="utf-8"), "seed")]))
+    for path in sorted((shared / "spun_dev").glob("*_spun.txt")):
+        assert spin_score(path.read_text(encoding="utf-8"), lexicons=[lexicon], builtin=False).spun
+    original = (shared / "spun_dev" / "003_original.txt").read_text(encoding="utf-8")
+    assert not spin_score(original, lexicons=[lexicon], builtin=False).spun
