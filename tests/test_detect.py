@@ -216,6 +216,9 @@ def test_stage_is_registered_picklable_and_described() -> None:
     described = stage.describe()
     assert described["name"] == "detect"
     assert described["versions"]["data:lid_weights.json"].startswith("sha256:")
+    # read once per process, but each call hands out its own dict
+    described["versions"]["wordfreq"] = "changed by the caller"
+    assert stage.describe()["versions"]["wordfreq"] != "changed by the caller"
 
 
 _DETERMINISM_SCRIPT = textwrap.dedent(

