@@ -33,7 +33,7 @@ from corpusnorm._repair_learn import Substitution, learn_substitutions, substitu
 from corpusnorm._repair_lexicon import Entry, Lexicon, builtin_lexicon, data_versions, load_lexicon
 from corpusnorm._repair_lm import LanguageModel, language_model
 from corpusnorm._repair_text import match_case, sentence_initial, spans_and_words
-from corpusnorm.document import Document, Edit
+from corpusnorm.document import Document, Edit, apply_edits
 from corpusnorm.pipeline import Stage, package_version, register_stage
 
 __all__ = [
@@ -553,17 +553,6 @@ def spin_score(
     return _report([analyser], [hits])
 
 
-def _apply(text: str, edits: Sequence[Edit]) -> str:
-    parts: list[str] = []
-    position = 0
-    for edit in edits:
-        parts.append(text[position : edit.start])
-        parts.append(edit.after)
-        position = edit.end
-    parts.append(text[position:])
-    return "".join(parts)
-
-
 def repair(
     text: str,
     *,
@@ -601,7 +590,7 @@ def repair(
         apply_sure_guesses=apply_sure_guesses,
         force=force,
     )
-    return Repaired(_apply(text, edits), edits, suggestions, report)
+    return Repaired(apply_edits(text, edits), edits, suggestions, report)
 
 
 def format_explanation(result: Repaired) -> str:
