@@ -15,12 +15,12 @@ import importlib.metadata
 import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass, fields, is_dataclass, replace
+from dataclasses import asdict, dataclass, is_dataclass, replace
 from typing import Any, ClassVar, TypeVar
 
 from .document import Document
 
-__all__ = ["Pipeline", "Stage", "StageError", "get_stage", "package_version", "register_stage", "registered_stages"]
+__all__ = ["Pipeline", "Stage", "get_stage", "package_version", "register_stage", "registered_stages"]
 
 DEFAULT_ORDER: tuple[str, ...] = ("clean", "detect", "repair", "align")
 """Order of the built-in stages in :meth:`Pipeline.default`."""
@@ -35,10 +35,6 @@ _BUILTIN_MODULES: tuple[str, ...] = (
 _REGISTRY: dict[str, type[Stage]] = {}
 
 S = TypeVar("S", bound="type[Stage]")
-
-
-class StageError(RuntimeError):
-    """A stage failed on a document (recorded as a warning; the corpus run goes on)."""
 
 
 @dataclass(frozen=True)
@@ -220,8 +216,3 @@ class Pipeline:
 
     def __repr__(self) -> str:
         return f"Pipeline({self.names})"
-
-
-def config_fields(stage: type[Stage]) -> list[str]:
-    """The option names of a stage's config (for ``--help`` texts and docs)."""
-    return [f.name for f in fields(stage.config_class)]
