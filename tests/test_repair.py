@@ -142,7 +142,7 @@ def test_stage_on_document(spun_seed: str, seeds: dict[str, str]) -> None:
     stage = RepairStage()
     doc = stage(Document.new(spun_seed, doc_id="001"))
     assert doc.spin_score is not None and doc.spin_score >= SPIN_THRESHOLD
-    assert "Source link" in doc.text
+    assert "Source link" not in doc.text  # the repaired footer is boilerplate (removed, see below)
     assert apply_edits(doc.original, doc.edits) == doc.text
     assert undo(doc) == spun_seed
     assert all(e.stage == "repair" for e in doc.edits)
@@ -190,3 +190,17 @@ def test_gate_opens_with_a_lexicon_from_another_article(shared: Path, spun_seed:
         assert spin_score(path.read_text(encoding="utf-8"), lexicons=[lexicon], builtin=False).spun
     original = (shared / "spun_dev" / "003_original.txt").read_text(encoding="utf-8")
     assert not spin_score(original, lexicons=[lexicon], builtin=False).spun
+
+
+def test_stage_removes_footers_that_become_boilerplate_once_repaired(spun_seed: str) -> None:
+    from corpusnorm import Pipeline
+
+    assert "Supply hyperlink" in spun_seed  # the spun footer, which the clean stage cannot know
+    doc = Pipeline.from_names(["clean", "repair"])(Document.new(spun_seed, doc_id="001"))
+    assert "Source link" not in doc.text and "Supply hyperlink" not in doc.text
+    footer = [e for e in doc.edits if "Supply hyperlink" in e.before]
+    assert len(footer) == 1 and "boilerplate:source-link" in footer[0].rule and "repair" in footer[0].stage
+    assert doc.text.endswith("”\n") and undo(doc) == spun_seed
+    # off: the repaired footer stays as text
+    off = Pipeline.from_names(["clean", "repair"], repair={"boilerplate": False})(Document.new(spun_seed, doc_id="001"))
+    assert off.text.rstrip().endswith("Source link")

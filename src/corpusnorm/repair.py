@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
@@ -184,6 +184,9 @@ class RepairConfig:
     builtin: bool = True
     force: bool = False
     """Repair even when the spin score says the text is clean."""
+    boilerplate: bool = True
+    """After repairing, remove the lines that have become boilerplate (a spun footer "Supply
+    hyperlink" only matches the clean stage's table once it reads "Source link")."""
 
 
 def _sigmoid(x: float) -> float:
@@ -621,6 +624,25 @@ def _shift(edit: Edit, offset: int) -> Edit:
     )
 
 
+def _new_boilerplate(text: str, repairs: Sequence[Edit]) -> list[Edit]:
+    """Boilerplate removals (the clean stage's table) of lines that a repair edit touched.
+
+    ``repairs`` are in the coordinates of the text before repair; they are mapped onto ``text``
+    (after repair) through the length changes of the edits before each one."""
+    from corpusnorm.clean import boilerplate_edits
+
+    touched: list[tuple[int, int]] = []
+    shift = 0
+    for edit in repairs:
+        touched.append((edit.start + shift, edit.start + shift + len(edit.after)))
+        shift += len(edit.after) - (edit.end - edit.start)
+    found = []
+    for removal in boilerplate_edits(text):
+        if any(removal.start <= end and start <= removal.end for start, end in touched):
+            found.append(replace(removal, stage="repair", evidence="boilerplate once repaired"))
+    return found
+
+
 @register_stage
 class RepairStage(Stage):
     """Repair spun English: on the English segments when detect set them, else the whole text."""
@@ -673,6 +695,12 @@ class RepairStage(Stage):
         if edits:
             edits.sort(key=lambda e: e.start)
             doc.apply_edits(edits)
+            if config.boilerplate and doc.apply_edits(_new_boilerplate(doc.text, edits)):
+                from corpusnorm.clean import clean_edits
+
+                # the removal may leave blank lines or a blank end: the clean stage's whitespace rules
+                tidy = clean_edits(doc.text, fix_encoding=False, normalize_unicode=False, boilerplate=False)
+                doc.apply_edits(replace(e, stage="repair") for e in tidy)
         return doc
 
     def versions(self) -> dict[str, Any]:
