@@ -154,8 +154,9 @@ _PIECES = st.sampled_from([*_CHARS, "https://t.co/x ", "@user ", "Ciao ", "the "
 @given(st.lists(_PIECES, max_size=40).map("".join))
 def test_odd_input_keeps_the_segment_invariants(text: str) -> None:
     _check_segments(text, detect_segments(text))
-    guess = detect_language(text)
-    assert guess.language in {"en", "it", "hi", "und"}
+    assert detect_language(text, open_set=False).language in {"en", "it", "hi", "und"}
+    guess = detect_language(text)  # open set: a candidate or a code of fastText's 176 languages
+    assert guess.language in {"en", "it", "hi", "und"} or (guess.language.isalpha() and guess.confidence >= 0.8)
 
 
 @pytest.mark.parametrize("text", ["", "   \n ", "https://t.co/x", "@handle", "12 345 2026-02-10", "#hashtag"])
@@ -181,8 +182,33 @@ def test_detect_language_scores_and_script() -> None:
     # other candidate sets work too (the weights are language-independent)
     german = "Der Ausschuss veröffentlicht nächste Woche seinen Bericht."
     assert detect_language(german, languages=("de", "nl")).language == "de"
-    # a text in a script no candidate writes is undecidable
-    assert detect_language("Комитет опубликует доклад.", languages=("en", "it")).language == "und"
+    # a text in a script no candidate writes is undecidable in a closed set, and named in the open one
+    assert detect_language("Комитет опубликует доклад.", languages=("en", "it"), open_set=False).language == "und"
+    assert detect_language("Комитет опубликует доклад.", languages=("en", "it")).language == "ru"
+
+
+OTHER_LANGUAGE_ARTICLES = {
+    "es": "Un investigador de seguridad deja la empresa con una carta enigmática. En la carta explica: "
+    '"He decidido dejar la empresa. Mi último día será el 9 de febrero". "El mundo está en peligro", advierte, '
+    '"y no solo por la IA". Según él, ha llegado el momento de seguir adelante.',
+    "de": "Der Forscher gab am Montag seinen Abschied bekannt. „Heute ist mein letzter Tag. Ich habe gekündigt“, "
+    "schrieb er. „Die Welt ist in Gefahr“, schreibt er, „und nicht nur durch KI.“ Es sei Zeit, weiterzuziehen.",
+    "zh": "人工智能安全研究员发表神秘辞职信\n\n这位研究员周一宣布离职。"
+    "他在信中写道：“我已决定离开公司。我的最后一天将是2月9日。”"
+    "他说，两年前他完成博士学位后来到旧金山，希望为人工智能安全做出贡献。",
+}
+
+
+@pytest.mark.parametrize("language", sorted(OTHER_LANGUAGE_ARTICLES))
+def test_articles_in_other_languages_are_not_forced_into_the_candidates(language: str) -> None:
+    text = OTHER_LANGUAGE_ARTICLES[language]
+    segments = detect_segments(text)
+    assert {s.language for s in segments} == {language}, [(s.language, s.text) for s in segments]
+    assert detect_language(text).language == language
+    # the closed set picks among en/it/hi, as asked
+    assert detect_language(text, open_set=False).language in {"en", "it", "hi", "und"}
+    doc = get_stage("detect")()(Document.new(text, doc_id=language))
+    assert doc.language == language and doc.languages == {language: 1.0}
 
 
 @pytest.mark.parametrize("languages", [("xx",), ("en", "zz"), ("english",), ()])

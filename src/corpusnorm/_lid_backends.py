@@ -18,7 +18,7 @@ import importlib.util
 import math
 import threading
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from itertools import repeat
 from pathlib import Path
 from typing import Any
@@ -160,15 +160,31 @@ def _fasttext_predict() -> Any:
     return lambda line, k: [(p, label) for label, p in zip(*model.predict(line, k=k), strict=True)]
 
 
-def fasttext_probabilities(text: str, languages: Sequence[str]) -> dict[str, float]:
-    """fastText's softmax probability of each candidate (floor for those outside its top k)."""
+@lru_cache(maxsize=1 << 12)
+def _fasttext_top(text: str) -> tuple[tuple[float, str], ...]:
+    """fastText's top ``FASTTEXT_TOP_K`` (probability, label) pairs (the last texts are kept: the
+    closed-set and open-set questions about one piece share one prediction)."""
     line = _fasttext_input(text)
     try:
         pairs = _fasttext_predict()(line, FASTTEXT_TOP_K)
     except (TypeError, UnicodeEncodeError):  # lone surrogates cannot cross into C++
         pairs = _fasttext_predict()(without_surrogates(line), FASTTEXT_TOP_K)
-    found = {label[9:]: p for p, label in pairs}
+    return tuple((float(p), label) for p, label in pairs)
+
+
+def fasttext_probabilities(text: str, languages: Sequence[str]) -> dict[str, float]:
+    """fastText's softmax probability of each candidate (floor for those outside its top k)."""
+    found = {label[9:]: p for p, label in _fasttext_top(text)}
     return {lang: max(min(found.get(lang, 0.0), 1.0), FASTTEXT_FLOOR) for lang in languages}
+
+
+def fasttext_best(text: str) -> tuple[str, float]:
+    """fastText's most probable language over all 176 it knows, and its probability."""
+    pairs = _fasttext_top(text)
+    if not pairs:
+        return "und", 0.0
+    p, label = pairs[0]
+    return label[9:], min(p, 1.0)
 
 
 # -- lingua --------------------------------------------------------------------------------

@@ -46,6 +46,11 @@ UND_FLOOR = 0.4
 """Below this probability of the best candidate the answer is ``"und"``."""
 MIN_RELIABLE_WORDS = 4
 """A Latin-script piece needs this many words to stand as a segment against its neighbours."""
+OTHER_FLOOR = 0.8
+"""With ``open_set``, a piece fastText puts in a language outside the candidates with at least this
+probability is labelled with that language (see docs/langid.md for what it costs on en/it/hi)."""
+OTHER_MIN_LETTERS = 20
+"""... if it has at least this many letters (a word or two is too little to leave the candidates)."""
 
 
 @dataclass(frozen=True)
@@ -116,26 +121,54 @@ def _best(probs: dict[str, float], languages: Sequence[str]) -> tuple[str, float
     return best, top
 
 
+OTHER_DOUBT = 0.5
+"""A piece fastText gives to an outside language with at least this probability, but too short or
+not sure enough to be labelled with it, does not stand as its own segment (it takes its context's)."""
+
+
+def _other_language(view: str, languages: tuple[str, ...]) -> tuple[str, float, bool] | None:
+    """The language outside ``languages`` that fastText (176 languages) puts first, if it does
+    with probability >= ``OTHER_DOUBT``: (code, probability, sure enough to label the piece)."""
+    lang, p = backends.fasttext_best(view)
+    if lang in languages or lang == UND or p < OTHER_DOUBT:
+        return None
+    return lang, p, p >= OTHER_FLOOR and _letters(view) >= OTHER_MIN_LETTERS
+
+
+def _no_candidate_script(decision: _Decision) -> bool:
+    """Letters, but in no candidate's script (a Chinese text among en/it/hi)."""
+    return decision.by_script and not any(decision.probs.values())
+
+
 def detect_language(
     text: str,
     *,
     languages: Sequence[str] = DEFAULT_LANGUAGES,
     backend: str = "ensemble",
     floor: float = UND_FLOOR,
+    open_set: bool = True,
 ) -> LanguageGuess:
     """The language of ``text`` among ``languages`` (ISO 639-1 codes).
 
     ``"und"`` when there is nothing to decide on (no letters once URLs, e-mails, @handles and
     #hashtags are set aside) or when the best probability is below ``floor``. An unknown code
-    or backend is a ValueError.
+    or backend is a ValueError. With ``open_set`` (the default), a text that fastText puts in another language
+    with probability >= ``OTHER_FLOOR`` (and at least ``OTHER_MIN_LETTERS`` letters) gets that
+    language's code instead ("de", "zh", ...), with only its own probability in ``scores``.
     """
     langs = backends.validate_languages(languages)
     _check_backend(backend)
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
-    decision = _classify(mask_non_linguistic(text), langs, backend, count_words=False)
+    view = mask_non_linguistic(text)
+    decision = _classify(view, langs, backend, count_words=False)
     if decision is None:
         return LanguageGuess(UND, 0.0, {})
+    other = None
+    if open_set and (not decision.by_script or _no_candidate_script(decision)):
+        other = _other_language(view, langs)
+    if other is not None and other[2]:
+        return LanguageGuess(other[0], other[1], {other[0]: other[1]})
     best, p = _best(decision.probs, langs)
     scores = {lang: decision.probs.get(lang, 0.0) for lang in langs}
     if p < floor:
@@ -216,12 +249,16 @@ def detect_segments(
     languages: Sequence[str] = DEFAULT_LANGUAGES,
     backend: str = "ensemble",
     min_words: int = MIN_RELIABLE_WORDS,
+    open_set: bool = True,
 ) -> list[Segment]:
     """``text`` cut into sentences, clauses, quotations and lines, classified, and adjacent
     pieces of one language merged. Offsets are into ``text``; white space between segments is
     left out. Pieces without letters (URLs, handles, numbers) and short pieces (fewer than
     ``min_words`` words, e.g. a name inside a Hindi sentence or a one-word quotation) take the
-    language of their neighbours; a text with no letters at all is one ``"und"`` segment."""
+    language of their neighbours; a text with no letters at all is one ``"und"`` segment.
+    With ``open_set`` (the default), a piece in a language outside ``languages`` that fastText is
+    sure of gets that language's code (see :func:`detect_language`), so a German or Chinese
+    article is not forced into en/it/hi."""
     langs = backends.validate_languages(languages)
     _check_backend(backend)
     spans = pieces(text)
@@ -235,8 +272,15 @@ def detect_segments(
             if decision is None:
                 items.append(_Labelled(unit, UND, 0.0, False, False))
                 continue
+            other = None
+            if open_set and (not decision.by_script or _no_candidate_script(decision)):
+                other = _other_language(unit.view, langs)
+            if other is not None and other[2]:
+                items.append(_Labelled(unit, other[0], other[1], True, True))
+                continue
             best, p = _best(decision.probs, langs)
-            reliable = decision.by_script or (decision.words >= min_words and p >= UND_FLOOR)
+            reliable = (decision.by_script and p > 0) or (decision.words >= min_words and p >= UND_FLOOR)
+            reliable = reliable and other is None  # fastText leans to another language: take the context's
             items.append(_Labelled(unit, best, p, reliable, True))
     if not items:
         return []
@@ -282,6 +326,8 @@ class DetectConfig:
     languages: tuple[str, ...] = DEFAULT_LANGUAGES
     backend: str = "ensemble"
     min_words: int = MIN_RELIABLE_WORDS
+    open_set: bool = True
+    """Label pieces in languages outside ``languages`` with fastText's code when it is sure."""
 
 
 @register_stage
@@ -308,7 +354,11 @@ class DetectStage(Stage):
     def __call__(self, doc: Document) -> Document:
         # an exception here is recorded by the Pipeline as a "stage-error:" warning
         segments = detect_segments(
-            doc.text, languages=self.config.languages, backend=self.config.backend, min_words=self.config.min_words
+            doc.text,
+            languages=self.config.languages,
+            backend=self.config.backend,
+            min_words=self.config.min_words,
+            open_set=self.config.open_set,
         )
         doc.segments = segments
         doc.languages = language_shares(segments)
