@@ -204,3 +204,14 @@ def test_stage_removes_footers_that_become_boilerplate_once_repaired(spun_seed: 
     # off: the repaired footer stays as text
     off = Pipeline.from_names(["clean", "repair"], repair={"boilerplate": False})(Document.new(spun_seed, doc_id="001"))
     assert off.text.rstrip().endswith("Source link")
+
+
+def test_shipped_learnt_rows_are_rebuilt_by_the_build_script(shared: Path) -> None:
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / "build_spin_lexicon.py"
+    spec = importlib.util.spec_from_file_location("build_spin_lexicon", path)
+    assert spec is not None and spec.loader is not None
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    assert build.main(["--shared", str(shared), "--check"]) == 0

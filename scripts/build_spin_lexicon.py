@@ -1,0 +1,82 @@
+"""Rebuild the learnt (``dev:*``) rows of ``src/corpusnorm/data/spin_lexicon.tsv``.
+
+The rows are learnt with :func:`corpusnorm._repair_learn.learn_entries` from the development
+pairs: the four spun copies in ``shared/spun_dev`` against ``003_original.txt``, and seed 001
+against its hand-restored original ``tests/reference/gold/001_restored.txt``. The reviewed rows
+(``issue4:*``) and the filtered PPS rows (``pps:*``) are kept as they are.
+
+    python scripts/build_spin_lexicon.py [--shared ../shared] [--check]
+
+``--check`` exits 1 (and writes nothing) when the file differs from what the data gives;
+``tests/test_repair.py`` runs the same comparison.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from corpusnorm._repair_learn import learn_entries
+from corpusnorm._repair_lexicon import Entry
+
+ROOT = Path(__file__).resolve().parents[1]
+LEXICON = ROOT / "src" / "corpusnorm" / "data" / "spin_lexicon.tsv"
+GOLD = ROOT / "tests" / "reference" / "gold" / "001_restored.txt"
+SPINS = ("003", "004", "005", "006")
+
+
+def dev_pairs(shared: Path) -> list[tuple[str, str, str]]:
+    """(spun, original, source) for every development pair found under ``shared``."""
+    original = (shared / "spun_dev" / "003_original.txt").read_text(encoding="utf-8")
+    pairs = [
+        ((shared / "spun_dev" / f"{k}_spun.txt").read_text(encoding="utf-8"), original, f"dev:spun_dev/{k}")
+        for k in SPINS
+    ]
+    seed = next((ROOT / "seeds").glob("001_*.txt"))
+    pairs.append((seed.read_text(encoding="utf-8"), GOLD.read_text(encoding="utf-8"), "dev:seed001"))
+    return pairs
+
+
+def row(entry: Entry) -> str:
+    fields = (entry.id, " ".join(entry.spun), entry.original, entry.source, str(entry.count), str(entry.seen))
+    return "\t".join((*fields, repr(entry.share), entry.left, entry.right, "")) + "\n"
+
+
+def rebuilt(current: str, entries: list[Entry]) -> str:
+    """``current`` with its ``dev:*`` rows replaced by ``entries`` (in the same place)."""
+    lines = current.splitlines(keepends=True)
+    out: list[str] = []
+    placed = False
+    for line in lines:
+        if line.startswith("dev:"):
+            if not placed:
+                out.extend(row(e) for e in entries)
+                placed = True
+            continue
+        out.append(line)
+    if not placed:
+        out.extend(row(e) for e in entries)
+    return "".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--check", action="store_true", help="compare only; exit 1 on a difference")
+    args = parser.parse_args(argv)
+    current = LEXICON.read_text(encoding="utf-8")
+    new = rebuilt(current, learn_entries(dev_pairs(args.shared), prefix="dev"))
+    if args.check:
+        if new != current:
+            print(f"{LEXICON} differs from what the development pairs give", file=sys.stderr)
+            return 1
+        print(f"{LEXICON}: up to date")
+        return 0
+    LEXICON.write_text(new, encoding="utf-8")
+    print(f"wrote {LEXICON}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
