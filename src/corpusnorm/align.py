@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
+import os
 from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -615,18 +616,34 @@ def _quote_vectors(texts: tuple[str, ...], embedder: Embedder) -> np.ndarray:
 
 _PASSAGE_VECTORS: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
 PASSAGE_CACHE_SIZE = 20_000  # embedded passages kept per process (news corpora repeat their quotes)
+PASSAGE_CACHE_ENV = "CORPUSNORM_PASSAGE_CACHE"  # overrides the size; 0 turns the cache off (benchmarks)
+
+
+def _passage_cache_size() -> int:
+    """Passages kept per process: ``$CORPUSNORM_PASSAGE_CACHE`` if it is a whole number, else the default."""
+    value = os.environ.get(PASSAGE_CACHE_ENV, "").strip()
+    return max(0, int(value)) if value.isdigit() else PASSAGE_CACHE_SIZE
 
 
 def _passage_vectors(texts: list[str], embedder: Embedder) -> np.ndarray:
-    """Embeddings of article passages, batched, with a per-process cache of recent passages."""
+    """Embeddings of article passages, in one batch (each distinct text once), with a per-process
+    cache of recent passages (off with ``$CORPUSNORM_PASSAGE_CACHE=0``)."""
     key = embedder.key
-    missing = [t for t in dict.fromkeys(texts) if (key, t) not in _PASSAGE_VECTORS]
+    size = _passage_cache_size()
+    distinct = list(dict.fromkeys(texts))
+    if not size:
+        vectors = dict(zip(distinct, embedder.embed(distinct), strict=True))
+        return np.stack([vectors[t] for t in texts])
+    missing = [t for t in distinct if (key, t) not in _PASSAGE_VECTORS]
     if missing:
         for text, vector in zip(missing, embedder.embed(missing), strict=True):
             _PASSAGE_VECTORS[(key, text)] = vector
-        while len(_PASSAGE_VECTORS) > PASSAGE_CACHE_SIZE:
-            _PASSAGE_VECTORS.popitem(last=False)
-    return np.stack([_PASSAGE_VECTORS[(key, t)] for t in texts])
+    vectors = {t: _PASSAGE_VECTORS[(key, t)] for t in distinct}
+    for t in distinct:  # least recently used first out
+        _PASSAGE_VECTORS.move_to_end((key, t))
+    while len(_PASSAGE_VECTORS) > size:
+        _PASSAGE_VECTORS.popitem(last=False)
+    return np.stack([vectors[t] for t in texts])
 
 
 def _margins(cos: np.ndarray, quote_cos: np.ndarray) -> np.ndarray:
@@ -755,6 +772,29 @@ def _resolve_overlaps(matches: list[Alignment]) -> list[Alignment]:
     return sorted(kept, key=lambda a: (a.start, a.end, a.quote_id))
 
 
+def _text_is_spun(text: str, spin_score: float | None) -> tuple[bool, float | None]:
+    """Is ``text`` spun (by its known score, else by computing it)? ``(True, None)`` if it cannot be told."""
+    try:
+        from .repair import SPIN_THRESHOLD
+        from .repair import spin_score as compute_spin_score
+    except ImportError:  # pragma: no cover - repair's dependencies not installed
+        return True, spin_score
+    if spin_score is None:
+        spin_score = compute_spin_score(text).score
+    return spin_score >= SPIN_THRESHOLD, spin_score
+
+
+def _unspin(found: list[Alignment], text: str, spin_score: float | None) -> None:
+    """Kind ``spun`` is a spinner's rewrite: in a text that is not spun, the same rewording is a paraphrase."""
+    spun, score = _text_is_spun(text, spin_score)
+    if spun:
+        return
+    for a in found:
+        if a.kind == "spun":
+            a.kind = "paraphrase"
+            a.evidence += f"; text not spun (spin score {score:.3f}): a rewording, not a spinner's"
+
+
 def align(
     text: str,
     quotes: Sequence[Quote] | str | PathLike[str] | None = None,
@@ -766,6 +806,7 @@ def align(
     translator: Translator | str | None = None,
     passages: str = "quoted",
     warnings: list[str] | None = None,
+    spin_score: float | None = None,
 ) -> list[Alignment]:
     """Find the quotes of ``quotes`` (default: the canonical set) in ``text``.
 
@@ -778,6 +819,11 @@ def align(
     ``warnings``. ``passages`` chooses what is compared across languages: ``"quoted"`` (quoted
     passages and the clause around a short quoted fragment; default) or ``"sentences"`` (also every
     sentence and clause: finds unquoted renderings, several times slower).
+    ``spin_score`` is the text's spin score if known (:func:`corpusnorm.repair.spin_score`; the
+    pipeline passes ``doc.spin_score``): kind ``spun`` needs a spun text (score at least
+    :data:`corpusnorm.repair.SPIN_THRESHOLD`); in a text that is not spun, a rewording that keeps
+    the quote's content words is a ``paraphrase``. Without a score, it is computed from ``text``,
+    only when some match would be ``spun`` (a few ms).
     """
     if passages not in PASSAGE_MODES:
         raise ValueError(f"passages must be one of {PASSAGE_MODES}, not {passages!r}")
@@ -800,6 +846,8 @@ def align(
             )
         )
     found = _resolve_overlaps(found)
+    if any(a.kind == "spun" for a in found):
+        _unspin(found, text, spin_score)
     taken = [(a.start, a.end) for a in found]
     backend = get_translator(translator)
     if crosslingual:
@@ -892,10 +940,17 @@ class AlignStage(Stage):
                 translator=self.config.translator,
                 passages=self.config.passages,
                 warnings=doc.warnings,
+                spin_score=doc.spin_score,
             )
         except (ImportError, RuntimeError, OSError) as exc:
             doc.warnings.append(f"align: cross-lingual matching failed, monolingual only: {exc}")
-            doc.alignments = align(doc.text, quotes, quote_language=self.config.quote_language, crosslingual=False)
+            doc.alignments = align(
+                doc.text,
+                quotes,
+                quote_language=self.config.quote_language,
+                crosslingual=False,
+                spin_score=doc.spin_score,
+            )
         _mark_repaired(doc)
         return doc
 
@@ -919,17 +974,19 @@ def _versions(canonical_quotes: bool) -> dict[str, str]:
 
 
 def _mark_repaired(doc: Document) -> None:
-    """A quote that matches only after spun-text repair was a spinner's rewrite in the article: kind spun."""
+    """A quote that matches only after spun-text repair was a spinner's rewrite in the article: kind spun
+    (``paraphrase`` if the document's spin score says it is not spun: repair was forced)."""
     repairs = [e for e in doc.edits if REPAIR_STAGE in e.stage.split("+")]
     if not repairs:
         return
+    kind = "spun" if doc.spin_score is None or _text_is_spun(doc.text, doc.spin_score)[0] else "paraphrase"
     for a in doc.alignments:
         if a.kind not in {"verbatim", "near"}:
             continue
         start, end = doc.to_original(a.start, a.end)
         inside = sum(1 for e in repairs if e.start < end and start < e.end)
         if inside:
-            a.kind = "spun"
+            a.kind = kind
             a.evidence += f"; {inside} word(s) restored by repair in this span"
 
 
