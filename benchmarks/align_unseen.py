@@ -201,6 +201,8 @@ def run_article(name: str, gold: dict[str, Any], *, repeat: int, pipeline: Pipel
         span = locate(doc, d["text"], d.get("occurrence", 0))
         if span[0] >= 0:
             distractors.append((span, d))
+        else:
+            print(f"  {name}: distractor not locatable in doc.text (not scored): {d['text'][:60]!r}")
     predicted = sorted(doc.alignments, key=lambda a: (a.start, a.quote_id))
     correct, where = [], []
     for a in predicted:
