@@ -6,13 +6,15 @@ Repair works in three steps, all explained in the edits it returns:
 1. **Candidates.** At every word, the substitution lexicon (``data/spin_lexicon.tsv`` plus any
    user lexicons; longest match, context conditions) proposes original phrases; where it has
    none, the reverse thesaurus (Moby, inflected with lemminflect, confirmed by a shared WordNet
-   synset) proposes much more frequent words whose synonym lists contain the word.
+   synset) proposes much more frequent words whose synonym lists contain the word; the word
+   pairs that the lexicon's phrases teach (by lemma, re-inflected) propose more.
 2. **Ranking in context.** Each candidate is scored by how much more fluent it makes its
    neighbourhood under an offline bigram model (Google Books word-pair counts shipped by
    symspellpy, wordfreq unigrams), plus a prior: positive for lexicon entries (from how often
    the pair was attested), negative for thesaurus guesses, least so for "sure" guesses linked
    through one of the candidate's two most frequent WordNet senses.
-   ``confidence = sigmoid(score)``.
+   ``confidence = sigmoid(score)``. A confident model repair is copied to the word's other
+   occurrences where it reads no worse (document agreement).
 3. **Gating.** The spin score of the text (confident lexicon fingerprints per 100 words, calibrated)
    must say "spun" before anything changes; then lexicon edits and sure guesses at or above
    ``min_confidence`` apply and the rest become suggestions. Clean text comes out byte-identical.
