@@ -228,6 +228,8 @@ class _Analyser:
         self._guessed: dict[tuple[int, str, str], _Decision | None] = {}
         self.current: list[tuple[str, ...]] = [(w,) for w in self.words]
         self._counts: dict[str, int] | None = None
+        self.word_pairs = True
+        """Use the word pairs the lexicon's phrases teach (see ``_paired_guess``)."""
 
     def joined(self, i: int) -> bool:
         """Token ``i`` follows token ``i - 1`` with only spaces between (computed on demand)."""
@@ -336,7 +338,8 @@ class _Analyser:
             return None
         key = (i, left, right)
         if key not in self._guessed:
-            self._guessed[key] = self._paired_guess(i, word, left, right) or self._guess(i, word, left, right)
+            paired = self._paired_guess(i, word, left, right) if self.word_pairs else None
+            self._guessed[key] = paired or self._guess(i, word, left, right)
         return self._guessed[key]
 
     def _paired_guess(self, i: int, word: str, left: str, right: str) -> _Decision | None:
@@ -597,9 +600,13 @@ def _analyse_texts(
     apply_thesaurus: bool = False,
     apply_sure_guesses: bool = True,
     force: bool = False,
+    word_pairs: bool = True,
+    document_agreement: bool = True,
 ) -> tuple[SpinReport, list[tuple[list[Edit], list[Edit]]]]:
     lm = language_model()
     analysers = [_Analyser(text, lexicon, lm) for text in texts]
+    for analyser in analysers:
+        analyser.word_pairs = word_pairs
     confident = _logit(min_confidence)
     # pass 1: cheap lexicon-only sweep; its confident repairs are the spin fingerprints
     first = [a.sweep(lexicon=True, thesaurus=False, floor=confident) for a in analysers]
@@ -622,7 +629,7 @@ def _analyse_texts(
             guesses_in_context=apply_thesaurus,
             sure_in_context=apply_sure_guesses,
         )
-        if use_thesaurus and apply_sure_guesses:
+        if use_thesaurus and apply_sure_guesses and document_agreement:
             decisions = analyser.agree(decisions, confident)
         edits: list[Edit] = []
         suggestions: list[Edit] = []
@@ -665,6 +672,8 @@ def repair(
     apply_thesaurus: bool = False,
     apply_sure_guesses: bool = True,
     force: bool = False,
+    word_pairs: bool = True,
+    document_agreement: bool = True,
 ) -> Repaired:
     """Restore the original wording of spun English ``text``.
 
@@ -676,7 +685,9 @@ def repair(
     ``apply_thesaurus=True``: on the development data, applying them all undoes less damage than
     it adds (see docs/repair.md). ``lexicons``: extra lexicon files
     (e.g. written by ``corpusnorm lexicon learn``) used with the built-in one
-    (``builtin=False`` drops it).
+    (``builtin=False`` drops it). ``word_pairs`` / ``document_agreement``: the two general
+    mechanisms that generalise the lexicon and the sure guesses (on by default; switches for
+    measuring their contribution, see benchmarks/repair.py).
     """
     lexicon = _lexicon_from(lexicons, builtin=builtin)
     report, [(edits, suggestions)] = _analyse_texts(
@@ -690,6 +701,8 @@ def repair(
         apply_thesaurus=apply_thesaurus,
         apply_sure_guesses=apply_sure_guesses,
         force=force,
+        word_pairs=word_pairs,
+        document_agreement=document_agreement,
     )
     return Repaired(apply_edits(text, edits), edits, suggestions, report)
 
