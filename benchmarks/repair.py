@@ -60,7 +60,8 @@ def gold_words(spun: str, original: str) -> dict[int, str]:
 
 
 def guess_precision(spun: str, original: str, result: object) -> tuple[int, int, int]:
-    """Applied thesaurus edits: (right, wrong on a word the spinner left alone, wrong on a spun word)."""
+    """Applied model edits (thesaurus guesses, word pairs, document agreement): (right, wrong on a
+    word the spinner left alone, wrong on a spun word)."""
     gold = gold_words(spun, original)
     right = untouched = other = 0
     for edit in result.edits:  # type: ignore[attr-defined]
@@ -199,6 +200,13 @@ def mechanism_section(shared: Path) -> None:
     configs: dict[str, dict[str, object]] = {
         "cross-article lexicon only": {"builtin": False, "use_thesaurus": False},
         "cross-article lexicon + sure guesses (default)": {"builtin": False},
+        "cross-article default without word pairs": {"builtin": False, "word_pairs": False},
+        "cross-article default without document agreement": {"builtin": False, "document_agreement": False},
+        "cross-article, sure guesses only (no pairs/agreement)": {
+            "builtin": False,
+            "word_pairs": False,
+            "document_agreement": False,
+        },
         "cross-article lexicon + all guesses applied": {"builtin": False, "apply_thesaurus": True},
         "sure guesses only (forced)": {"builtin": False, "use_lexicon": False, "force": True},
         "all guesses only (forced, applied)": {
@@ -225,7 +233,7 @@ def mechanism_section(shared: Path) -> None:
             right, untouched, other = guess_precision(spun, gold, result)
             guesses = [guesses[0] + right, guesses[1] + untouched, guesses[2] + other]
             print(
-                f"{name:<13} {label:<46} {before:>4} -> {after:>4} {100 * share:>6.1f}%  spin={result.spin.score:.3f} "
+                f"{name:<13} {label:<54} {before:>4} -> {after:>4} {100 * share:>6.1f}%  spin={result.spin.score:.3f} "
                 f"guesses {right}/{untouched}/{other}"
             )
         applied = sum(guesses)
@@ -233,8 +241,8 @@ def mechanism_section(shared: Path) -> None:
         for group, (before, after) in totals.items():
             if before:
                 share = 100 * (before - after) / before
-                print(f"TOTAL {group:<9} {label:<46} {before:>4} -> {after:>4} {share:>6.1f}%")
-        print(f"TOTAL thesaurus precision ({label}): {precision} of {applied} applied guesses {tuple(guesses)}")
+                print(f"TOTAL {group:<9} {label:<54} {before:>4} -> {after:>4} {share:>6.1f}%")
+        print(f"TOTAL model-edit precision ({label}): {precision} of {applied} applied guesses {tuple(guesses)}")
 
 
 def clean_texts(shared: Path) -> dict[str, str]:

@@ -215,3 +215,32 @@ def test_shipped_learnt_rows_are_rebuilt_by_the_build_script(shared: Path) -> No
     build = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(build)
     assert build.main(["--shared", str(shared), "--check"]) == 0
+
+
+def test_lexicon_phrases_teach_word_pairs_used_in_other_phrases(shared: Path) -> None:
+    from corpusnorm._repair_lexicon import Entry, Lexicon
+    from corpusnorm._repair_pairs import pair_index
+
+    lexicon = Lexicon(
+        [
+            Entry("mine:1", ("time", "interval"), "time period", "mine", 1),
+            Entry("pps:1", ("huge", "information"), "big data", "pps:list", 5),  # scientific: teaches nothing
+        ]
+    )
+    index = pair_index(lexicon)
+    assert index.candidates("intervals") == (("periods", 1),)  # lemma pair, re-inflected
+    assert index.candidates("information") == ()
+    spun = (shared / "spun_dev" / "003_spun.txt").read_text(encoding="utf-8")
+    result = repair(spun, builtin=False, lexicons=[lexicon], force=True)
+    _check_edits(spun, result)
+    assert [(e.before, e.after, e.rule) for e in result.edits] == [("intervals", "periods", "model:pairs+bigram")]
+    assert "for prolonged periods in private wallets" in result.text
+
+
+def test_document_agreement_repeats_a_sure_repair(spun_seed: str) -> None:
+    result = repair(spun_seed, builtin=False, use_lexicon=False, force=True)
+    agreed = [e for e in result.edits if e.rule == "model:document-agreement"]
+    assert ("stated", "said") in {(e.before, e.after) for e in agreed}
+    sure = {(e.before.lower(), e.after.lower()) for e in result.edits if e.rule != "model:document-agreement"}
+    assert all((e.before.lower(), e.after.lower()) in sure for e in agreed)  # only copies of repairs made elsewhere
+    assert not repair(spun_seed, builtin=False, use_lexicon=False, force=True, apply_sure_guesses=False).edits

@@ -1,7 +1,8 @@
 """A small offline English language model for ranking repair candidates in context.
 
-Word-pair counts: symspellpy's ``frequency_bigramdictionary_en_243_342.txt`` (Google Books n-grams,
-pairs seen at least 6.4 million times); single-word counts: symspellpy's
+Word-pair counts: symspellpy's ``frequency_bigramdictionary_en_243_342.txt`` (Google n-gram
+counts: SymSpell names Google Books, but they are 64 x the Google Web 1T pair counts that
+wordsegment ships; pairs seen at least 6.4 million times); single-word counts: symspellpy's
 ``frequency_dictionary_en_82_765.txt``; single-word probabilities for words those lists lack:
 wordfreq. Everything is loaded once, lazily, on first use.
 

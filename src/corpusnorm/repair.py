@@ -6,13 +6,15 @@ Repair works in three steps, all explained in the edits it returns:
 1. **Candidates.** At every word, the substitution lexicon (``data/spin_lexicon.tsv`` plus any
    user lexicons; longest match, context conditions) proposes original phrases; where it has
    none, the reverse thesaurus (Moby, inflected with lemminflect, confirmed by a shared WordNet
-   synset) proposes much more frequent words whose synonym lists contain the word.
+   synset) proposes much more frequent words whose synonym lists contain the word; the word
+   pairs that the lexicon's phrases teach (by lemma, re-inflected) propose more.
 2. **Ranking in context.** Each candidate is scored by how much more fluent it makes its
-   neighbourhood under an offline bigram model (Google Books word-pair counts shipped by
+   neighbourhood under an offline bigram model (Google n-gram word-pair counts shipped by
    symspellpy, wordfreq unigrams), plus a prior: positive for lexicon entries (from how often
    the pair was attested), negative for thesaurus guesses, least so for "sure" guesses linked
    through one of the candidate's two most frequent WordNet senses.
-   ``confidence = sigmoid(score)``.
+   ``confidence = sigmoid(score)``. A confident model repair is copied to the word's other
+   occurrences where it reads no worse (document agreement).
 3. **Gating.** The spin score of the text (confident lexicon fingerprints per 100 words, calibrated)
    must say "spun" before anything changes; then lexicon edits and sure guesses at or above
    ``min_confidence`` apply and the rest become suggestions. Clean text comes out byte-identical.
@@ -101,6 +103,24 @@ THESAURUS_MIN_SIDE_GAIN = 0.5
 
 THESAURUS_TOPIC_COUNT = 3
 """A word the text uses this often gets sure guesses only (topic words: "exchanges" in a market report)."""
+
+PAIR_PRIOR = -1.0
+"""Log-odds offset of a candidate from the spinner word pairs (see ``_paired_guess``)."""
+
+PAIR_SUPPORT_WEIGHT = 0.5
+"""Weight of log(number of lexicon phrases teaching the pair) in its score."""
+
+PAIR_MIN_GAIN = 1.0
+"""Smallest total bigram log-probability gain (left + right) of a word-pair candidate."""
+
+PAIR_MAX_SIDE_LOSS = 0.5
+"""A word-pair candidate may read at most this much worse on one side."""
+
+AGREE_MIN_GAIN = 0.0
+"""Document agreement: the repeated repair must not read worse on either side."""
+
+AGREE_PENALTY = 0.5
+"""Document agreement: log-odds taken off the first repair's score for each copy."""
 
 THESAURUS_MIN_ZIPF_GAIN = 1.0
 """A candidate must be this much more frequent than the word on wordfreq's Zipf scale (1.0 = ten
@@ -211,6 +231,8 @@ class _Analyser:
         self._guessed: dict[tuple[int, str, str], _Decision | None] = {}
         self.current: list[tuple[str, ...]] = [(w,) for w in self.words]
         self._counts: dict[str, int] | None = None
+        self.word_pairs = True
+        """Use the word pairs the lexicon's phrases teach (see ``_paired_guess``)."""
 
     def joined(self, i: int) -> bool:
         """Token ``i`` follows token ``i - 1`` with only spaces between (computed on demand)."""
@@ -319,8 +341,42 @@ class _Analyser:
             return None
         key = (i, left, right)
         if key not in self._guessed:
-            self._guessed[key] = self._guess(i, word, left, right)
+            paired = self._paired_guess(i, word, left, right) if self.word_pairs else None
+            self._guessed[key] = paired or self._guess(i, word, left, right)
         return self._guessed[key]
+
+    def _paired_guess(self, i: int, word: str, left: str, right: str) -> _Decision | None:
+        """Best candidate from the spinner's word pairs that the lexicon's phrases teach
+        (:mod:`corpusnorm._repair_pairs`), or None.
+
+        The pair itself is evidence that a spinner makes this substitution, so the candidate
+        needs less from the language model than a thesaurus guess: it must read better in
+        total by :data:`PAIR_MIN_GAIN` and not worse on either side by more than
+        :data:`PAIR_MAX_SIDE_LOSS`, where the word is not attested with both its neighbours."""
+        from corpusnorm._repair_pairs import pair_index
+
+        lm = self.lm
+        if not left or not right or (lm.pair_seen(left, word) and lm.pair_seen(word, right)):
+            return None
+        found = pair_index(self.lexicon).candidates(word)
+        if not found:
+            return None
+        base_left, base_right = lm.logprob(left, word), lm.logprob(word, right)
+        best: tuple[float, str, int, float] | None = None
+        for cand, support in found:
+            left_gain = lm.logprob(left, cand) - base_left
+            right_gain = lm.logprob(cand, right) - base_right
+            gain = left_gain + right_gain
+            if min(left_gain, right_gain) < -PAIR_MAX_SIDE_LOSS or gain < PAIR_MIN_GAIN:
+                continue
+            score = gain + PAIR_PRIOR + PAIR_SUPPORT_WEIGHT * math.log(support)
+            if best is None or score > best[0]:
+                best = (score, cand, support, gain)
+        if best is None:
+            return None
+        score, cand, support, gain = best
+        detail = (f"spinner word pair taught by {support} lexicon phrase(s)", left, right, gain, score - gain)
+        return _Decision(i, i, (cand,), "model:pairs+bigram", score, detail, False, True)
 
     def _guess(self, i: int, word: str, left: str, right: str) -> _Decision | None:
         """Best reverse-thesaurus candidate for a word in its context, or None.
@@ -414,6 +470,52 @@ class _Analyser:
                 i += 1
         return decisions
 
+    def agree(self, decisions: list[_Decision], confident: float) -> list[_Decision]:
+        """Document agreement: a spinner rewrites a word the same way wherever its thesaurus
+        has it, so a confident model repair of a word (a sure guess or a word-pair repair) is
+        extended to the word's other occurrences that no decision covers, where the same
+        candidate reads at least as well as the word (gain >= :data:`AGREE_MIN_GAIN` on the
+        left and, if there is one, on the right neighbour). The added decisions carry the first repair's score minus
+        :data:`AGREE_PENALTY`; the lexicon's decisions are never overridden."""
+        sources: dict[str, _Decision] = {}
+        for d in decisions:
+            if not d.lexical and d.sure and d.score >= confident and d.first == d.last:
+                word = self.words[d.first]
+                if word not in sources or d.score > sources[word].score:
+                    sources[word] = d
+        if not sources:
+            return decisions
+        covered = [False] * self.n
+        for d in decisions:
+            for k in range(d.first, d.last + 1):
+                covered[k] = True
+        lm = self.lm
+        added: list[_Decision] = []
+        for i, word in enumerate(self.words):
+            source = sources.get(word)
+            if source is None or covered[i] or not self.free(i):
+                continue
+            start = self.spans[i][0]
+            if self.text[start].isupper() and not sentence_initial(self.text, start):
+                continue
+            cand = source.words[0]
+            left, right = self.left(i), self.right(i + 1)
+            if not left:
+                # one-sided evidence; headings and link text ("Discover more") are often left unspun
+                continue
+            gains = [lm.logprob(left, cand) - lm.logprob(left, word)]
+            if right:
+                gains.append(lm.logprob(cand, right) - lm.logprob(word, right))
+            if not gains or min(gains) < AGREE_MIN_GAIN:
+                continue
+            score = source.score - AGREE_PENALTY
+            what = f"document agreement with '{word}' -> '{cand}' at word {source.first}"
+            detail = (what, left, right, sum(gains), score - sum(gains))
+            added.append(_Decision(i, i, source.words, "model:document-agreement", score, detail, False, True))
+        if not added:
+            return decisions
+        return sorted([*decisions, *added], key=lambda d: d.first)
+
     def reset(self) -> None:
         self.current = [(w,) for w in self.words]
 
@@ -501,9 +603,13 @@ def _analyse_texts(
     apply_thesaurus: bool = False,
     apply_sure_guesses: bool = True,
     force: bool = False,
+    word_pairs: bool = True,
+    document_agreement: bool = True,
 ) -> tuple[SpinReport, list[tuple[list[Edit], list[Edit]]]]:
     lm = language_model()
     analysers = [_Analyser(text, lexicon, lm) for text in texts]
+    for analyser in analysers:
+        analyser.word_pairs = word_pairs
     confident = _logit(min_confidence)
     # pass 1: cheap lexicon-only sweep; its confident repairs are the spin fingerprints
     first = [a.sweep(lexicon=True, thesaurus=False, floor=confident) for a in analysers]
@@ -526,6 +632,8 @@ def _analyse_texts(
             guesses_in_context=apply_thesaurus,
             sure_in_context=apply_sure_guesses,
         )
+        if use_thesaurus and apply_sure_guesses and document_agreement:
+            decisions = analyser.agree(decisions, confident)
         edits: list[Edit] = []
         suggestions: list[Edit] = []
         for decision in decisions:
@@ -567,6 +675,8 @@ def repair(
     apply_thesaurus: bool = False,
     apply_sure_guesses: bool = True,
     force: bool = False,
+    word_pairs: bool = True,
+    document_agreement: bool = True,
 ) -> Repaired:
     """Restore the original wording of spun English ``text``.
 
@@ -578,7 +688,9 @@ def repair(
     ``apply_thesaurus=True``: on the development data, applying them all undoes less damage than
     it adds (see docs/repair.md). ``lexicons``: extra lexicon files
     (e.g. written by ``corpusnorm lexicon learn``) used with the built-in one
-    (``builtin=False`` drops it).
+    (``builtin=False`` drops it). ``word_pairs`` / ``document_agreement``: the two general
+    mechanisms that generalise the lexicon and the sure guesses (on by default; switches for
+    measuring their contribution, see benchmarks/repair.py).
     """
     lexicon = _lexicon_from(lexicons, builtin=builtin)
     report, [(edits, suggestions)] = _analyse_texts(
@@ -592,6 +704,8 @@ def repair(
         apply_thesaurus=apply_thesaurus,
         apply_sure_guesses=apply_sure_guesses,
         force=force,
+        word_pairs=word_pairs,
+        document_agreement=document_agreement,
     )
     return Repaired(apply_edits(text, edits), edits, suggestions, report)
 
