@@ -199,6 +199,10 @@ class RepairConfig:
     """Apply all confident thesaurus guesses instead of only suggesting them."""
     apply_sure_guesses: bool = True
     """Apply confident thesaurus guesses linked through a frequent sense (see docs/repair.md)."""
+    word_pairs: bool = True
+    """Use the word pairs the lexicon's phrase pairs teach as candidates (see docs/repair.md)."""
+    document_agreement: bool = True
+    """Copy a confident model repair to the same word's other places in the text."""
     lexicons: list[str] = field(default_factory=list)
     """Extra lexicon files (paths) used with the built-in one."""
     builtin: bool = True
@@ -800,6 +804,8 @@ class RepairStage(Stage):
             apply_thesaurus=config.apply_thesaurus,
             apply_sure_guesses=config.apply_sure_guesses,
             force=config.force,
+            word_pairs=config.word_pairs,
+            document_agreement=config.document_agreement,
         )
         doc.spin_score = report.score
         edits: list[Edit] = []
