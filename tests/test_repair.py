@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -244,3 +245,47 @@ def test_document_agreement_repeats_a_sure_repair(spun_seed: str) -> None:
     sure = {(e.before.lower(), e.after.lower()) for e in result.edits if e.rule != "model:document-agreement"}
     assert all((e.before.lower(), e.after.lower()) in sure for e in agreed)  # only copies of repairs made elsewhere
     assert not repair(spun_seed, builtin=False, use_lexicon=False, force=True, apply_sure_guesses=False).edits
+
+
+# -- fast paths: each must give exactly what the library call or formula it replaces gives --
+
+
+def test_memoised_inflection_matches_lemminflect() -> None:
+    from lemminflect import getInflection
+
+    from corpusnorm._repair_thesaurus import _inflection
+
+    heads = ["show", "reveal", "go", "be", "child", "good", "fast", "happily", "mannequin", "xylophonize", "data"]
+    tags = ["NN", "NNS", "VB", "VBP", "VBZ", "VBD", "VBN", "VBG", "JJ", "JJR", "JJS", "RB", "RBR", "RBS", "MD"]
+    for head in heads:
+        for tag in tags:
+            forms = getInflection(head, tag=tag)
+            assert _inflection(head, tag) == (forms[0] if forms else None), (head, tag)
+
+
+def test_plain_zipf_matches_wordfreq() -> None:
+    from wordfreq import zipf_frequency
+
+    from corpusnorm.repair import _plain_zipf
+
+    for word in ["the", "post", "hyperlink", "mannequin", "pinnacle", "a", "zzxqjv", "colour", "learn", "i"]:
+        assert _plain_zipf(word) == zipf_frequency(word, "en"), word
+
+
+def test_language_model_window_is_the_sum_of_its_terms() -> None:
+    from corpusnorm._repair_lm import _SMOOTHING, language_model
+
+    lm = language_model()
+    for left, words, right in [("the", ["source", "link"], "was"), ("", ["put", "up"], "a"), ("social", ["media"], "")]:
+        total, previous = 0.0, left
+        for word in words:
+            if previous:
+                c_pair, c_prev = lm.bigrams.get((previous, word), 0), lm.unigrams.get(previous, 0)
+                total += math.log((c_pair + _SMOOTHING * lm.unigram(word)) / (c_prev + _SMOOTHING))
+            else:
+                total += math.log(lm.unigram(word))
+            previous = word
+        if right:
+            total += lm.logprob(previous, right) - math.log(lm.unigram(right))
+        assert lm.window(left, words, right) == total
+        assert lm.window(left, tuple(words), right) == total

@@ -53,6 +53,11 @@ class Entry:
         return self.original.lower().split()
 
     @cached_property
+    def original_split(self) -> tuple[str, ...]:
+        """The original phrase's words as written (the words of a repair)."""
+        return tuple(self.original.split())
+
+    @cached_property
     def prior(self) -> float:
         """Log-odds that a match of this entry is spinner output (before the language model).
 

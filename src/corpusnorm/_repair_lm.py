@@ -17,6 +17,7 @@ floor, never impossible.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from functools import cache, cached_property
 from importlib import resources
 
@@ -30,15 +31,23 @@ _SMOOTHING = 2_000_000_000.0
 
 _UNKNOWN_PROBABILITY = 1e-9
 
+_NO_PAIRS: dict[str, int] = {}
+
 
 class LanguageModel:
-    """Interpolated bigram log-probabilities over lower-case words."""
+    """Interpolated bigram log-probabilities over lower-case words.
+
+    Hot path: ``logprob`` and ``window`` read per-word values built once per word and kept
+    (the counts of the words after it with ``c(a) + K``; ``K * P(b)``), so a term costs three
+    dictionary look-ups and no tuple; the arithmetic is the formula's, in the same order."""
 
     def __init__(self, unigrams: dict[str, int], bigrams: dict[tuple[str, str], int]) -> None:
         self.unigrams = unigrams
         self.bigrams = bigrams
         self.total = float(sum(unigrams.values()))
         self._uni_cache: dict[str, float] = {}
+        self._contexts: dict[str, tuple[dict[str, int], float]] = {}
+        self._masses: dict[str, float] = {}
 
     def unigram(self, word: str) -> float:
         """P(word), from the counts, else wordfreq, else a small floor."""
@@ -53,24 +62,57 @@ class LanguageModel:
         self._uni_cache[word] = probability
         return probability
 
+    @cached_property
+    def _rows(self) -> dict[str, dict[str, int]]:
+        """a -> {b: c(a, b)}: the pair list indexed by its first word (built on first use)."""
+        rows: dict[str, dict[str, int]] = {}
+        for (a, b), count in self.bigrams.items():
+            row = rows.get(a)
+            if row is None:
+                row = rows[a] = {}
+            row[b] = count
+        return rows
+
+    def _context(self, previous: str) -> tuple[dict[str, int], float]:
+        """(c(previous, .), c(previous) + K) for a non-empty ``previous``, kept."""
+        context = (self._rows.get(previous, _NO_PAIRS), self.unigrams.get(previous, 0) + _SMOOTHING)
+        self._contexts[previous] = context
+        return context
+
+    def _mass(self, word: str) -> float:
+        """K * P(word), kept."""
+        mass = self._masses[word] = _SMOOTHING * self.unigram(word)
+        return mass
+
     def logprob(self, previous: str, word: str) -> float:
         """log P(word | previous); ``previous`` may be '' (sentence start: unigram)."""
-        p_word = self.unigram(word)
         if not previous:
-            return math.log(p_word)
-        c_prev = self.unigrams.get(previous, 0)
-        c_pair = self.bigrams.get((previous, word), 0)
-        return math.log((c_pair + _SMOOTHING * p_word) / (c_prev + _SMOOTHING))
+            return math.log(self.unigram(word))
+        pairs, mass_previous = self._contexts.get(previous) or self._context(previous)
+        mass = self._masses.get(word)
+        if mass is None:
+            mass = self._mass(word)
+        return math.log((pairs.get(word, 0) + mass) / mass_previous)
 
-    def window(self, left: str, words: list[str], right: str) -> float:
-        """log P of ``words`` between ``left`` and ``right`` (both may be '')."""
+    def window(self, left: str, words: Sequence[str], right: str) -> float:
+        """log P of ``words`` between ``left`` and ``right`` (both may be '').
+
+        (``logprob`` inlined: the same terms added in the same order.)"""
+        contexts, masses, log = self._contexts, self._masses, math.log
         total = 0.0
         previous = left
         for word in words:
-            total += self.logprob(previous, word)
+            if previous:
+                pairs, mass_previous = contexts.get(previous) or self._context(previous)
+                mass = masses.get(word)
+                if mass is None:
+                    mass = self._mass(word)
+                total += log((pairs.get(word, 0) + mass) / mass_previous)
+            else:
+                total += log(self.unigram(word))
             previous = word
         if right:
-            total += self.logprob(previous, right) - math.log(self.unigram(right))
+            total += self.logprob(previous, right) - log(self.unigram(right))
         return total
 
     def pair_seen(self, a: str, b: str) -> bool:

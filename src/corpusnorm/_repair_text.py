@@ -62,6 +62,8 @@ def tokenize(text: str) -> list[Token]:
 def sentence_initial(text: str, start: int) -> bool:
     """True when the word at ``start`` opens a sentence, a line or a quotation."""
     before = text[max(0, start - 12) : start]
+    if before[-1:] == " " and before[-2:-1].isalnum():
+        return False  # the common case, "word word": neither alternative of the pattern can match
     if start <= 12 and not before.strip():
         return True
     return bool(SENTENCE_END_RE.search(before))
@@ -69,6 +71,9 @@ def sentence_initial(text: str, start: int) -> bool:
 
 def match_case(spun: str, replacement: str, *, initial: bool = False) -> str:
     """Give ``replacement`` the case pattern of ``spun`` ("Supply hyperlink" -> "Source link")."""
+    first = spun[:1]
+    if first.isalpha() and first.islower():
+        return replacement  # the common case: none of the patterns below applies
     letters = [c for c in spun if c.isalpha()]
     if len(letters) > 1 and all(c.isupper() for c in letters):
         return replacement.upper()

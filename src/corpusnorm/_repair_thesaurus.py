@@ -71,22 +71,64 @@ def lemmas(word: str) -> tuple[str, ...]:
 
 
 @cache
+def _inflections(lemma: str) -> dict[str, tuple[str, ...]]:
+    """``lemminflect.getAllInflections(lemma)``, memoised (the library deep-copies on every call)."""
+    from lemminflect import getAllInflections
+
+    return getAllInflections(lemma)
+
+
+@cache
+def _inflections_oov(lemma: str, upos: str) -> dict[str, tuple[str, ...]]:
+    """``lemminflect.getAllInflectionsOOV(lemma, upos)``, memoised (runs a small network)."""
+    from lemminflect import getAllInflectionsOOV
+
+    return getAllInflectionsOOV(lemma, upos)
+
+
+@cache
+def _inflection(lemma: str, tag: str) -> str | None:
+    """The first form of ``lemminflect.getInflection(lemma, tag=tag)`` (None if it has none).
+
+    The same steps as that function (dictionary forms for the tag, then its alternative tags,
+    then the out-of-vocabulary rules), from memoised parts: a head word is inflected for many
+    spun words, and the library call costs about 0.2 ms."""
+    from lemminflect.core.LexicalUtils import pennTagAlts, tagToUPos
+
+    upos = tagToUPos(tag)
+    if upos is None or upos == "PROPN":  # paths the thesaurus does not take: ask the library
+        from lemminflect import getInflection
+
+        forms = getInflection(lemma, tag=tag)
+        return forms[0] if forms else None
+    known = _inflections(lemma)
+    form = known.get(tag)
+    if form is None:
+        for alt in pennTagAlts(tag):
+            form = known.get(alt)
+            if form:
+                break
+    if form is None:
+        form = _inflections_oov(lemma, upos).get(tag)
+    return form[0] if form else None
+
+
+@cache
 def candidates(word: str) -> tuple[str, ...]:
     """Words a spinner may have replaced by ``word`` (lower case), inflected like ``word``."""
-    from lemminflect import getInflection
-
     index = reverse_index()
     found: list[str] = []
+    seen: set[str] = set()
     for lemma, tag in analyses(word):
         for head in index.get(lemma, ()):
             if tag:
-                forms = getInflection(head, tag=tag)
-                form = forms[0] if forms else None
+                form = _inflection(head, tag)
                 if form == head and word != lemma:
                     continue  # an inflected word wants an inflected candidate ("desires" -> "wants")
             else:
                 form = head
-            if form and form != word and form not in found:
+            if form and form != word and form not in seen:
+                seen.add(form)
                 found.append(form)
     return tuple(found[:_MAX_CANDIDATES])
 

@@ -143,6 +143,9 @@ APOSTROPHE_RE = regex.compile(r"'")
 GAP_RE = regex.compile(r"[ \t]+")
 """What may separate the words of one phrase."""
 
+PLAIN_WORD_RE = regex.compile(r"[a-z]+")
+"""A word wordfreq's English tokeniser leaves whole (see ``_plain_zipf``)."""
+
 
 @dataclass
 class SpinReport:
@@ -237,12 +240,20 @@ class _Analyser:
         self._counts: dict[str, int] | None = None
         self.word_pairs = True
         """Use the word pairs the lexicon's phrases teach (see ``_paired_guess``)."""
+        self._curly: bool | None = None
 
     def joined(self, i: int) -> bool:
         """Token ``i`` follows token ``i - 1`` with only spaces between (computed on demand)."""
         value = self._joined.get(i)
         if value is None:
-            value = bool(i) and GAP_RE.fullmatch(self.text, self.spans[i - 1][1], self.spans[i][0]) is not None
+            if not i:
+                value = False
+            else:
+                start, end = self.spans[i - 1][1], self.spans[i][0]
+                # one space (the usual gap) matches GAP_RE; anything else asks it
+                value = (end == start + 1 and self.text[start] == " ") or GAP_RE.fullmatch(
+                    self.text, start, end
+                ) is not None
             self._joined[i] = value
         return value
 
@@ -303,15 +314,16 @@ class _Analyser:
         best: _Decision | None = None
         words = self.words
         for entry in self.lexicon.lookup_at(words, i):
-            if best is not None and best.score >= floor and best.last - best.first + 1 > len(entry.spun):
-                break
             size = len(entry.spun)
+            if best is not None and best.score >= floor and best.last - best.first + 1 > size:
+                break
             j = i + size
-            if j > len(words) or tuple(words[i:j]) != entry.spun:
-                continue
-            if not all(self.joined(k) and self.free(k) for k in range(i + 1, j)):
-                continue
-            if not entry.context_ok(self.raw_left(i), self.raw_right(j)):
+            if size > 1:  # a one-word entry is indexed under words[i]: it matches
+                if j > len(words) or tuple(words[i:j]) != entry.spun:
+                    continue
+                if not all(self.joined(k) and self.free(k) for k in range(i + 1, j)):
+                    continue
+            if (entry.left or entry.right) and not entry.context_ok(self.raw_left(i), self.raw_right(j)):
                 continue
             decision = self._score_entry(entry, i, j)
             if best is None or decision.score > best.score:
@@ -327,27 +339,28 @@ class _Analyser:
         return cached
 
     def _score_entry_in(self, entry: Entry, i: int, j: int, left: str, right: str) -> _Decision:
-        spun = list(entry.spun)
-        gain = LM_WEIGHT * (self.lm.window(left, entry.original_words, right) - self.lm.window(left, spun, right))
+        window = self.lm.window
+        gain = LM_WEIGHT * (window(left, entry.original_words, right) - window(left, entry.spun, right))
         prior = entry.prior
         detail = (f"lexicon {entry.source} (attested {entry.count}x)", left, right, gain, prior)
-        return _Decision(i, j - 1, tuple(entry.original.split()), entry.id, gain + prior, detail, True)
+        return _Decision(i, j - 1, entry.original_split, entry.id, gain + prior, detail, True)
 
     def _thesaurus(self, i: int) -> _Decision | None:
         word = self.words[i]
-        start = self.spans[i][0]
         if word in STOP_WORDS or len(word) < 4 or not word.isalpha():
             return None
+        start = self.spans[i][0]
         if self.text[start].isupper() and not sentence_initial(self.text, start):
             return None  # names and headings: the model has no evidence for them
         left, right = self.left(i), self.right(i + 1)
         if not left and not right:
             return None
         key = (i, left, right)
-        if key not in self._guessed:
+        guessed = self._guessed
+        if key not in guessed:
             paired = self._paired_guess(i, word, left, right) if self.word_pairs else None
-            self._guessed[key] = paired or self._guess(i, word, left, right)
-        return self._guessed[key]
+            guessed[key] = paired or self._guess(i, word, left, right)
+        return guessed[key]
 
     def _paired_guess(self, i: int, word: str, left: str, right: str) -> _Decision | None:
         """Best candidate from the spinner's word pairs that the lexicon's phrases teach
@@ -393,20 +406,17 @@ class _Analyser:
         word itself must not be attested in the word-pair list with both its neighbours
         (then it reads fine where it is). A candidate linked through one of its
         :data:`THESAURUS_SURE_SENSES` most frequent senses is preferred and marked sure."""
-        from corpusnorm._repair_thesaurus import candidates, wordnet_rank
+        from corpusnorm._repair_thesaurus import wordnet_rank
 
         lm = self.lm
         if not left or not right or (lm.pair_seen(left, word) and lm.pair_seen(word, right)):
             return None
-        z_word = _zipf(word)
         base_left, base_right = lm.logprob(left, word), lm.logprob(word, right)
         # a word the text keeps using is likely its subject ("exchanges" in a market report):
         # only a link through a frequent sense may replace it
         topic = self.frequency(word) >= THESAURUS_TOPIC_COUNT
         best: tuple[bool, float, str, int] | None = None
-        for cand in candidates(word):
-            if _zipf(cand) < z_word + THESAURUS_MIN_ZIPF_GAIN:
-                continue
+        for cand in _frequent_candidates(word, THESAURUS_MIN_ZIPF_GAIN):
             left_gain = lm.logprob(left, cand) - base_left
             right_gain = lm.logprob(cand, right) - base_right
             gain = left_gain + right_gain
@@ -447,18 +457,21 @@ class _Analyser:
         n = self.n
         single, multi = self.lexicon.single, self.lexicon.multi
         words = self.words
+        current = self.current
+        free, lexical, guess_at = self.free, self._lexical, self._thesaurus
         i = 0
         while i < n:
             decision = None
             word = words[i]
-            if thesaurus or (lexicon and word in single) or (lexicon and i + 1 < n and (word, words[i + 1]) in multi):
-                if not self.free(i):
+            listed = lexicon and (word in single or (i + 1 < n and (word, words[i + 1]) in multi))
+            if thesaurus or listed:
+                if not free(i):
                     i += 1
                     continue
-                if lexicon:
-                    decision = self._lexical(i, floor)
+                if listed:  # else the lexicon has no entry starting here
+                    decision = lexical(i, floor)
                 if thesaurus and (decision is None or decision.score < floor):
-                    guess = self._thesaurus(i)
+                    guess = guess_at(i)
                     if guess is not None and (decision is None or guess.score > decision.score):
                         decision = guess
             if decision is not None and decision.score >= floor:
@@ -466,9 +479,9 @@ class _Analyser:
                 if decision.score >= context_floor and (
                     decision.lexical or guesses_in_context or (decision.sure and sure_in_context)
                 ):
-                    self.current[i] = tuple(w.lower() for w in decision.words)
+                    current[i] = tuple([w.lower() for w in decision.words])
                     for k in range(i + 1, decision.last + 1):
-                        self.current[k] = ()
+                        current[k] = ()
                 i = decision.last + 1
             else:
                 i += 1
@@ -527,7 +540,9 @@ class _Analyser:
         start, end = self.spans[decision.first][0], self.spans[decision.last][1]
         before = self.text[start:end]
         after = " ".join(decision.words)
-        if "’" in self.text:
+        if self._curly is None:
+            self._curly = "’" in self.text
+        if self._curly and "'" in after:
             after = APOSTROPHE_RE.sub("’", after)
         after = match_case(before, after, initial=sentence_initial(self.text, start))
         return Edit(
@@ -565,7 +580,31 @@ def _zipf(word: str) -> float:
         from wordfreq import zipf_frequency
     except ImportError:  # pragma: no cover - wordfreq is a dependency
         return 0.0
+    if PLAIN_WORD_RE.fullmatch(word):
+        return _plain_zipf(word)
     return float(zipf_frequency(word, "en"))
+
+
+def _plain_zipf(word: str) -> float:
+    """``wordfreq.zipf_frequency(word, "en")`` for a plain lower-case ASCII word, without the
+    tokeniser (the word is its own single token): the same look-up and the same rounding."""
+    from wordfreq import freq_to_zipf, get_frequency_dict, zipf_to_freq
+
+    minimum = zipf_to_freq(0.0)
+    freq = get_frequency_dict("en").get(word)
+    unrounded = minimum if freq is None else max(freq, minimum)
+    leading_zeroes = math.floor(-math.log(unrounded, 10))
+    return float(round(freq_to_zipf(round(unrounded, leading_zeroes + 3)), 2))
+
+
+@cache
+def _frequent_candidates(word: str, min_gain: float) -> tuple[str, ...]:
+    """The thesaurus candidates for ``word`` at least ``min_gain`` more frequent (Zipf), in order
+    (the frequency test of ``_Analyser._guess``, done once per word)."""
+    from corpusnorm._repair_thesaurus import candidates
+
+    z_word = _zipf(word)
+    return tuple(cand for cand in candidates(word) if not _zipf(cand) < z_word + min_gain)
 
 
 def _fingerprint(analyser: _Analyser, decision: _Decision) -> bool:
