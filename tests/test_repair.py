@@ -67,7 +67,7 @@ def test_sentence_initial_phrase_gets_a_capital(spun_seed: str) -> None:
     variant = spun_seed.replace("The put up was shortly analysed", "Put up was shortly analysed")
     result = repair(variant)
     assert "Post was" in result.text
-    assert match_case("Put up", "post", initial=True) == "Post"
+    assert match_case("Put up", "post") == "Post"
     assert match_case("Supply hyperlink", "source link") == "Source link"
 
 

@@ -69,7 +69,7 @@ def sentence_initial(text: str, start: int) -> bool:
     return bool(SENTENCE_END_RE.search(before))
 
 
-def match_case(spun: str, replacement: str, *, initial: bool = False) -> str:
+def match_case(spun: str, replacement: str) -> str:
     """Give ``replacement`` the case pattern of ``spun`` ("Supply hyperlink" -> "Source link")."""
     first = spun[:1]
     if first.isalpha() and first.islower():
@@ -82,8 +82,6 @@ def match_case(spun: str, replacement: str, *, initial: bool = False) -> str:
         return " ".join(w[:1].upper() + w[1:] for w in replacement.split(" "))
     if spun[:1].isupper():
         return replacement[:1].upper() + replacement[1:]
-    if initial:
-        return replacement
     return replacement
 
 

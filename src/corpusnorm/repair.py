@@ -234,7 +234,7 @@ class _Analyser:
         self.n = len(self.words)
         self._joined: dict[int, bool] = {}
         self._free: dict[int, bool] = {}
-        self._scored: dict[tuple[str, int, str, str], _Decision] = {}
+        self._scored: dict[tuple[int, int, str, str], _Decision] = {}
         self._guessed: dict[tuple[int, str, str], _Decision | None] = {}
         self.current: list[tuple[str, ...]] = [(w,) for w in self.words]
         self._counts: dict[str, int] | None = None
@@ -332,7 +332,7 @@ class _Analyser:
 
     def _score_entry(self, entry: Entry, i: int, j: int) -> _Decision:
         left, right = self.left(i), self.right(j)
-        key = (entry.id, i, left, right)
+        key = (id(entry), i, left, right)  # two user files may reuse an id: key on the entry itself
         cached = self._scored.get(key)
         if cached is None:
             cached = self._scored[key] = self._score_entry_in(entry, i, j, left, right)
@@ -544,7 +544,7 @@ class _Analyser:
             self._curly = "’" in self.text
         if self._curly and "'" in after:
             after = APOSTROPHE_RE.sub("’", after)
-        after = match_case(before, after, initial=sentence_initial(self.text, start))
+        after = match_case(before, after)
         return Edit(
             start,
             end,
