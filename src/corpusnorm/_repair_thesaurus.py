@@ -112,13 +112,35 @@ def _inflection(lemma: str, tag: str) -> str | None:
 
 
 @cache
-def candidates(word: str) -> tuple[str, ...]:
-    """Words a spinner may have replaced by ``word`` (lower case), inflected like ``word``."""
+def _synset_neighbours() -> dict[str, frozenset[str]]:
+    """word -> every word that shares one of its WordNet synsets (itself included)."""
+    return {
+        word: frozenset().union(*(synset for _rank, synset in senses))
+        for word, senses in wordnet_senses().items()
+    }
+
+
+def _shares_a_synset(head: str, word_lemmas: tuple[str, ...]) -> bool:
+    """Some WordNet sense of ``head`` holds one of ``word_lemmas`` (other than ``head``)."""
+    neighbours = _synset_neighbours()
+    return any(head in neighbours.get(w, ()) for w in word_lemmas if w != head)
+
+
+@cache
+def candidates(word: str, *, linked: bool = False) -> tuple[str, ...]:
+    """Words a spinner may have replaced by ``word`` (lower case), inflected like ``word``.
+
+    ``linked``: only head words that share a WordNet synset with ``word`` (by lemma), checked
+    before inflecting, which is the costly step on new words (what ``wordnet_rank`` will ask of
+    the inflected candidate anyway)."""
     index = reverse_index()
     found: list[str] = []
     seen: set[str] = set()
+    word_lemmas = lemmas(word)
     for lemma, tag in analyses(word):
         for head in index.get(lemma, ()):
+            if linked and not _shares_a_synset(head, word_lemmas):
+                continue
             if tag:
                 form = _inflection(head, tag)
                 if form == head and word != lemma:

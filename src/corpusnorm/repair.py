@@ -604,7 +604,7 @@ def _frequent_candidates(word: str, min_gain: float) -> tuple[str, ...]:
     from corpusnorm._repair_thesaurus import candidates
 
     z_word = _zipf(word)
-    return tuple(cand for cand in candidates(word) if not _zipf(cand) < z_word + min_gain)
+    return tuple(cand for cand in candidates(word, linked=True) if not _zipf(cand) < z_word + min_gain)
 
 
 def _fingerprint(analyser: _Analyser, decision: _Decision) -> bool:
