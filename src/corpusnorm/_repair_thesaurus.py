@@ -114,10 +114,7 @@ def _inflection(lemma: str, tag: str) -> str | None:
 @cache
 def _synset_neighbours() -> dict[str, frozenset[str]]:
     """word -> every word that shares one of its WordNet synsets (itself included)."""
-    return {
-        word: frozenset().union(*(synset for _rank, synset in senses))
-        for word, senses in wordnet_senses().items()
-    }
+    return {word: frozenset().union(*(synset for _rank, synset in senses)) for word, senses in wordnet_senses().items()}
 
 
 def _shares_a_synset(head: str, word_lemmas: tuple[str, ...]) -> bool:
