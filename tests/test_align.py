@@ -364,7 +364,7 @@ def test_passage_cache_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> Non
 @pytest.mark.parametrize(
     "denial",
     [
-        "A commentator replied: \"The world isn't in peril.\"",
+        'A commentator replied: "The world isn\'t in peril."',
         "Another wrote that the world is not in peril at all.",
         'A third said: "We shall never see what unfolds."',
     ],

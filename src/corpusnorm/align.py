@@ -573,6 +573,33 @@ UNSPACED_CHARS_PER_WORD = 2  # scripts written without spaces: count a word per 
 REPAIR_STAGE = "repair"  # edits of this stage undo a spinner's rewrites
 PASSAGE_MODES = ("quoted", "sentences")
 CLAUSE_WINDOW = 300  # characters searched for the clause around a short quoted fragment
+# Unquoted reported speech (a cheap candidate source: only sentences with a reporting verb or a colon).
+_REPORTING_VERBS = (
+    r"said|says|wrote|writes|added|adds|explained|explains|argued|argues|noted|notes|stated|states"
+    r"|scrive|ha scritto|scriveva|dice|ha detto|afferma|ha affermato|spiega|ha spiegato|aggiunge|ha aggiunto"
+    r"|sostiene|osserva|precisa|racconta"
+    r"|escribe|escribió|dice|dijo|afirma|afirmó|explica|explicó|añade|añadió|asegura|aseguró|señala|señaló"
+    r"|écrit|a écrit|dit|a dit|affirme|a affirmé|explique|a expliqué|ajoute|a ajouté|souligne|indique|a indiqué"
+    r"|schreibt|schrieb|sagt|sagte|erklärt|erklärte|betont|betonte|meint|meinte"
+    r"|escreve|escreveu|diz|disse|afirma|afirmou|explica|explicou|acrescenta|acrescentou"
+    r"|пишет|написал|написала|говорит|сказал|сказала|заявил|заявила|отмечает|отметил|добавил|объясняет"
+    r"|लिखा|कहा|बताया|लिखते हैं|कहते हैं"
+    r"|و?(?:كتب|قال|أضاف|أوضح|أكد)"
+)
+_THAT = r"(?:that|che|di|que|dass|что|कि|أن|أنه|أنها|إن|إنه|إنها)(?![\p{L}\p{M}])|qu['’]"
+_NOT_IN_WORD = r"(?![\p{L}\p{M}])"
+# a reporting verb then 'that' (or a comma: "Er schreibt, er habe ..."); a colon before unquoted words
+REPORTED_AFTER_RE = regex.compile(
+    rf"(?<![\p{{L}}\p{{M}}])(?:{_REPORTING_VERBS}){_NOT_IN_WORD}[^\S\n]*(?:,[^\S\n]*(?:(?:{_THAT})[^\S\n]*)?|(?:{_THAT})[^\S\n]*)"
+    r"|(?:写道|表示|说|称|指出)[，,：:]"
+    r"|[:：][^\S\n]*(?=[\p{L}\p{N}])",
+    regex.IGNORECASE,
+)
+REPORTED_BEFORE_RE = regex.compile(
+    r"(?P<c>[^、。！？「」『』\n]{4,200}?)(?:と|だと)(?:述べ|書い|語っ|記し|明かし|説明し)"
+    r"|(?P<c>[^、。！？「」『』\n]{4,200}?)という[。]"
+)
+REPORTED_MAX_WORDS = 40  # longer unquoted passages after a reporting verb are narration, not a rendering
 SHORT_QUOTED_WORDS = (2, 3)  # a quoted fragment of this many words is also compared with its clause
 CROSS_MIN_WORDS = 3  # shorter quoted passages carry too little meaning to embed
 CROSS_MAX_CANDIDATES = 48  # per text, quoted passages first (bounds the embedding time)
@@ -651,6 +678,21 @@ def _clause_around(text: str, start: int, end: int) -> tuple[int, int]:
     return (before[-1] if before else max(0, start - CLAUSE_WINDOW)), (after.start() if after else end)
 
 
+def _reported(text: str) -> list[tuple[int, int]]:
+    """Unquoted reported speech: what follows a reporting verb (and its 'that') or a colon, to the end of
+    the sentence; in Japanese, the clause before と述べた / と書いた / という. The reporting frame itself
+    ("In a letter to colleagues he writes") is never a candidate."""
+    out: list[tuple[int, int]] = []
+    for m in REPORTED_AFTER_RE.finditer(text):
+        end = SENTENCE_BOUNDARY_RE.search(text, m.end())
+        out.append((m.end(), end.start() if end else len(text)))
+    out.extend(m.span("c") for m in REPORTED_BEFORE_RE.finditer(text))
+    # a passage with quote marks is compared as quoted passages already; a long one is narration
+    return [
+        (a, b) for a, b in out if not QUOTE_MARK_RE.search(text, a, b) and _word_count(text[a:b]) <= REPORTED_MAX_WORDS
+    ]
+
+
 def _candidates(
     text: str,
     taken: list[tuple[int, int]],
@@ -658,6 +700,7 @@ def _candidates(
     *,
     mode: str = "quoted",
     text_language: str | None = None,
+    reported: bool = True,
 ) -> list[_Candidate]:
     """Passages to compare across languages, not in the quote language and not already matched.
 
@@ -685,6 +728,9 @@ def _candidates(
             add(a, b, 0)
         if SHORT_QUOTED_WORDS[0] <= _word_count(m.group("q")) <= SHORT_QUOTED_WORDS[1]:
             add(*_clause_around(text, m.start(), m.end()), 1)
+    if reported:
+        for lo, hi in _reported(text):
+            add(lo, hi, 2)
     if mode == "sentences":
         for priority, boundary in ((2, SENTENCE_BOUNDARY_RE), (3, CLAUSE_BOUNDARY_RE)):
             bounds = [0] + [x.end() for x in boundary.finditer(text)] + [len(text)]
