@@ -419,3 +419,21 @@ def test_an_english_passage_in_an_article_of_a_language_without_wordfreq_tokeniz
     # (an English passage that is no quote is compared with Chinese word frequencies; that raised before)
     text = '他写道："The weather in London was lovely this week." 他还说：“我决定离开Anthropic。”'
     assert [(a.quote_id, a.kind) for a in align(text, language="zh")] == [("L01", "translated")]
+
+
+def test_unquoted_reported_speech_is_compared_without_its_frame() -> None:
+    from corpusnorm.align import _reported
+
+    text = (
+        "Nella lettera ai colleghi scrive che il mondo è in pericolo. "
+        "L'azienda ha detto che continuerà a investire nella sicurezza dei modelli. "
+        'Ha affermato che era "chiaro" per lui. Er schreibt, er habe genug gesehen. 彼は、もう十分だと述べた。'
+    )
+    assert [text[a:b] for a, b in _reported(text)] == [
+        "il mondo è in pericolo",
+        "continuerà a investire nella sicurezza dei modelli",
+        "er habe genug gesehen",
+        "もう十分",
+    ]
+    found = align(text, language="it")
+    assert [(a.quote_id, a.kind, a.text) for a in found] == [("L11", "translated", "il mondo è in pericolo")]

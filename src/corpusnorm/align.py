@@ -22,7 +22,7 @@ import functools
 import itertools
 import math
 import os
-from collections import OrderedDict, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from os import PathLike
@@ -595,10 +595,9 @@ REPORTED_AFTER_RE = regex.compile(
     r"|[:：][^\S\n]*(?=[\p{L}\p{N}])",
     regex.IGNORECASE,
 )
-REPORTED_BEFORE_RE = regex.compile(
-    r"(?P<c>[^、。！？「」『』\n]{4,200}?)(?:と|だと)(?:述べ|書い|語っ|記し|明かし|説明し)"
-    r"|(?P<c>[^、。！？「」『』\n]{4,200}?)という[。]"
-)
+REPORTED_BEFORE_RE = regex.compile(r"(?:と|だと)(?:述べ|書い|語っ|記し|明かし|説明し)|という(?=。)")  # Japanese
+REPORTED_BEFORE_BREAK_RE = regex.compile(r"[、。！？「」『』\n]")
+REPORTED_BEFORE_MAX_CHARS = 200
 REPORTED_MAX_WORDS = 40  # longer unquoted passages after a reporting verb are narration, not a rendering
 SHORT_QUOTED_WORDS = (2, 3)  # a quoted fragment of this many words is also compared with its clause
 CROSS_MIN_WORDS = 3  # shorter quoted passages carry too little meaning to embed
@@ -686,7 +685,10 @@ def _reported(text: str) -> list[tuple[int, int]]:
     for m in REPORTED_AFTER_RE.finditer(text):
         end = SENTENCE_BOUNDARY_RE.search(text, m.end())
         out.append((m.end(), end.start() if end else len(text)))
-    out.extend(m.span("c") for m in REPORTED_BEFORE_RE.finditer(text))
+    for m in REPORTED_BEFORE_RE.finditer(text):
+        lo = max(0, m.start() - REPORTED_BEFORE_MAX_CHARS)
+        breaks = [x.end() for x in REPORTED_BEFORE_BREAK_RE.finditer(text, lo, m.start())]
+        out.append((breaks[-1] if breaks else lo, m.start()))
     # a passage with quote marks is compared as quoted passages already; a long one is narration
     return [
         (a, b) for a, b in out if not QUOTE_MARK_RE.search(text, a, b) and _word_count(text[a:b]) <= REPORTED_MAX_WORDS
@@ -861,7 +863,15 @@ def _echoes(
     (a few words of a long rendering, "sistemi di intelligenza artificiale", are not a repeat)."""
     if not renderings:
         return []
-    passages = tuple(dict.fromkeys(a.text for a in renderings))
+    # only renderings whose words all occur elsewhere in the text can be repeated there (cheap check)
+    outside = Counter(tokens.canons)
+    for a in renderings:
+        outside.subtract(_tokenize(a.text).canons)
+    passages = tuple(
+        t for t in dict.fromkeys(a.text for a in renderings) if all(outside[c] > 0 for c in _tokenize(t).canons)
+    )
+    if not passages:
+        return []
     by_text = {a.text: a for a in sorted(renderings, key=lambda a: -a.score)}
     index = _index.__wrapped__(tuple(Quote(id=str(i), text=t) for i, t in enumerate(passages)), language or "und")
     out: list[Alignment] = []
