@@ -419,6 +419,8 @@ def test_an_english_passage_in_an_article_of_a_language_without_wordfreq_tokeniz
     # (an English passage that is no quote is compared with Chinese word frequencies; that raised before)
     text = '他写道："The weather in London was lovely this week." 他还说：“我决定离开Anthropic。”'
     assert [(a.quote_id, a.kind) for a in align(text, language="zh")] == [("L01", "translated")]
+    sourced = "AI安全研究员离职。他在信中写道：“我在这里已经实现了想要实现的目标。”来源：Reuters, The Guardian。"
+    assert [a.quote_id for a in align(sourced, language="zh", passages="sentences")] == ["L05"]
 
 
 def test_unquoted_reported_speech_is_compared_without_its_frame() -> None:
