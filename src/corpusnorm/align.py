@@ -124,6 +124,11 @@ class _QuoteIndex:
 
 @functools.cache
 def _index(quotes: tuple[Quote, ...], language: str) -> _QuoteIndex:
+    """The index of a quote set, built once per process (see :func:`_build_index`)."""
+    return _build_index(quotes, language)
+
+
+def _build_index(quotes: tuple[Quote, ...], language: str) -> _QuoteIndex:
     indexed: list[_IndexedQuote] = []
     grams: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
     for qi, quote in enumerate(quotes):
@@ -680,7 +685,8 @@ def _clause_around(text: str, start: int, end: int) -> tuple[int, int]:
 def _reported(text: str) -> list[tuple[int, int]]:
     """Unquoted reported speech: what follows a reporting verb (and its 'that') or a colon, to the end of
     the sentence; in Japanese, the clause before と述べた / と書いた / という. The reporting frame itself
-    ("In a letter to colleagues he writes") is never a candidate."""
+    ("In a letter to colleagues he writes") is never a candidate, nor a passage with quote marks (its
+    quoted part is a candidate already) or one longer than :data:`REPORTED_MAX_WORDS` (narration)."""
     out: list[tuple[int, int]] = []
     for m in REPORTED_AFTER_RE.finditer(text):
         end = SENTENCE_BOUNDARY_RE.search(text, m.end())
@@ -702,12 +708,12 @@ def _candidates(
     *,
     mode: str = "quoted",
     text_language: str | None = None,
-    reported: bool = True,
 ) -> list[_Candidate]:
     """Passages to compare across languages, not in the quote language and not already matched.
 
     ``quoted``: quoted passages (split into sentences), plus the clause around a short quoted
-    fragment (reported speech: ... and will let himself 'become invisible' for a while).
+    fragment (reported speech: ... and will let himself 'become invisible' for a while), plus unquoted
+    reported speech after a reporting verb and its 'that' (:func:`_reported`).
     ``sentences``: also every sentence and clause of the text (slower; finds unquoted renderings).
     """
     found: dict[tuple[int, int], _Candidate] = {}
@@ -730,9 +736,8 @@ def _candidates(
             add(a, b, 0)
         if SHORT_QUOTED_WORDS[0] <= _word_count(m.group("q")) <= SHORT_QUOTED_WORDS[1]:
             add(*_clause_around(text, m.start(), m.end()), 1)
-    if reported:
-        for lo, hi in _reported(text):
-            add(lo, hi, 2)
+    for lo, hi in _reported(text):
+        add(lo, hi, 2)
     if mode == "sentences":
         for priority, boundary in ((2, SENTENCE_BOUNDARY_RE), (3, CLAUSE_BOUNDARY_RE)):
             bounds = [0] + [x.end() for x in boundary.finditer(text)] + [len(text)]
@@ -873,7 +878,7 @@ def _echoes(
     if not passages:
         return []
     by_text = {a.text: a for a in sorted(renderings, key=lambda a: -a.score)}
-    index = _index.__wrapped__(tuple(Quote(id=str(i), text=t) for i, t in enumerate(passages)), language or "und")
+    index = _build_index(tuple(Quote(id=str(i), text=t) for i, t in enumerate(passages)), language or "und")
     out: list[Alignment] = []
     for match in _monolingual(tokens, index, synonyms=False):
         if match.kind not in {"verbatim", "near"} or match.coverage < ECHO_MIN_COVERAGE:
@@ -1015,8 +1020,9 @@ def align(
     network: a :class:`~corpusnorm.translate.Translator` or a deep-translator provider name) also
     translates the foreign passages and matches them monolingually; its failures are appended to
     ``warnings``. ``passages`` chooses what is compared across languages: ``"quoted"`` (quoted
-    passages and the clause around a short quoted fragment; default) or ``"sentences"`` (also every
-    sentence and clause: finds unquoted renderings, several times slower).
+    passages, the clause around a short quoted fragment, and unquoted reported speech after a
+    reporting verb and its 'that' or a colon; default) or ``"sentences"`` (also every sentence and
+    clause: finds more unquoted renderings, several times slower, less precise).
     ``spin_score`` is the text's spin score if known (:func:`corpusnorm.repair.spin_score`; the
     pipeline passes ``doc.spin_score``): kind ``spun`` needs a spun text (score at least
     :data:`corpusnorm.repair.SPIN_THRESHOLD`); in a text that is not spun, a rewording that keeps
