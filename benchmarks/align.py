@@ -22,8 +22,14 @@ Parts, all in one run:
    against the four real spun copies (recall of spun sentences) and against the five seeds (false
    alignments of an unrelated quote set).
 5. **Other languages**: short engineer-written articles in fr/de/es/ru/zh/ja/ar (found, missed, false).
+6. **dev_xling** (benchmarks/data/dev_xling/, engineer-written development data for the cross-lingual
+   matcher): 14 articles in de/zh/ja/fr/es/pt/ru/ar/ko/it/en with headlines, quotes opening mid-clause,
+   idiomatic renderings, quotes of others and negated quotes ("The world isn't in peril"); found / false
+   per language; and a sweep of the cosine floor for Chinese/Japanese/Korean passages on its sentence set
+   (renderings and on-topic sentences by others).
 4. **Unrelated sentences**: web sentences in en/it/hi from shared/lid_testdata, the foreign ones
-   put in quote marks (so that each is compared across languages): every alignment is false.
+   put in quote marks (so that each is compared across languages), and again as unquoted reported
+   speech after "said that": every alignment is false.
 """
 
 from __future__ import annotations
@@ -42,13 +48,21 @@ from typing import Any
 import regex
 from rapidfuzz import fuzz
 
-from corpusnorm.align import TRANSLATED_MIN_COSINE, TRANSLATED_MIN_MARGIN, _margins, _quote_vectors, align
+from corpusnorm.align import (
+    TRANSLATED_MIN_COSINE,
+    TRANSLATED_MIN_COSINE_CJK,
+    TRANSLATED_MIN_MARGIN,
+    _margins,
+    _quote_vectors,
+    align,
+)
 from corpusnorm.document import Alignment
 from corpusnorm.embed import get_embedder
 from corpusnorm.quotes import Quote, canonical_quotes
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "reference" / "gold" / "alignment.json"
+DEV_XLING = ROOT / "benchmarks" / "data" / "dev_xling"
 SEEDS = ROOT / "seeds"
 BASELINE_MIN_SCORE = 85.0
 
@@ -486,6 +500,8 @@ def report_other_languages() -> None:
 
 
 WRAPPERS = {"en": "{}", "it": "Ha detto: “{}”.", "hi": "उन्होंने कहा, “{}”"}
+# the same sentences as unquoted reported speech (the reported-speech candidate source compares them too)
+REPORTED_WRAPPERS = {"it": "Ha detto che {}", "hi": "उन्होंने कहा कि {}"}
 
 
 def report_random(shared: Path, n: int) -> None:
@@ -501,6 +517,74 @@ def report_random(shared: Path, n: int) -> None:
         false = [a for line in lines for a in align(wrapper.format(line), language=lang)]
         shown = "; ".join(f"{a.quote_id} {a.kind} {a.score:.3f} {a.text[:50]!r}" for a in false)
         print(f"{lang}: {len(false)} false alignments in {len(lines)} sentences {shown}")
+        if lang in REPORTED_WRAPPERS:
+            false = [a for line in lines for a in align(REPORTED_WRAPPERS[lang].format(line), language=lang)]
+            shown = "; ".join(f"{a.quote_id} {a.kind} {a.score:.3f} {a.text[:50]!r}" for a in false)
+            print(f"{lang}, unquoted after 'said that': {len(false)} false alignments in {len(lines)} sentences", shown)
+
+
+def _anchor_span(text: str, anchor: str) -> tuple[int, int]:
+    start = text.index(anchor)
+    return start, start + len(anchor)
+
+
+def report_dev_xling(passages: str = "quoted") -> None:
+    """Engineer-written development articles: every gold rendering found? any other alignment is false."""
+    data = json.loads((DEV_XLING / "articles.json").read_text(encoding="utf-8"))
+    print(f"\n## dev_xling articles ({len(data['articles'])}, passages={passages!r}; found / gold, false alignments)")
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    shown: list[str] = []
+    cpu = time.process_time()
+    for art in data["articles"]:
+        text = art["text"]
+        gold = [(qid, _anchor_span(text, anchor)) for qid, anchor in art["gold"]]
+        hit: set[int] = set()
+        for a in align(text, language=art["language"], passages=passages):
+            ok = [k for k, (qid, span) in enumerate(gold) if qid == a.quote_id and overlaps((a.start, a.end), span)]
+            hit.update(ok)
+            if not ok:
+                totals[art["language"]][2] += 1
+                shown.append(f"  false {art['id']} {a.quote_id} {a.kind} {a.score:.3f} {a.text[:60]!r}")
+        for k, (qid, (s, e)) in enumerate(gold):
+            if k not in hit:
+                shown.append(f"  miss {art['id']} {qid} {text[s:e][:60]!r}")
+        totals[art["language"]][0] += len(hit)
+        totals[art["language"]][1] += len(gold)
+    found, n, false = (sum(v[i] for v in totals.values()) for i in range(3))
+    print(f"found {found}/{n}, false {false}; CPU {time.process_time() - cpu:.1f} s")
+    print("| language | found | false |")
+    print("|---|---|---|")
+    for lang, (f, g, x) in totals.items():
+        print(f"| {lang} | {f}/{g} | {x} |")
+    print("\n".join(shown))
+
+
+def report_cjk_sweep() -> None:
+    """Cosine floor for Chinese/Japanese/Korean passages (dev_xling/sentences.json), margin at its default."""
+    data = json.loads((DEV_XLING / "sentences.json").read_text(encoding="utf-8"))
+    quotes = canonical_quotes()
+    ids = [q.id for q in quotes]
+    embedder = get_embedder()
+    q_vec = _quote_vectors(tuple(q.text for q in quotes), embedder)
+    items = [(qid, t) for qid, _, t in data["positives"]] + [(None, t) for _, t in data["negatives"]]
+    c_vec = embedder.embed([t for _, t in items])
+    cos = c_vec @ q_vec.T
+    margin = _margins(cos, q_vec @ q_vec.T)
+    n_pos = len(data["positives"])
+    print(f"\n## CJK cosine floor (dev_xling sentences: {n_pos} renderings, {len(items) - n_pos} sentences by others)")
+    print("| margin >= | cosine >= | renderings found | false |")
+    print("|---|---|---|---|")
+    for th in (1.01, TRANSLATED_MIN_MARGIN):
+        for cth in (0.82, 0.83, TRANSLATED_MIN_COSINE_CJK, 0.85, TRANSLATED_MIN_COSINE):
+            tp = fp = 0
+            for i, (qid, _) in enumerate(items):
+                j = int(margin[i].argmax())
+                if margin[i, j] < th or cos[i, j] < cth:
+                    continue
+                tp += ids[j] == qid
+                fp += ids[j] != qid
+            mark = " (default)" if th == TRANSLATED_MIN_MARGIN and cth == TRANSLATED_MIN_COSINE_CJK else ""
+            print(f"| {th:.2f} | {cth:.2f} | {tp}/{n_pos} | {fp}{mark} |")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -510,7 +594,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--random", type=int, default=300, help="unrelated sentences per language (0: skip)")
     parser.add_argument("--quiet", action="store_true", help="no per-item misses and false alignments")
+    parser.add_argument("--dev-only", action="store_true", help="only the dev_xling and calibration parts")
     args = parser.parse_args(argv)
+    if args.dev_only:
+        report_crosslingual()
+        report_cjk_sweep()
+        report_other_languages()
+        report_dev_xling()
+        return 0
     gold = json.loads(GOLD.read_text(encoding="utf-8"))
     quotes = canonical_quotes()
     systems: list[tuple[str, Predict]] = [
@@ -529,6 +620,9 @@ def main(argv: list[str] | None = None) -> int:
     if (args.shared / "spun_dev").is_dir():
         report_spun(args.shared)
     report_other_languages()
+    report_cjk_sweep()
+    report_dev_xling()
+    report_dev_xling("sentences")
     if args.random and (args.shared / "lid_testdata").is_dir():
         report_random(args.shared, args.random)
     return 0

@@ -356,3 +356,86 @@ def test_passage_cache_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> Non
     module._passage_vectors(["x y z"], embedder)
     module._passage_vectors(["x y z"], embedder)
     assert embedder.calls[2:] == [["x y z"]]  # kept, so embedded once
+
+
+# --- polarity, scripts without spaces, headings, repeated renderings -------------------------------
+
+
+@pytest.mark.parametrize(
+    "denial",
+    [
+        'A commentator replied: "The world isn\'t in peril."',
+        "Another wrote that the world is not in peril at all.",
+        'A third said: "We shall never see what unfolds."',
+    ],
+)
+def test_a_negated_quote_is_not_the_quote(denial: str) -> None:
+    assert align(denial, crosslingual=False) == []
+    affirmed = denial.replace("isn't", "is").replace("is not", "is").replace("never ", "")
+    assert len(align(affirmed, crosslingual=False)) == 1
+
+
+def test_a_negated_translation_is_not_the_quote() -> None:
+    text = 'Nella lettera scrive che "il mondo è in pericolo". Un commentatore: "Il mondo non è affatto in pericolo".'
+    found = align(text, language="it")
+    assert [(a.quote_id, a.text) for a in found] == [("L11", "il mondo è in pericolo")]
+
+
+def test_negation_words_and_unspaced_scripts() -> None:
+    from corpusnorm.align import _negated
+
+    assert _negated("Le monde n'est pas en danger", "fr")
+    assert _negated("世界并没有处于危险之中", "zh")
+    assert _negated("세계는 위험하지 않다", "ko")
+    assert _negated("Мир вовсе не в опасности", None)
+    assert not _negated("我发现自己不断在反思我们的处境", "zh")  # 不断: 'continuously'
+    assert not _negated("世界は危ない", "ja")  # 危ない: 'dangerous'
+    assert not _negated("El mundo corre peligro", "es")
+
+
+def test_cjk_quote_marks_are_candidates() -> None:
+    from corpusnorm.align import _candidates
+
+    text = "他写道『我们拭目以待吧』，又说‘世界正处于危险之中’。公司表示：“我们将继续致力于安全。”"
+    texts = [c.text for c in _candidates(text, [], "en", text_language="zh")]
+    assert {"我们拭目以待吧", "世界正处于危险之中", "我们将继续致力于安全"} <= set(texts)
+
+
+def test_a_headline_repeating_a_rendering_of_the_body_is_found() -> None:
+    text = (
+        "Il mondo è in pericolo, scrive il ricercatore che lascia il laboratorio\n\n"
+        'Nella lettera ai colleghi spiega che "il mondo è in pericolo". Un portavoce: "Siamo grati per il suo lavoro".'
+    )
+    found = align(text, language="it")
+    assert [(a.quote_id, a.kind, a.text) for a in found] == [
+        ("L11", "translated", "Il mondo è in pericolo"),
+        ("L11", "translated", "il mondo è in pericolo"),
+    ]
+    assert "repeats the rendering" in found[0].evidence
+
+
+def test_an_english_passage_in_an_article_of_a_language_without_wordfreq_tokenizer() -> None:
+    # wordfreq needs jieba for Chinese word frequencies: its absence must not stop the matcher
+    # (an English passage that is no quote is compared with Chinese word frequencies; that raised before)
+    text = '他写道："The weather in London was lovely this week." 他还说：“我决定离开Anthropic。”'
+    assert [(a.quote_id, a.kind) for a in align(text, language="zh")] == [("L01", "translated")]
+    sourced = "AI安全研究员离职。他在信中写道：“我在这里已经实现了想要实现的目标。”来源：Reuters, The Guardian。"
+    assert [a.quote_id for a in align(sourced, language="zh", passages="sentences")] == ["L05"]
+
+
+def test_unquoted_reported_speech_is_compared_without_its_frame() -> None:
+    from corpusnorm.align import _reported
+
+    text = (
+        "Nella lettera ai colleghi scrive che il mondo è in pericolo. "
+        "L'azienda ha detto che continuerà a investire nella sicurezza dei modelli. "
+        'Ha affermato che era "chiaro" per lui. Er schreibt, er habe genug gesehen. 彼は、もう十分だと述べた。'
+    )
+    assert [text[a:b] for a, b in _reported(text)] == [
+        "il mondo è in pericolo",
+        "continuerà a investire nella sicurezza dei modelli",
+        "er habe genug gesehen",
+        "もう十分",
+    ]
+    found = align(text, language="it")
+    assert [(a.quote_id, a.kind, a.text) for a in found] == [("L11", "translated", "il mondo è in pericolo")]

@@ -22,7 +22,7 @@ import functools
 import itertools
 import math
 import os
-from collections import OrderedDict, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from os import PathLike
@@ -44,7 +44,7 @@ __all__ = ["ALIGNMENT_COLUMNS", "AlignConfig", "AlignStage", "align", "alignment
 # --- tokens -------------------------------------------------------------------------------------
 
 WORD_CACHE_SIZE = 1 << 18  # per-word results kept per process (bounded: corpora have large vocabularies)
-QUOTE_MARK_RE = regex.compile(r"[\"“”«»„‘’'「」]")
+QUOTE_MARK_RE = regex.compile(r"[\"“”«»„‘’'「」『』]")
 APOSTROPHES_RE = regex.compile(r"[’‘ʼ`´]")
 # British -> one shared form (applied to both sides, so over-folding only merges rare pairs).
 SPELLING_RULES: tuple[tuple[regex.Pattern[str], str], ...] = (
@@ -124,6 +124,11 @@ class _QuoteIndex:
 
 @functools.cache
 def _index(quotes: tuple[Quote, ...], language: str) -> _QuoteIndex:
+    """The index of a quote set, built once per process (see :func:`_build_index`)."""
+    return _build_index(quotes, language)
+
+
+def _build_index(quotes: tuple[Quote, ...], language: str) -> _QuoteIndex:
     indexed: list[_IndexedQuote] = []
     grams: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
     for qi, quote in enumerate(quotes):
@@ -188,6 +193,64 @@ PRONOUN_SHIFTS = frozenset(
         )
     }
 )
+
+
+# --- polarity -----------------------------------------------------------------------------------
+# "The world isn't in peril" is not a quote of "The world is in peril": a negation on one side only
+# flips the meaning while keeping nearly every word (and most of the embedding). Word lists per
+# language (casefolded tokens), plus patterns for scripts written without spaces.
+NEGATION_WORDS: dict[str, frozenset[str]] = {
+    "en": frozenset("not no never nor neither nobody nothing none nowhere cannot lest".split()),
+    "it": frozenset("non mai nessuno nessuna nessun niente nulla né".split()),
+    "es": frozenset("no nunca jamás ningún ninguno ninguna nada nadie ni tampoco".split()),
+    "fr": frozenset("ne pas jamais aucun aucune rien guère".split()),
+    "de": frozenset("nicht kein keine keinen keinem keiner keines nie niemals nichts niemand weder".split()),
+    "pt": frozenset("não nunca jamais nenhum nenhuma nada ninguém nem".split()),
+    "ru": frozenset("не нет ни никогда ничего никто ничто нисколько вовсе".split()),
+    "hi": frozenset("नहीं न मत ना".split()),
+    "ar": frozenset("لا ليس ليست لم لن".split()),
+}
+NEGATION_SUFFIXES: dict[str, tuple[str, ...]] = {"en": ("n't",)}  # isn't, don't
+NEGATION_PREFIXES: dict[str, tuple[str, ...]] = {"fr": ("n'",)}  # n'est
+# Scripts without spaces: negation morphemes (not the compounds that only look like one: 不断 'continuously',
+# 危ない 'dangerous').
+NEGATION_UNSPACED_RE = regex.compile(
+    r"不是|不会|不會|不在|不再|并不|並不|并非|並非|从不|從不|从未|從未|未曾|决不|絕不|绝不|没有|沒有|没|沒"
+    r"|(?<![危少切幼汚])ない|ません|なかった|ではなく"
+    r"|않|없|아니|못"
+)
+NEGATION_LOOKBEHIND = 2  # words before a span, in its clause, whose negation counts ("never said the ...")
+CLAUSE_BREAK_RE = regex.compile(r"[.!?;:।。！？；：]")
+# Words of these scripts are checked against their language's list whatever the text's language.
+NEGATION_SCRIPTS: tuple[tuple[regex.Pattern[str], str], ...] = (
+    (regex.compile(r"\p{Cyrillic}"), "ru"),
+    (regex.compile(r"\p{Devanagari}"), "hi"),
+    (regex.compile(r"\p{Arabic}"), "ar"),
+)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _is_negation(token: str, language: str) -> bool:
+    """Is this (casefolded, apostrophes folded) token a negation in ``language`` ("": in any listed language)?"""
+    if language not in NEGATION_WORDS:
+        return any(_is_negation(token, lang) for lang in sorted(NEGATION_WORDS))
+    return (
+        token in NEGATION_WORDS[language]
+        or token.endswith(NEGATION_SUFFIXES.get(language, ()))
+        or token.startswith(NEGATION_PREFIXES.get(language, ()))
+    )
+
+
+def _negated(text: str, language: str | None = None) -> bool:
+    """Does ``text`` carry a negation? ``language``: the text's language if known (else every list)."""
+    if NEGATION_UNSPACED_RE.search(text):
+        return True
+    for m in RE_WORD.finditer(text):
+        word = _norm(m.group())
+        lang = next((code for pattern, code in NEGATION_SCRIPTS if pattern.match(word)), language or "")
+        if _is_negation(word, lang):
+            return True
+    return False
 
 
 @dataclass
@@ -378,6 +441,8 @@ def _score(q: _IndexedQuote, text: _Tokens, pairs: list[tuple[int, int, str]], l
     unmatched_q = [q.tokens.norms[j] for j in range(j0, j1 + 1) if j not in matched_q]
     unmatched_t = [text.norms[i] for i in range(i0, i1 + 1) if i not in matched_t]
     shifts = sum(1 for a, b in zip(unmatched_q, unmatched_t, strict=False) if frozenset((a, b)) in PRONOUN_SHIFTS)
+    if _polarity_differs(q, text, j0, j1, i0, i1, language):
+        return None
     if not unmatched_q and not unmatched_t and all(h == "exact" for h in hows):
         kind = "verbatim"
     elif sim >= NEAR_MIN_SIM and shifts == 0 and "synonym" not in hows:
@@ -396,6 +461,21 @@ def _score(q: _IndexedQuote, text: _Tokens, pairs: list[tuple[int, int, str]], l
         f"{hows.count('typo')} typo, {hows.count('synonym')} synonym), weighted dice {sim:.2f}"
     )
     return _Match(-1, kind, round(sim, 4), round(coverage, 4), i0, i1, evidence)
+
+
+def _polarity_differs(q: _IndexedQuote, text: _Tokens, j0: int, j1: int, i0: int, i1: int, language: str) -> bool:
+    """A negation on one side only: the span (with up to two words before it in the same clause) and
+    the quote part it renders (with as many words before it) carry different numbers of negations."""
+
+    def count(tokens: _Tokens, a: int, b: int) -> int:
+        lo = a
+        while lo > max(0, a - NEGATION_LOOKBEHIND) and not CLAUSE_BREAK_RE.search(
+            tokens.source, tokens.ends[lo - 1], tokens.starts[lo]
+        ):
+            lo -= 1
+        return sum(_is_negation(t, language) for t in tokens.norms[lo : b + 1])
+
+    return count(text, i0, i1) != count(q.tokens, j0, j1)
 
 
 def _best_run(
@@ -486,7 +566,9 @@ QUOTED_RE = regex.compile(
     r"|«\s*(?P<q>[^«»\n]{3,800}?)\s*»"
     r'|"(?P<q>[^"\n]{3,800})"'
     r"|(?<![\p{L}\p{M}\p{N}])['‘](?P<q>[^'‘’\n]{3,800}?)['’](?![\p{L}\p{M}\p{N}])"
-    r"|「(?P<q>[^「」\n]{3,800})」"
+    r"|「(?P<q>[^「」\n]{2,800})」"
+    r"|『(?P<q>[^『』\n]{2,800})』"
+    r"|(?<=[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}：:，,])[‘'](?P<q>[^'‘’\n]{2,800}?)[’']"
 )
 SENTENCE_END_RE = regex.compile(r"(?<=[.!?।॥…])\s+|(?<=[。！？])")
 CLAUSE_BOUNDARY_RE = regex.compile(r"[.!?।॥;:,\n。！？；：，、]")
@@ -496,6 +578,32 @@ UNSPACED_CHARS_PER_WORD = 2  # scripts written without spaces: count a word per 
 REPAIR_STAGE = "repair"  # edits of this stage undo a spinner's rewrites
 PASSAGE_MODES = ("quoted", "sentences")
 CLAUSE_WINDOW = 300  # characters searched for the clause around a short quoted fragment
+# Unquoted reported speech (a cheap candidate source: only sentences with a reporting verb or a colon).
+_REPORTING_VERBS = (
+    r"said|says|wrote|writes|added|adds|explained|explains|argued|argues|noted|notes|stated|states"
+    r"|scrive|ha scritto|scriveva|dice|ha detto|afferma|ha affermato|spiega|ha spiegato|aggiunge|ha aggiunto"
+    r"|sostiene|osserva|precisa|racconta"
+    r"|escribe|escribió|dice|dijo|afirma|afirmó|explica|explicó|añade|añadió|asegura|aseguró|señala|señaló"
+    r"|écrit|a écrit|dit|a dit|affirme|a affirmé|explique|a expliqué|ajoute|a ajouté|souligne|indique|a indiqué"
+    r"|schreibt|schrieb|sagt|sagte|erklärt|erklärte|betont|betonte|meint|meinte"
+    r"|escreve|escreveu|diz|disse|afirma|afirmou|explica|explicou|acrescenta|acrescentou"
+    r"|пишет|написал|написала|говорит|сказал|сказала|заявил|заявила|отмечает|отметил|добавил|объясняет"
+    r"|लिखा|कहा|बताया|लिखते हैं|कहते हैं"
+    r"|و?(?:كتب|قال|أضاف|أوضح|أكد)"
+)
+_THAT = r"(?:that|che|di|que|dass|что|कि|أن|أنه|أنها|إن|إنه|إنها)(?![\p{L}\p{M}])|qu['’]"
+_NOT_IN_WORD = r"(?![\p{L}\p{M}])"
+# a reporting verb then 'that' (or a comma: "Er schreibt, er habe ..."); a colon before unquoted words
+REPORTED_AFTER_RE = regex.compile(
+    rf"(?<![\p{{L}}\p{{M}}])(?:{_REPORTING_VERBS}){_NOT_IN_WORD}[^\S\n]*(?:,[^\S\n]*(?:(?:{_THAT})[^\S\n]*)?|(?:{_THAT})[^\S\n]*)"
+    r"|(?:写道|表示|说|称|指出)[，,：:]"
+    r"|[:：][^\S\n]*(?=[\p{L}\p{N}])",
+    regex.IGNORECASE,
+)
+REPORTED_BEFORE_RE = regex.compile(r"(?:と|だと)(?:述べ|書い|語っ|記し|明かし|説明し)|という(?=。)")  # Japanese
+REPORTED_BEFORE_BREAK_RE = regex.compile(r"[、。！？「」『』\n]")
+REPORTED_BEFORE_MAX_CHARS = 200
+REPORTED_MAX_WORDS = 40  # longer unquoted passages after a reporting verb are narration, not a rendering
 SHORT_QUOTED_WORDS = (2, 3)  # a quoted fragment of this many words is also compared with its clause
 CROSS_MIN_WORDS = 3  # shorter quoted passages carry too little meaning to embed
 CROSS_MAX_CANDIDATES = 48  # per text, quoted passages first (bounds the embedding time)
@@ -504,6 +612,13 @@ WORD_ZIPF = 3.0  # wordfreq Zipf frequency above which a word counts as a word o
 MARGIN_K = 4  # neighbours on each side of the margin
 TRANSLATED_MIN_MARGIN = 1.02  # ratio margin for a translation (calibrated, docs/align.md)
 TRANSLATED_MIN_COSINE = 0.86  # and raw cosine (on-topic text by others reaches 0.85)
+# e5-small's cosines for Chinese/Japanese/Korean passages run ~0.02 lower, renderings and others alike
+# (benchmarks/data/dev_xling: at margin 1.02, cosine 0.86 finds 24/57 CJK renderings, 0.84 finds 30/57,
+# 1 false of ~50 CJK passages by others)
+TRANSLATED_MIN_COSINE_CJK = 0.84
+ECHO_MIN_COVERAGE = 0.8  # share of a rendering that a repeat of it elsewhere in the text carries
+CJK_RE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
+LETTER_RE = regex.compile(r"\p{L}")
 
 
 @dataclass(frozen=True)
@@ -538,7 +653,7 @@ def _looks_like(text: str, language: str, text_language: str | None = None) -> b
     if share < SAME_LANGUAGE_SHARE:
         return False
     if text_language and text_language not in {language, "und"}:
-        return share >= _word_share(words, text_language)
+        return share > _word_share(words, text_language)  # a tie is the article's language
     return True
 
 
@@ -546,10 +661,18 @@ def _looks_like(text: str, language: str, text_language: str | None = None) -> b
 def _zipf(word: str, language: str) -> float:
     from wordfreq import zipf_frequency
 
+    if language in _NO_WORDFREQ:
+        return 0.0
     try:
         return zipf_frequency(word, language)
     except (LookupError, ValueError):  # a language wordfreq does not know
         return 0.0
+    except ImportError:  # zh/ja/ko need an optional tokenizer (jieba, MeCab) that is not installed
+        _NO_WORDFREQ.add(language)
+        return 0.0
+
+
+_NO_WORDFREQ: set[str] = set()  # languages whose wordfreq tokenizer cannot be imported here
 
 
 def _clause_around(text: str, start: int, end: int) -> tuple[int, int]:
@@ -557,6 +680,25 @@ def _clause_around(text: str, start: int, end: int) -> tuple[int, int]:
     before = [m.end() for m in CLAUSE_BOUNDARY_RE.finditer(text, max(0, start - CLAUSE_WINDOW), start)]
     after = CLAUSE_BOUNDARY_RE.search(text, end, min(len(text), end + CLAUSE_WINDOW))
     return (before[-1] if before else max(0, start - CLAUSE_WINDOW)), (after.start() if after else end)
+
+
+def _reported(text: str) -> list[tuple[int, int]]:
+    """Unquoted reported speech: what follows a reporting verb (and its 'that') or a colon, to the end of
+    the sentence; in Japanese, the clause before と述べた / と書いた / という. The reporting frame itself
+    ("In a letter to colleagues he writes") is never a candidate, nor a passage with quote marks (its
+    quoted part is a candidate already) or one longer than :data:`REPORTED_MAX_WORDS` (narration)."""
+    out: list[tuple[int, int]] = []
+    for m in REPORTED_AFTER_RE.finditer(text):
+        end = SENTENCE_BOUNDARY_RE.search(text, m.end())
+        out.append((m.end(), end.start() if end else len(text)))
+    for m in REPORTED_BEFORE_RE.finditer(text):
+        lo = max(0, m.start() - REPORTED_BEFORE_MAX_CHARS)
+        breaks = [x.end() for x in REPORTED_BEFORE_BREAK_RE.finditer(text, lo, m.start())]
+        out.append((breaks[-1] if breaks else lo, m.start()))
+    # a passage with quote marks is compared as quoted passages already; a long one is narration
+    return [
+        (a, b) for a, b in out if not QUOTE_MARK_RE.search(text, a, b) and _word_count(text[a:b]) <= REPORTED_MAX_WORDS
+    ]
 
 
 def _candidates(
@@ -570,7 +712,8 @@ def _candidates(
     """Passages to compare across languages, not in the quote language and not already matched.
 
     ``quoted``: quoted passages (split into sentences), plus the clause around a short quoted
-    fragment (reported speech: ... and will let himself 'become invisible' for a while).
+    fragment (reported speech: ... and will let himself 'become invisible' for a while), plus unquoted
+    reported speech after a reporting verb and its 'that' (:func:`_reported`).
     ``sentences``: also every sentence and clause of the text (slower; finds unquoted renderings).
     """
     found: dict[tuple[int, int], _Candidate] = {}
@@ -593,6 +736,8 @@ def _candidates(
             add(a, b, 0)
         if SHORT_QUOTED_WORDS[0] <= _word_count(m.group("q")) <= SHORT_QUOTED_WORDS[1]:
             add(*_clause_around(text, m.start(), m.end()), 1)
+    for lo, hi in _reported(text):
+        add(lo, hi, 2)
     if mode == "sentences":
         for priority, boundary in ((2, SENTENCE_BOUNDARY_RE), (3, CLAUSE_BOUNDARY_RE)):
             bounds = [0] + [x.end() for x in boundary.finditer(text)] + [len(text)]
@@ -646,6 +791,18 @@ def _passage_vectors(texts: list[str], embedder: Embedder) -> np.ndarray:
     return np.stack([vectors[t] for t in texts])
 
 
+def _min_cosine(text: str) -> float:
+    """The cosine floor for a passage: lower when most of its letters are Chinese, Japanese or Korean."""
+    letters = len(LETTER_RE.findall(text))
+    cjk = len(CJK_RE.findall(text))
+    return TRANSLATED_MIN_COSINE_CJK if letters and 2 * cjk >= letters else TRANSLATED_MIN_COSINE
+
+
+@functools.lru_cache(maxsize=4096)
+def _quote_negated(text: str, language: str) -> bool:
+    return _negated(text, language)
+
+
 def _margins(cos: np.ndarray, quote_cos: np.ndarray) -> np.ndarray:
     """Ratio margin: cos(x, y) over the mean of x's and y's k nearest neighbours.
 
@@ -681,8 +838,10 @@ def _crosslingual(
     for ci, cand in enumerate(candidates):
         qi = int(np.argmax(margin[ci]))
         m, c = float(margin[ci, qi]), float(cos[ci, qi])
-        if m < TRANSLATED_MIN_MARGIN or c < TRANSLATED_MIN_COSINE:
+        if m < TRANSLATED_MIN_MARGIN or c < _min_cosine(cand.text):
             continue
+        if _negated(cand.text, text_language) and not _quote_negated(quotes[qi].text, language):
+            continue  # "Il mondo non è in pericolo" denies the quote, it does not render it
         q_words = _word_count(quotes[qi].text)
         c_words = _word_count(cand.text)
         out.append(
@@ -695,6 +854,50 @@ def _crosslingual(
                 text=cand.text,
                 coverage=round(min(1.0, c_words / q_words), 4) if q_words else 0.0,
                 evidence=f"{embedder.name}: margin {m:.3f}, cosine {c:.3f}",
+            )
+        )
+    return out
+
+
+def _echoes(
+    tokens: _Tokens, renderings: list[Alignment], found: list[Alignment], language: str | None
+) -> list[Alignment]:
+    """The same rendering again elsewhere in the text (a headline repeating a quoted sentence of the body,
+    a pull quote), found monolingually: each rendering is a quote of its own, matched with the
+    monolingual matcher in the text's language; only verbatim or near repeats of most of it count
+    (a few words of a long rendering, "sistemi di intelligenza artificiale", are not a repeat)."""
+    if not renderings:
+        return []
+    # only renderings whose words all occur elsewhere in the text can be repeated there (cheap check)
+    outside = Counter(tokens.canons)
+    for a in renderings:
+        outside.subtract(_tokenize(a.text).canons)
+    passages = tuple(
+        t for t in dict.fromkeys(a.text for a in renderings) if all(outside[c] > 0 for c in _tokenize(t).canons)
+    )
+    if not passages:
+        return []
+    by_text = {a.text: a for a in sorted(renderings, key=lambda a: -a.score)}
+    index = _build_index(tuple(Quote(id=str(i), text=t) for i, t in enumerate(passages)), language or "und")
+    out: list[Alignment] = []
+    for match in _monolingual(tokens, index, synonyms=False):
+        if match.kind not in {"verbatim", "near"} or match.coverage < ECHO_MIN_COVERAGE:
+            continue
+        start, end = tokens.starts[match.i0], tokens.ends[match.i1]
+        if any(start < a.end and a.start < end for a in [*found, *out]):
+            continue
+        src = by_text[passages[match.qi]]
+        out.append(
+            Alignment(
+                quote_id=src.quote_id,
+                kind="translated",
+                score=src.score,
+                start=start,
+                end=end,
+                text=tokens.source[start:end],
+                coverage=round(src.coverage * match.coverage, 4),
+                evidence=f"repeats the rendering at {src.start}-{src.end} ({match.kind}, {match.evidence}); "
+                + src.evidence,
             )
         )
     return out
@@ -817,8 +1020,9 @@ def align(
     network: a :class:`~corpusnorm.translate.Translator` or a deep-translator provider name) also
     translates the foreign passages and matches them monolingually; its failures are appended to
     ``warnings``. ``passages`` chooses what is compared across languages: ``"quoted"`` (quoted
-    passages and the clause around a short quoted fragment; default) or ``"sentences"`` (also every
-    sentence and clause: finds unquoted renderings, several times slower).
+    passages, the clause around a short quoted fragment, and unquoted reported speech after a
+    reporting verb and its 'that' or a colon; default) or ``"sentences"`` (also every sentence and
+    clause: finds more unquoted renderings, several times slower, less precise).
     ``spin_score`` is the text's spin score if known (:func:`corpusnorm.repair.spin_score`; the
     pipeline passes ``doc.spin_score``): kind ``spun`` needs a spun text (score at least
     :data:`corpusnorm.repair.SPIN_THRESHOLD`); in a text that is not spun, a rewording that keeps
@@ -851,9 +1055,11 @@ def align(
     taken = [(a.start, a.end) for a in found]
     backend = get_translator(translator)
     if crosslingual:
-        found += _crosslingual(
+        renderings = _crosslingual(
             text, quote_list, taken, quote_language, get_embedder(embedder), passages=passages, text_language=language
         )
+        found += renderings
+        found += _echoes(tokens, renderings, found, language)
     if backend is not None:
         found += _via_translation(text, quote_list, index, taken, backend, warnings)
     if crosslingual or backend is not None:
