@@ -438,4 +438,4 @@ def test_unquoted_reported_speech_is_compared_without_its_frame() -> None:
         "もう十分",
     ]
     found = align(text, language="it")
-    assert [(a.quote_id, a.kind, a.text) for a in found] == [("L11", "translated", "il mondo è in pericolo")]
+    assert [(a.quote_id, a.kind, a.text) for a in found] == [("L11", "paraphrase", "il mondo è in pericolo")]

@@ -626,6 +626,8 @@ class _Candidate:
     start: int
     end: int
     text: str
+    quoted: bool = True
+    """Inside quote marks or around a quoted fragment; unquoted renderings are paraphrases."""
 
 
 def _word_count(text: str) -> int:
@@ -719,14 +721,14 @@ def _candidates(
     found: dict[tuple[int, int], _Candidate] = {}
     rank: dict[tuple[int, int], int] = {}
 
-    def add(lo: int, hi: int, priority: int) -> None:
+    def add(lo: int, hi: int, priority: int, *, quoted: bool = True) -> None:
         words = list(RE_WORD.finditer(text, lo, hi))
         if not words or _word_count(text[lo:hi]) < CROSS_MIN_WORDS:
             return
         s, e = words[0].start(), words[-1].end()
         if (s, e) in found or any(s < b and a < e for a, b in taken) or _looks_like(text[s:e], language, text_language):
             return
-        found[(s, e)] = _Candidate(s, e, text[s:e])
+        found[(s, e)] = _Candidate(s, e, text[s:e], quoted)
         rank[(s, e)] = priority
 
     for m in QUOTED_RE.finditer(text):
@@ -737,12 +739,12 @@ def _candidates(
         if SHORT_QUOTED_WORDS[0] <= _word_count(m.group("q")) <= SHORT_QUOTED_WORDS[1]:
             add(*_clause_around(text, m.start(), m.end()), 1)
     for lo, hi in _reported(text):
-        add(lo, hi, 2)
+        add(lo, hi, 2, quoted=False)
     if mode == "sentences":
         for priority, boundary in ((2, SENTENCE_BOUNDARY_RE), (3, CLAUSE_BOUNDARY_RE)):
             bounds = [0] + [x.end() for x in boundary.finditer(text)] + [len(text)]
             for a, b in itertools.pairwise(bounds):
-                add(a, b, priority)
+                add(a, b, priority, quoted=False)
     # quoted passages first, then clauses around quoted fragments, then plain sentences
     ranked = sorted(found, key=lambda k: (rank[k], k[0]))[:CROSS_MAX_CANDIDATES]
     return [found[k] for k in sorted(ranked)]
@@ -847,7 +849,8 @@ def _crosslingual(
         out.append(
             Alignment(
                 quote_id=quotes[qi].id,
-                kind="translated",
+                # an unquoted rendering (reported speech) is indirect: a paraphrase in another language
+                kind="translated" if cand.quoted else "paraphrase",
                 score=round(m, 4),
                 start=cand.start,
                 end=cand.end,
