@@ -289,3 +289,13 @@ def test_language_model_window_is_the_sum_of_its_terms() -> None:
             total += lm.logprob(previous, right) - math.log(lm.unigram(right))
         assert lm.window(left, words, right) == total
         assert lm.window(left, tuple(words), right) == total
+
+
+def test_learner_attaches_a_phrasal_particle_to_the_pair_before_it(spun_seed: str) -> None:
+    gold = Path(__file__).parent / "reference" / "gold" / "001_restored.txt"
+    if not gold.exists():
+        pytest.skip("no restored seed 001")
+    pairs = {(s.spun, s.original) for s in learn_substitutions(spun_seed, gold.read_text(encoding="utf-8"))}
+    # "added their take on AI safety" was spun as "added their tackle AI security"
+    assert ("tackle", "take on") in pairs and ("security", "safety") in pairs
+    assert ("tackle", "take") not in pairs and ("ai security", "on ai safety") not in pairs

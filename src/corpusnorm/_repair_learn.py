@@ -15,6 +15,10 @@ __all__ = ["MAX_PHRASE", "Substitution", "learn_entries", "learn_substitutions",
 MAX_PHRASE = 4
 """Longest phrase (in words, either side) kept as one substitution; longer blocks are split."""
 
+PARTICLES = frozenset("about across along around away back by down for in into off on out over through up with".split())
+"""Words that may close a phrasal verb: an original word of this kind left over right after a peeled
+pair belongs to it ("take on AI safety" spun as "tackle AI security": tackle / take on)."""
+
 
 @dataclass
 class Substitution:
@@ -89,6 +93,16 @@ def _split(
             i2, j2 = i2 - 1, j2 - 1
         else:
             break
+    if (
+        head
+        and i1 < i2
+        and j2 - j1 == i2 - i1 + 1
+        and orig_words[j1] in PARTICLES
+        and spun_words[i1] == orig_words[j1 + 1]
+    ):
+        a, b, c, d = head[-1]
+        head[-1] = (a, b, c, d + 1)  # the particle closes the peeled pair's phrasal verb
+        return [*head, *_split(spun_words, orig_words, (i1, i2, j1 + 1, j2)), *tail]
     middle: list[tuple[int, int, int, int]] = []
     if i1 < i2 and j1 < j2:
         n, m = i2 - i1, j2 - j1
