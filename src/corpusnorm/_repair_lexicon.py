@@ -96,6 +96,8 @@ class Lexicon:
         for bucket in index.values():
             bucket.sort(key=lambda e: (-len(e.spun), e.id))
         self.index = index
+        self.starts = frozenset(index)
+        """The words some entry starts with."""
         self.single = {w: [e for e in b if len(e.spun) == 1] for w, b in index.items()}
         self.single = {w: b for w, b in self.single.items() if b}
         self.multi: dict[tuple[str, str], list[Entry]] = {}

@@ -65,9 +65,17 @@ class PairIndex:
                     bucket = pairs.setdefault((lemma, tag[:2]), {})
                     bucket[target] = bucket.get(target, 0) + 1
         self.pairs = pairs
+        self._candidates: dict[str, tuple[tuple[str, int], ...]] = {}
 
     def candidates(self, word: str) -> tuple[tuple[str, int], ...]:
-        """(original form inflected like ``word``, support) for a spun ``word``, best supported first."""
+        """(original form inflected like ``word``, support) for a spun ``word``, best supported first
+        (kept per word: the index does not change)."""
+        found = self._candidates.get(word)
+        if found is None:
+            found = self._candidates[word] = self._inflected(word)
+        return found
+
+    def _inflected(self, word: str) -> tuple[tuple[str, int], ...]:
         from lemminflect import getInflection
 
         from corpusnorm._repair_thesaurus import analyses
