@@ -105,6 +105,10 @@ class Lexicon:
             for entry in bucket:
                 if len(entry.spun) > 1:
                     self.multi.setdefault(entry.spun[:2], []).append(entry)
+        self.following: dict[str, dict[str, list[Entry]]] = {}
+        """``multi`` by first word: first -> {second: entries}."""
+        for (first, second), bucket in self.multi.items():
+            self.following.setdefault(first, {})[second] = bucket
 
     def __len__(self) -> int:
         return sum(len(b) for b in self.index.values())

@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -300,7 +301,7 @@ class _Analyser:
             joined = [False]
             joined.extend(
                 (start == end + 1 and text[end] == " ") or fullmatch(text, end, start) is not None
-                for (_, end), (start, _) in zip(spans, spans[1:])
+                for (_, end), (start, _) in pairwise(spans)
             )
             bad_before = NO_TOUCH_BEFORE.union(c for c in set(text) if c.isalnum())
             bad_after = NO_TOUCH_AFTER.union(c for c in set(text) if c.isalnum())
@@ -353,25 +354,34 @@ class _Analyser:
         matched: dict[int, list[tuple[Entry, int, int]]] = {}
         words, n = self.words, self.n
         lexicon = self.lexicon
-        single, multi = lexicon.single, lexicon.multi
+        single, following = lexicon.single, lexicon.following
         starts = lexicon.starts.intersection(words)
-        for i, word in enumerate(words):
-            if word not in starts:
-                continue
-            phrases = multi.get((word, words[i + 1])) if i + 1 < n else None
+        joined, free = self._flags()
+        for i in [i for i, word in enumerate(words) if word in starts]:
+            word = words[i]
+            seconds = following.get(word)
+            phrases = seconds.get(words[i + 1]) if seconds is not None and i + 1 < n else None
             ones = single.get(word)
-            if not (phrases or ones) or not self.free(i):
+            if phrases:
+                entries = phrases + ones if ones else phrases  # longest first, as ``Lexicon.lookup_at``
+            elif ones:
+                entries = ones
+            else:
+                continue
+            if not free[i]:
                 continue
             found: list[tuple[Entry, int, int]] = []
-            for entry in [*phrases, *(ones or ())] if phrases else ones or ():
+            for entry in entries:
                 size = len(entry.spun)
                 j = i + size
-                if size > 1:
+                if size > 1:  # a one-word entry is indexed under words[i]: it matches
                     if j > n or tuple(words[i:j]) != entry.spun:
                         continue
-                    if not all(self.joined(k) and self.free(k) for k in range(i + 1, j)):
+                    if not all(joined[k] and free[k] for k in range(i + 1, j)):
                         continue
-                if (entry.left or entry.right) and not entry.context_ok(self.raw_left(i), self.raw_right(j)):
+                if (entry.left or entry.right) and not entry.context_ok(
+                    words[i - 1] if i else "", words[j] if j < n else ""
+                ):
                     continue
                 found.append((entry, j, size))
             if found:
@@ -467,9 +477,7 @@ class _Analyser:
         detail = (f"spinner word pair taught by {support} lexicon phrase(s)", left, right, gain, score - gain)
         return _Decision(i, i, (cand,), "model:pairs+bigram", score, detail, False, True)
 
-    def _guess(
-        self, i: int, word: str, left: str, right: str, base_left: float, base_right: float
-    ) -> _Decision | None:
+    def _guess(self, i: int, word: str, left: str, right: str, base_left: float, base_right: float) -> _Decision | None:
         """Best reverse-thesaurus candidate for a word in its context, or None.
 
         A spinner swaps a common word for a rarer synonym that reads worse in context, so a
