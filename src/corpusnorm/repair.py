@@ -256,7 +256,6 @@ class _Analyser:
         self._counts: Counter[str] | None = None
         self.word_pairs = True
         """Use the word pairs the lexicon's phrases teach (see ``_paired_guess``)."""
-        self._curly: bool | None = None
 
     def _is_joined(self, i: int) -> bool:
         if not i:
@@ -405,10 +404,8 @@ class _Analyser:
             key = (id(entry), left, right)  # two user files may reuse an id: key on the entry itself
             gain = gains.get(key)
             if gain is None:
-                window = self.lm.window
-                gain = gains[key] = LM_WEIGHT * (
-                    window(left, entry.original_words, right) - window(left, entry.spun, right)
-                )
+                original, spun = self.lm.windows(left, entry.original_words, entry.spun, right)
+                gain = gains[key] = LM_WEIGHT * (original - spun)
             score = gain + entry.prior
             if best is None or score > best[0]:
                 best = (score, entry, j, left, right, gain)
@@ -534,20 +531,24 @@ class _Analyser:
             context_floor = floor
         decisions: list[_Decision] = []
         matched = self._matches() if lexicon else {}
-        if thesaurus:
-            free = self._flags()[1]
-            positions: Iterable[int] = range(self.n)
-        else:
-            free = self._free  # type: ignore[assignment]  # set for every matched position
-            positions = matched  # only where a lexicon entry matches (in text order)
+        joined, free = self._flags()
+        positions: Iterable[int] = matched  # where a lexicon entry matches (in text order; free)
+        if thesaurus:  # and where a model guess may be made
+            guessable = {word for word in set(self.words) if _guessable(word)}
+            positions = [i for i, word in enumerate(self.words) if free[i] and (word in guessable or i in matched)]
         firsts, lasts = self.firsts, self.lasts
         lexical, guess_at = self._lexical, self._thesaurus
         done = 0  # positions before this are covered by a kept decision
         for i in positions:
-            if i < done or not free[i]:
+            if i < done:
                 continue
             decision = None
-            left = self.left(i)
+            left = ""  # self.left(i), inlined
+            if i and joined[i]:
+                k = i - 1
+                while k > 0 and not lasts[k]:
+                    k -= 1
+                left = lasts[k]
             found = matched.get(i)
             best = lexical(i, left, floor, found) if found else None
             if thesaurus and (best is None or best[0] < floor):
@@ -622,25 +623,31 @@ class _Analyser:
         self.firsts = list(self.words)
         self.lasts = list(self.words)
 
-    def edit(self, decision: _Decision) -> Edit:
-        start, end = self.spans[decision.first][0], self.spans[decision.last][1]
-        before = self.text[start:end]
-        after = " ".join(decision.words)
-        if self._curly is None:
-            self._curly = "’" in self.text
-        if self._curly and "'" in after:
-            after = APOSTROPHE_RE.sub("’", after)
-        after = match_case(before, after)
-        return Edit(
-            start,
-            end,
-            before,
-            after,
-            stage="repair",
-            rule=decision.rule,
-            confidence=round(_sigmoid(decision.score), 4),
-            evidence=decision.evidence,
-        )
+    def edits(
+        self, decisions: Iterable[_Decision], *, min_confidence: float, apply_thesaurus: bool, apply_sure_guesses: bool
+    ) -> tuple[list[Edit], list[Edit]]:
+        """The decisions as (applied edits, suggestions): an edit applies at or above
+        ``min_confidence`` when it is trusted (lexicon, or a guess the options apply);
+        decisions that change nothing (case and apostrophes transferred) are dropped."""
+        text, spans = self.text, self.spans
+        curly = "’" in text
+        edits: list[Edit] = []
+        suggestions: list[Edit] = []
+        for decision in decisions:
+            start, end = spans[decision.first][0], spans[decision.last][1]
+            before = text[start:end]
+            words = decision.words
+            after = words[0] if len(words) == 1 else " ".join(words)
+            if curly and "'" in after:
+                after = APOSTROPHE_RE.sub("’", after)
+            after = match_case(before, after)
+            if before == after:
+                continue
+            confidence = round(_sigmoid(decision.score), 4)
+            edit = Edit(start, end, before, after, "repair", decision.rule, confidence, decision.evidence)
+            trusted = decision.lexical or apply_thesaurus or (decision.sure and apply_sure_guesses)
+            (edits if confidence >= min_confidence and trusted else suggestions).append(edit)
+        return edits, suggestions
 
 
 def _lexicon_from(lexicons: Sequence[str | Path | Lexicon] | None, *, builtin: bool = True) -> Lexicon:
@@ -769,16 +776,14 @@ def _analyse_texts(
         )
         if use_thesaurus and apply_sure_guesses and document_agreement:
             decisions = analyser.agree(decisions, confident)
-        edits: list[Edit] = []
-        suggestions: list[Edit] = []
-        for decision in decisions:
-            edit = analyser.edit(decision)
-            if edit.before == edit.after:
-                continue
-            trusted = decision.lexical or apply_thesaurus or (decision.sure and apply_sure_guesses)
-            applied = edit.confidence >= min_confidence and trusted
-            (edits if applied else suggestions).append(edit)
-        results.append((edits, suggestions))
+        results.append(
+            analyser.edits(
+                decisions,
+                min_confidence=min_confidence,
+                apply_thesaurus=apply_thesaurus,
+                apply_sure_guesses=apply_sure_guesses,
+            )
+        )
     return report, results
 
 
