@@ -243,9 +243,8 @@ class _Analyser:
         self.lm = lm
         self.spans, self.words = spans_and_words(text)
         self.n = len(self.words)
-        self._joined: list[bool | None] = [None] * self.n
-        self._free: list[bool | None] = [None] * self.n
-        self._all_flags = False
+        self.joins, self.frees = self._flags()
+        """``_is_joined`` and ``_is_free`` of every token."""
         self._gains: dict[tuple[int, str, str], float] = {}
         self._matched: dict[int, list[tuple[Entry, int, int]]] | None = None
         self._guessed: dict[tuple[int, str, str], _Decision | None] = {}
@@ -258,13 +257,16 @@ class _Analyser:
         """Use the word pairs the lexicon's phrases teach (see ``_paired_guess``)."""
 
     def _is_joined(self, i: int) -> bool:
+        """Token ``i`` follows token ``i - 1`` with only spaces between (the definition; the
+        sweeps read ``_flags``, which computes it for every token at once)."""
         if not i:
             return False
         start, end = self.spans[i - 1][1], self.spans[i][0]
-        # one space (the usual gap) matches GAP_RE; anything else asks it
-        return (end == start + 1 and self.text[start] == " ") or GAP_RE.fullmatch(self.text, start, end) is not None
+        return GAP_RE.fullmatch(self.text, start, end) is not None
 
     def _is_free(self, i: int) -> bool:
+        """Token ``i`` may be changed: not part of a compound, URL, handle or number (the
+        definition; the sweeps read ``_flags``)."""
         start, end = self.spans[i]
         text = self.text
         before = text[start - 1] if start else " "
@@ -278,39 +280,31 @@ class _Analyser:
         )
 
     def joined(self, i: int) -> bool:
-        """Token ``i`` follows token ``i - 1`` with only spaces between (computed on demand)."""
-        value = self._joined[i]
-        if value is None:
-            value = self._joined[i] = self._is_joined(i)
-        return value
+        return self.joins[i]
 
     def free(self, i: int) -> bool:
-        """Token ``i`` may be changed: not part of a compound, URL, handle or number."""
-        value = self._free[i]
-        if value is None:
-            value = self._free[i] = self._is_free(i)
-        return value
+        return self.frees[i]
 
     def _flags(self) -> tuple[list[bool], list[bool]]:
-        """``joined`` and ``free`` of every token (for a sweep that visits them all)."""
-        if not self._all_flags:
-            text, spans = self.text, self.spans
-            padded = f" {text} "  # padded[k + 1] is text[k]; the ends read as spaces
-            fullmatch = GAP_RE.fullmatch
-            joined = [False]
-            joined.extend(
-                (start == end + 1 and text[end] == " ") or fullmatch(text, end, start) is not None
-                for (_, end), (start, _) in pairwise(spans)
-            )
-            bad_before = NO_TOUCH_BEFORE.union(c for c in set(text) if c.isalnum())
-            bad_after = NO_TOUCH_AFTER.union(c for c in set(text) if c.isalnum())
-            free = [
-                not (padded[start] in bad_before or padded[end + 1] in bad_after or text[start].isdigit())
-                for start, end in spans
-            ]
-            self._joined, self._free = joined, free  # type: ignore[assignment]
-            self._all_flags = True
-        return self._joined, self._free  # type: ignore[return-value]
+        """``_is_joined`` and ``_is_free`` of every token, computed at once."""
+        text, spans = self.text, self.spans
+        fullmatch = GAP_RE.fullmatch
+        # a gap that does not open with a space or tab cannot match GAP_RE
+        joins = [False] + [
+            text[end] in " \t" and (start == end + 1 or fullmatch(text, end, start) is not None)
+            for (_, end), (start, _) in pairwise(spans)
+        ]
+        # the character tests turned into look-ups in sets of the text's characters
+        chars = set(text)
+        alphanumeric = {c for c in chars if c.isalnum()}
+        bad_before, bad_after = NO_TOUCH_BEFORE | alphanumeric, NO_TOUCH_AFTER | alphanumeric
+        digits = {c for c in chars if c.isdigit()}
+        padded = f" {text} "  # padded[k + 1] is text[k]; the ends read as spaces
+        frees = [
+            not (padded[start] in bad_before or padded[end + 1] in bad_after or padded[start + 1] in digits)
+            for start, end in spans
+        ]
+        return joins, frees
 
     def frequency(self, word: str) -> int:
         """How often ``word`` occurs in the text (counted once, on first use)."""
@@ -320,7 +314,7 @@ class _Analyser:
 
     # -- context -------------------------------------------------------------------------
     def left(self, i: int) -> str:
-        if not i or not self.joined(i):
+        if not i or not self.joins[i]:
             return ""
         k = i - 1
         lasts = self.lasts
@@ -329,7 +323,7 @@ class _Analyser:
         return lasts[k]
 
     def right(self, j: int) -> str:
-        if j >= self.n or not self.joined(j):
+        if j >= self.n or not self.joins[j]:
             return ""
         k = j
         firsts = self.firsts
@@ -355,7 +349,7 @@ class _Analyser:
         lexicon = self.lexicon
         single, following = lexicon.single, lexicon.following
         starts = lexicon.starts.intersection(words)
-        joined, free = self._flags()
+        joined, free = self.joins, self.frees
         for i in [i for i, word in enumerate(words) if word in starts]:
             word = words[i]
             seconds = following.get(word)
@@ -531,7 +525,7 @@ class _Analyser:
             context_floor = floor
         decisions: list[_Decision] = []
         matched = self._matches() if lexicon else {}
-        joined, free = self._flags()
+        joined, free = self.joins, self.frees
         positions: Iterable[int] = matched  # where a lexicon entry matches (in text order; free)
         if thesaurus:  # and where a model guess may be made
             guessable = {word for word in set(self.words) if _guessable(word)}
