@@ -426,17 +426,50 @@ class _Analyser:
         key = (i, left, right)
         guessed = self._guessed
         if key not in guessed:
-            lm = self.lm
-            if lm.pair_seen(left, word) and lm.pair_seen(word, right):
-                guessed[key] = None  # the word reads fine where it is
-            else:
-                base_left, base_right = lm.logprob(left, word), lm.logprob(word, right)
-                paired = self._paired_guess(i, word, left, right, base_left, base_right) if self.word_pairs else None
-                guessed[key] = paired or self._guess(i, word, left, right, base_left, base_right)
+            guessed[key] = self._guess_between(i, word, left, right)
         return guessed[key]
 
+    def _guess_words(self) -> set[str]:
+        """The text's words that may get a model guess: no stop words, and none known (from an
+        earlier visit in this process) to have no candidate of either kind."""
+        from corpusnorm._repair_pairs import built_pair_index
+
+        pairs = built_pair_index(self.lexicon) if self.word_pairs else None
+        known = _FREQUENT_CANDIDATES
+        found = set()
+        for word in set(self.words):
+            if not _guessable(word):
+                continue
+            if known.get(word) == () and (not self.word_pairs or (pairs is not None and pairs.known(word) == ())):
+                continue
+            found.add(word)
+        return found
+
+    def _guess_between(self, i: int, word: str, left: str, right: str) -> _Decision | None:
+        """A word-pair candidate, else a reverse-thesaurus guess (the language model is only
+        asked when the word has candidates)."""
+        lm = self.lm
+        if lm.pair_seen(left, word) and lm.pair_seen(word, right):
+            return None  # the word reads fine where it is
+        base: tuple[float, float] | None = None
+        if self.word_pairs:
+            from corpusnorm._repair_pairs import pair_index
+
+            pairs = pair_index(self.lexicon).candidates(word)
+            if pairs:
+                base = (lm.logprob(left, word), lm.logprob(word, right))
+                paired = self._paired_guess(i, left, right, *base, pairs)
+                if paired is not None:
+                    return paired
+        frequent = _frequent_candidates(word)
+        if not frequent:
+            return None
+        if base is None:
+            base = (lm.logprob(left, word), lm.logprob(word, right))
+        return self._guess(i, word, left, right, *base, frequent)
+
     def _paired_guess(
-        self, i: int, word: str, left: str, right: str, base_left: float, base_right: float
+        self, i: int, left: str, right: str, base_left: float, base_right: float, found: tuple[tuple[str, int], ...]
     ) -> _Decision | None:
         """Best candidate from the spinner's word pairs that the lexicon's phrases teach
         (:mod:`corpusnorm._repair_pairs`), or None.
@@ -445,12 +478,8 @@ class _Analyser:
         needs less from the language model than a thesaurus guess: it must read better in
         total by :data:`PAIR_MIN_GAIN` and not worse on either side by more than
         :data:`PAIR_MAX_SIDE_LOSS`, where the word is not attested with both its neighbours
-        (``_thesaurus`` checks that and the neighbours; ``base_*``: the word's own log-probabilities)."""
-        from corpusnorm._repair_pairs import pair_index
-
-        found = pair_index(self.lexicon).candidates(word)
-        if not found:
-            return None
+        (``_guess_between`` checks that; ``base_*``: the word's own log-probabilities; ``found``:
+        the word's candidates from the pairs)."""
         lm = self.lm
         best: tuple[float, str, int, float] | None = None
         for cand, support in found:
@@ -468,7 +497,9 @@ class _Analyser:
         detail = (f"spinner word pair taught by {support} lexicon phrase(s)", left, right, gain, score - gain)
         return _Decision(i, i, (cand,), "model:pairs+bigram", score, detail, False, True)
 
-    def _guess(self, i: int, word: str, left: str, right: str, base_left: float, base_right: float) -> _Decision | None:
+    def _guess(
+        self, i: int, word: str, left: str, right: str, base_left: float, base_right: float, frequent: tuple[str, ...]
+    ) -> _Decision | None:
         """Best reverse-thesaurus candidate for a word in its context, or None.
 
         A spinner swaps a common word for a rarer synonym that reads worse in context, so a
@@ -477,8 +508,9 @@ class _Analyser:
         (3) read better under the bigram model on *both* sides, by at least
         :data:`THESAURUS_MIN_SIDE_GAIN` each and :data:`THESAURUS_MIN_GAIN` together; and the
         word itself must not be attested in the word-pair list with both its neighbours
-        (then it reads fine where it is: ``_thesaurus`` checks that). A candidate linked through
-        one of its :data:`THESAURUS_SURE_SENSES` most frequent senses is preferred and marked sure."""
+        (then it reads fine where it is: ``_guess_between`` checks that). A candidate linked through
+        one of its :data:`THESAURUS_SURE_SENSES` most frequent senses is preferred and marked sure.
+        ``frequent``: the word's candidates that pass (1) and (2)."""
         from corpusnorm._repair_thesaurus import wordnet_rank
 
         lm = self.lm
@@ -486,7 +518,7 @@ class _Analyser:
         # only a link through a frequent sense may replace it
         topic = self.frequency(word) >= THESAURUS_TOPIC_COUNT
         best: tuple[bool, float, str, int] | None = None
-        for cand in _frequent_candidates(word, THESAURUS_MIN_ZIPF_GAIN):
+        for cand in frequent:
             left_gain = lm.logprob(left, cand) - base_left
             right_gain = lm.logprob(cand, right) - base_right
             gain = left_gain + right_gain
@@ -528,7 +560,7 @@ class _Analyser:
         joined, free = self.joins, self.frees
         positions: Iterable[int] = matched  # where a lexicon entry matches (in text order; free)
         if thesaurus:  # and where a model guess may be made
-            guessable = {word for word in set(self.words) if _guessable(word)}
+            guessable = self._guess_words()
             positions = [i for i, word in enumerate(self.words) if free[i] and (word in guessable or i in matched)]
         firsts, lasts = self.firsts, self.lasts
         lexical, guess_at = self._lexical, self._thesaurus
@@ -690,14 +722,23 @@ def _guessable(word: str) -> bool:
     return not (word in STOP_WORDS or len(word) < 4 or not word.isalpha())
 
 
-@cache
-def _frequent_candidates(word: str, min_gain: float) -> tuple[str, ...]:
-    """The thesaurus candidates for ``word`` at least ``min_gain`` more frequent (Zipf), in order
-    (the frequency test of ``_Analyser._guess``, done once per word)."""
-    from corpusnorm._repair_thesaurus import candidates
+_FREQUENT_CANDIDATES: dict[str, tuple[str, ...]] = {}
+"""word -> its frequent thesaurus candidates, kept per process as words are met (like the
+thesaurus's own per-word memos); a word known to have none is not visited by the model sweep."""
 
-    z_word = _zipf(word)
-    return tuple(cand for cand in candidates(word, linked=True) if not _zipf(cand) < z_word + min_gain)
+
+def _frequent_candidates(word: str) -> tuple[str, ...]:
+    """The thesaurus candidates for ``word`` at least :data:`THESAURUS_MIN_ZIPF_GAIN` more frequent
+    (Zipf), in order (the frequency test of ``_Analyser._guess``, done once per word)."""
+    found = _FREQUENT_CANDIDATES.get(word)
+    if found is None:
+        from corpusnorm._repair_thesaurus import candidates
+
+        least = _zipf(word) + THESAURUS_MIN_ZIPF_GAIN
+        found = _FREQUENT_CANDIDATES[word] = tuple(
+            cand for cand in candidates(word, linked=True) if not _zipf(cand) < least
+        )
+    return found
 
 
 def _fingerprint(analyser: _Analyser, decision: _Decision) -> bool:
