@@ -193,6 +193,8 @@ class _Decision:
     def evidence(self) -> str:
         """Why: the source, the context and the two terms of the score (formatted on demand)."""
         what, left, right, gain, prior = self.detail
+        if isinstance(what, Entry):
+            what = f"lexicon {what.source} (attested {what.count}x)"
         return f"{what}; context '{left} _ {right}': fluency {gain:+.1f}, prior {prior:+.1f}"
 
 
@@ -247,6 +249,7 @@ class _Analyser:
         """``_is_joined`` and ``_is_free`` of every token."""
         self._gains: dict[tuple[int, str, str], float] = {}
         self._matched: dict[int, list[tuple[Entry, int, int]]] | None = None
+        self._decisions: dict[tuple[int, int, str, str], _Decision] = {}
         self._guessed: dict[tuple[int, str, str], _Decision | None] = {}
         # the context words: the first and last word at each position ('' once absorbed by a
         # phrase repair that starts before it)
@@ -406,11 +409,16 @@ class _Analyser:
                 best_size = size
         return best
 
-    @staticmethod
-    def _lexical_decision(i: int, found: tuple[float, Entry, int, str, str, float]) -> _Decision:
+    def _lexical_decision(self, i: int, found: tuple[float, Entry, int, str, str, float]) -> _Decision:
+        """The decision for a lexicon candidate (the same object when a later sweep finds the
+        same entry in the same context)."""
         score, entry, j, left, right, gain = found
-        detail = (f"lexicon {entry.source} (attested {entry.count}x)", left, right, gain, entry.prior)
-        return _Decision(i, j - 1, entry.original_split, entry.id, score, detail, True)
+        key = (i, id(entry), left, right)
+        decision = self._decisions.get(key)
+        if decision is None:
+            detail = (entry, left, right, gain, entry.prior)  # evidence formats the entry
+            decision = self._decisions[key] = _Decision(i, j - 1, entry.original_split, entry.id, score, detail, True)
+        return decision
 
     def _thesaurus(self, i: int, left: str) -> _Decision | None:
         """The best model guess (word pair, else reverse thesaurus) for word ``i`` after ``left``."""
