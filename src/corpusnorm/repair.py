@@ -293,7 +293,7 @@ class _Analyser:
         text, spans = self.text, self.spans
         fullmatch = GAP_RE.fullmatch
         # a gap that does not open with a space or tab cannot match GAP_RE
-        joins = [False] + [
+        joins = [False][: len(spans)] + [
             text[end] in " \t" and (start == end + 1 or fullmatch(text, end, start) is not None)
             for (_, end), (start, _) in pairwise(spans)
         ]
