@@ -384,3 +384,29 @@ def test_pair_candidates_memo_gives_the_computed_value() -> None:
     fresh.pairs = index.pairs
     for word in ["staff", "analysis", "mannequins", "the", "zzxqjv", "information"]:
         assert index.candidates(word) == fresh._inflected(word) == index.known(word), word
+
+
+def test_linked_thesaurus_candidates_are_the_moby_heads_sharing_a_synset() -> None:
+    from corpusnorm._repair_thesaurus import _inflection, analyses, candidates, lemmas, reverse_index, wordnet_senses
+
+    senses = wordnet_senses()
+
+    def reference(word: str) -> tuple[str, ...]:
+        """``candidates(word, linked=True)`` from its definition, head by head."""
+        found: list[str] = []
+        for lemma, tag in analyses(word):
+            for head in reverse_index().get(lemma, ()):
+                if not any(head in synset for w in lemmas(word) if w != head for _rank, synset in senses.get(w, ())):
+                    continue
+                form = _inflection(head, tag) if tag else head
+                if tag and form == head and word != lemma:
+                    continue
+                if form and form != word and form not in found:
+                    found.append(form)
+        return tuple(found)
+
+    words = ["reveals", "mannequin", "pinnacle", "staff", "learned", "expertise", "speculation", "zzxqjv"]
+    results = {word: candidates(word, linked=True) for word in words}
+    assert sum(map(len, results.values())) > 10
+    for word in words:
+        assert results[word] == reference(word), word

@@ -45,12 +45,12 @@ def reverse_index() -> dict[str, tuple[str, ...]]:
 @cache
 def analyses(word: str) -> tuple[tuple[str, str], ...]:
     """(lemma, Penn tag) readings of ``word``."""
-    from lemminflect import getAllInflections, getAllLemmas
+    from lemminflect import getAllLemmas
 
     readings: list[tuple[str, str]] = []
     for lemmas in getAllLemmas(word).values():
         for lemma in lemmas:
-            for tag, forms in getAllInflections(lemma).items():
+            for tag, forms in _inflections(lemma).items():
                 if word in forms and (lemma, tag) not in readings:
                     readings.append((lemma, tag))
     if not readings:
@@ -121,15 +121,14 @@ def _synset_neighbours() -> dict[str, tuple[str, ...]]:
     }
 
 
-def _synset_links(word_lemmas: tuple[str, ...]) -> list[tuple[str, frozenset[str]]]:
-    """(lemma, the words sharing one of its synsets) for each of ``word_lemmas``."""
+def _synset_partners(word_lemmas: tuple[str, ...]) -> frozenset[str]:
+    """The words that share a WordNet synset with one of ``word_lemmas`` other than themselves:
+    a head word ``h`` is linked when some lemma ``w != h`` has ``h`` among its neighbours."""
     neighbours = _synset_neighbours()
-    return [(w, frozenset(neighbours.get(w, ()))) for w in word_lemmas]
-
-
-def _shares_a_synset(head: str, links: list[tuple[str, frozenset[str]]]) -> bool:
-    """Some WordNet sense of ``head`` holds one of the lemmas of ``links`` (other than ``head``)."""
-    return any(head in linked for w, linked in links if w != head)
+    partners: set[str] = set()
+    for w in word_lemmas:
+        partners.update(n for n in neighbours.get(w, ()) if n != w)
+    return frozenset(partners)
 
 
 @cache
@@ -142,10 +141,10 @@ def candidates(word: str, *, linked: bool = False) -> tuple[str, ...]:
     index = reverse_index()
     found: list[str] = []
     seen: set[str] = set()
-    links = _synset_links(lemmas(word)) if linked else []
+    partners = _synset_partners(lemmas(word)) if linked else frozenset()
     for lemma, tag in analyses(word):
         for head in index.get(lemma, ()):
-            if linked and not _shares_a_synset(head, links):
+            if linked and head not in partners:
                 continue
             if tag:
                 form = _inflection(head, tag)
