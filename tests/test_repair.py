@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from pathlib import Path
 
@@ -327,12 +328,14 @@ FLAG_TEXT = (
 
 
 def test_token_flags_match_their_definitions() -> None:
-    from corpusnorm.repair import _Analyser
+    from corpusnorm.repair import GAP_RE, _Analyser
 
     for text in (FLAG_TEXT, "word", "", " lead and trail ", "1 2 three-four"):
         analyser = _Analyser(text, Lexicon([]), language_model())
-        assert analyser.joins == [analyser._is_joined(i) for i in range(analyser.n)], text
-        assert analyser.frees == [analyser._is_free(i) for i in range(analyser.n)], text
+        joins, frees = analyser._flags()
+        gaps = [GAP_RE.fullmatch(text, a[1], b[0]) is not None for a, b in itertools.pairwise(analyser.spans)]
+        assert joins == [analyser._is_joined(i) for i in range(analyser.n)] == [False, *gaps][: analyser.n], text
+        assert frees == [analyser._is_free(i) for i in range(analyser.n)], text
 
 
 def test_lexicon_matches_are_those_of_a_lookup_at_every_word(spun_seed: str) -> None:

@@ -245,8 +245,11 @@ class _Analyser:
         self.lm = lm
         self.spans, self.words = spans_and_words(text)
         self.n = len(self.words)
-        self.joins, self.frees = self._flags()
-        """``_is_joined`` and ``_is_free`` of every token."""
+        self.joins: list[bool | None] = [None] * self.n
+        self.frees: list[bool | None] = [None] * self.n
+        """``_is_joined`` and ``_is_free`` per token: where the lexicon sweep needs them (gated
+        clean text visits a few positions), for every token once a model sweep runs (``_all_flags``)."""
+        self._all_flags = False
         self._gains: dict[tuple[int, str, str], float] = {}
         self._matched: dict[int, list[tuple[Entry, int, int]]] | None = None
         self._decisions: dict[tuple[int, int, str, str], _Decision] = {}
@@ -265,7 +268,10 @@ class _Analyser:
         if not i:
             return False
         start, end = self.spans[i - 1][1], self.spans[i][0]
-        return GAP_RE.fullmatch(self.text, start, end) is not None
+        # one space (the usual gap) matches GAP_RE; a gap that opens otherwise cannot; the rest asks it
+        if start == end or self.text[start] not in " \t":
+            return False
+        return end == start + 1 or GAP_RE.fullmatch(self.text, start, end) is not None
 
     def _is_free(self, i: int) -> bool:
         """Token ``i`` may be changed: not part of a compound, URL, handle or number (the
@@ -283,10 +289,23 @@ class _Analyser:
         )
 
     def joined(self, i: int) -> bool:
-        return self.joins[i]
+        value = self.joins[i]
+        if value is None:
+            value = self.joins[i] = self._is_joined(i)
+        return value
 
     def free(self, i: int) -> bool:
-        return self.frees[i]
+        value = self.frees[i]
+        if value is None:
+            value = self.frees[i] = self._is_free(i)
+        return value
+
+    def _all_flags_set(self) -> tuple[list[bool], list[bool]]:
+        """``joins`` and ``frees`` filled for every token (``_flags``, once)."""
+        if not self._all_flags:
+            self.joins, self.frees = self._flags()  # type: ignore[assignment]
+            self._all_flags = True
+        return self.joins, self.frees  # type: ignore[return-value]
 
     def _flags(self) -> tuple[list[bool], list[bool]]:
         """``_is_joined`` and ``_is_free`` of every token, computed at once."""
@@ -317,7 +336,7 @@ class _Analyser:
 
     # -- context -------------------------------------------------------------------------
     def left(self, i: int) -> str:
-        if not i or not self.joins[i]:
+        if not i or not self.joined(i):
             return ""
         k = i - 1
         lasts = self.lasts
@@ -326,7 +345,7 @@ class _Analyser:
         return lasts[k]
 
     def right(self, j: int) -> str:
-        if j >= self.n or not self.joins[j]:
+        if j >= self.n or not self.joined(j):
             return ""
         k = j
         firsts = self.firsts
@@ -352,7 +371,7 @@ class _Analyser:
         lexicon = self.lexicon
         single, following = lexicon.single, lexicon.following
         starts = lexicon.starts.intersection(words)
-        joined, free = self.joins, self.frees
+        joined, free = self.joined, self.free
         for i in [i for i, word in enumerate(words) if word in starts]:
             word = words[i]
             seconds = following.get(word)
@@ -364,7 +383,7 @@ class _Analyser:
                 entries = ones
             else:
                 continue
-            if not free[i]:
+            if not free(i):
                 continue
             found: list[tuple[Entry, int, int]] = []
             for entry in entries:
@@ -373,7 +392,7 @@ class _Analyser:
                 if size > 1:  # a one-word entry is indexed under words[i]: it matches
                     if j > n or tuple(words[i:j]) != entry.spun:
                         continue
-                    if not all(joined[k] and free[k] for k in range(i + 1, j)):
+                    if not all(joined(k) and free(k) for k in range(i + 1, j)):
                         continue
                 if (entry.left or entry.right) and not entry.context_ok(
                     words[i - 1] if i else "", words[j] if j < n else ""
@@ -382,6 +401,10 @@ class _Analyser:
                 found.append((entry, j, size))
             if found:
                 matched[i] = found
+                joined(i)  # the flags the sweeps read around a match
+                for _entry, j, _size in found:
+                    if j < n:
+                        joined(j)
         self._matched = matched
         return matched
 
@@ -565,8 +588,10 @@ class _Analyser:
             context_floor = floor
         decisions: list[_Decision] = []
         matched = self._matches() if lexicon else {}
-        joined, free = self.joins, self.frees
         positions: Iterable[int] = matched  # where a lexicon entry matches (in text order; free)
+        if thesaurus:
+            self._all_flags_set()
+        joined, free = self.joins, self.frees  # set for every position the sweep visits
         if thesaurus:  # and where a model guess may be made
             guessable = self._guess_words()
             positions = [i for i, word in enumerate(self.words) if free[i] and (word in guessable or i in matched)]
