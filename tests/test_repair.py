@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from pathlib import Path
 
 import pytest
 
-from corpusnorm._repair_lexicon import load_lexicon
+from corpusnorm._repair_lexicon import Lexicon, load_lexicon
+from corpusnorm._repair_lm import language_model
 from corpusnorm._repair_text import match_case
 from corpusnorm.document import Document, apply_edits, undo
 from corpusnorm.repair import (
@@ -299,3 +301,125 @@ def test_learner_attaches_a_phrasal_particle_to_the_pair_before_it(spun_seed: st
     # "added their take on AI safety" was spun as "added their tackle AI security"
     assert ("tackle", "take on") in pairs and ("security", "safety") in pairs
     assert ("tackle", "take") not in pairs and ("ai security", "on ai safety") not in pairs
+
+
+def test_language_model_windows_pair_equals_two_windows() -> None:
+    from corpusnorm._repair_lm import language_model
+
+    lm = language_model()
+    cases = [
+        ("the", ["source", "link"], ("supply", "hyperlink"), "was"),
+        ("", ["post"], ("put", "up"), "a"),
+        ("social", ["media"], ("media",), ""),
+        ("", ["zzxqjv"], ("qqq", "zzz"), ""),
+        ("of", ["research", "team"], ("analysis",), "zzxqjv"),
+    ]
+    for left, first, second, right in cases:
+        assert lm.windows(left, first, second, right) == (lm.window(left, first, right), lm.window(left, second, right))
+
+
+def test_possessive_word_pattern_finds_the_greedy_tokens() -> None:
+    import re
+
+    from corpusnorm._repair_text import WORD_RE
+
+    greedy = re.compile(r"[^\W\d_]\w*(?:['’][^\W\d_]+)*|\d+(?:[.,]\d+)*")
+    text = (
+        "don’t won't rock'n'roll x'y' 'quoted' ‘curly’ 1,000.50 1.2.3, 1,,2 a’’b ²3 x² _a a_b 3rd "
+        "İstanbul ǅemal naïve ﬁle Straße 東京 café-au-lait e-mail @handle #tag https://ex.am/p?q=1"
+    )
+    assert [m.span() for m in WORD_RE.finditer(text)] == [m.span() for m in greedy.finditer(text)]
+
+
+FLAG_TEXT = (
+    "A post-war view:\tthe data, put up -- e-mail me@host.org/path #tag _x 3rd 2x x2 ²nd ok.\n"
+    "Next line  with  two spaces\t\ttabs, «quotes» and the end"
+)
+
+
+def test_token_flags_match_their_definitions() -> None:
+    from corpusnorm.repair import GAP_RE, _Analyser
+
+    for text in (FLAG_TEXT, "word", "", " lead and trail ", "1 2 three-four"):
+        analyser = _Analyser(text, Lexicon([]), language_model())
+        joins, frees = analyser._flags()
+        gaps = [GAP_RE.fullmatch(text, a[1], b[0]) is not None for a, b in itertools.pairwise(analyser.spans)]
+        assert joins == [analyser._is_joined(i) for i in range(analyser.n)] == [False, *gaps][: analyser.n], text
+        assert frees == [analyser._is_free(i) for i in range(analyser.n)], text
+
+
+def test_lexicon_matches_are_those_of_a_lookup_at_every_word(spun_seed: str) -> None:
+    from corpusnorm._repair_lexicon import builtin_lexicon
+    from corpusnorm.repair import _Analyser
+
+    lexicon = builtin_lexicon()
+    for text in (spun_seed, FLAG_TEXT + " put up with it, put up a post"):
+        analyser = _Analyser(text, lexicon, language_model())
+        words, n = analyser.words, analyser.n
+        expected = {}
+        for i in range(n):
+            found = []
+            for entry in lexicon.lookup_at(words, i):
+                j = i + len(entry.spun)
+                if tuple(words[i:j]) != entry.spun or not analyser._is_free(i):
+                    continue
+                if not all(analyser._is_joined(k) and analyser._is_free(k) for k in range(i + 1, j)):
+                    continue
+                if entry.context_ok(words[i - 1] if i else "", words[j] if j < n else ""):
+                    found.append((entry, j, len(entry.spun)))
+            if found:
+                expected[i] = found
+        assert analyser._matches() == expected
+
+
+def test_repair_does_not_depend_on_what_the_process_has_seen(spun_seed: str) -> None:
+    """The per-word memos (candidates known to be empty are skipped) must not change the output."""
+    import importlib
+
+    module = importlib.import_module("corpusnorm.repair")  # the package exports the function under that name
+
+    warm = repair(spun_seed, force=True)
+    saved = dict(module._FREQUENT_CANDIDATES)
+    module._FREQUENT_CANDIDATES.clear()
+    try:
+        cold = repair(spun_seed, force=True)
+    finally:
+        module._FREQUENT_CANDIDATES.update(saved)
+    assert warm.edits and (warm.edits, warm.suggestions) == (cold.edits, cold.suggestions)
+
+
+def test_pair_candidates_memo_gives_the_computed_value() -> None:
+    from corpusnorm._repair_lexicon import builtin_lexicon
+    from corpusnorm._repair_pairs import PairIndex, pair_index
+
+    index = pair_index(builtin_lexicon())
+    fresh = PairIndex([])
+    fresh.pairs = index.pairs
+    for word in ["staff", "analysis", "mannequins", "the", "zzxqjv", "information"]:
+        assert index.candidates(word) == fresh._inflected(word) == index.known(word), word
+
+
+def test_linked_thesaurus_candidates_are_the_moby_heads_sharing_a_synset() -> None:
+    from corpusnorm._repair_thesaurus import _inflection, analyses, candidates, lemmas, reverse_index, wordnet_senses
+
+    senses = wordnet_senses()
+
+    def reference(word: str) -> tuple[str, ...]:
+        """``candidates(word, linked=True)`` from its definition, head by head."""
+        found: list[str] = []
+        for lemma, tag in analyses(word):
+            for head in reverse_index().get(lemma, ()):
+                if not any(head in synset for w in lemmas(word) if w != head for _rank, synset in senses.get(w, ())):
+                    continue
+                form = _inflection(head, tag) if tag else head
+                if tag and form == head and word != lemma:
+                    continue
+                if form and form != word and form not in found:
+                    found.append(form)
+        return tuple(found)
+
+    words = ["reveals", "mannequin", "pinnacle", "staff", "learned", "expertise", "speculation", "zzxqjv"]
+    results = {word: candidates(word, linked=True) for word in words}
+    assert sum(map(len, results.values())) > 10
+    for word in words:
+        assert results[word] == reference(word), word

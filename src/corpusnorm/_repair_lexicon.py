@@ -96,6 +96,8 @@ class Lexicon:
         for bucket in index.values():
             bucket.sort(key=lambda e: (-len(e.spun), e.id))
         self.index = index
+        self.starts = frozenset(index)
+        """The words some entry starts with."""
         self.single = {w: [e for e in b if len(e.spun) == 1] for w, b in index.items()}
         self.single = {w: b for w, b in self.single.items() if b}
         self.multi: dict[tuple[str, str], list[Entry]] = {}
@@ -103,6 +105,10 @@ class Lexicon:
             for entry in bucket:
                 if len(entry.spun) > 1:
                     self.multi.setdefault(entry.spun[:2], []).append(entry)
+        self.following: dict[str, dict[str, list[Entry]]] = {}
+        """``multi`` by first word: first -> {second: entries}."""
+        for (first, second), bucket in self.multi.items():
+            self.following.setdefault(first, {})[second] = bucket
 
     def __len__(self) -> int:
         return sum(len(b) for b in self.index.values())

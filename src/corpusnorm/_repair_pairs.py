@@ -19,7 +19,7 @@ from collections.abc import Iterable
 
 from corpusnorm._repair_lexicon import Entry, Lexicon
 
-__all__ = ["PairIndex", "pair_index"]
+__all__ = ["PairIndex", "built_pair_index", "pair_index"]
 
 _MIN_LENGTH = 3
 """Shorter words (function words, abbreviations) teach nothing general."""
@@ -65,9 +65,21 @@ class PairIndex:
                     bucket = pairs.setdefault((lemma, tag[:2]), {})
                     bucket[target] = bucket.get(target, 0) + 1
         self.pairs = pairs
+        self._candidates: dict[str, tuple[tuple[str, int], ...]] = {}
 
     def candidates(self, word: str) -> tuple[tuple[str, int], ...]:
-        """(original form inflected like ``word``, support) for a spun ``word``, best supported first."""
+        """(original form inflected like ``word``, support) for a spun ``word``, best supported first
+        (kept per word: the index does not change)."""
+        found = self._candidates.get(word)
+        if found is None:
+            found = self._candidates[word] = self._inflected(word)
+        return found
+
+    def known(self, word: str) -> tuple[tuple[str, int], ...] | None:
+        """``candidates(word)`` if it was asked before, else None."""
+        return self._candidates.get(word)
+
+    def _inflected(self, word: str) -> tuple[tuple[str, int], ...]:
         from lemminflect import getInflection
 
         from corpusnorm._repair_thesaurus import analyses
@@ -94,3 +106,8 @@ def pair_index(lexicon: Lexicon) -> PairIndex:
     if index is None:
         index = _CACHE[lexicon] = PairIndex(lexicon.entries())
     return index
+
+
+def built_pair_index(lexicon: Lexicon) -> PairIndex | None:
+    """The word pairs of ``lexicon`` if some repair has built them already, else None."""
+    return _CACHE.get(lexicon)

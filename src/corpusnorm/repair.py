@@ -23,9 +23,11 @@ Repair works in three steps, all explained in the edits it returns:
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -172,8 +174,11 @@ class Repaired:
     spin: SpinReport
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Decision:
+    """A candidate repair of tokens ``first..last`` (treated as immutable; not frozen because a
+    frozen dataclass is five times slower to build, and sweeps build hundreds per text)."""
+
     first: int
     last: int  # token index, inclusive
     words: tuple[str, ...]
@@ -188,6 +193,8 @@ class _Decision:
     def evidence(self) -> str:
         """Why: the source, the context and the two terms of the score (formatted on demand)."""
         what, left, right, gain, prior = self.detail
+        if isinstance(what, Entry):
+            what = f"lexicon {what.source} (attested {what.count}x)"
         return f"{what}; context '{left} _ {right}': fluency {gain:+.1f}, prior {prior:+.1f}"
 
 
@@ -224,7 +231,13 @@ def _sigmoid(x: float) -> float:
 
 
 class _Analyser:
-    """Candidate generation and ranking over one text."""
+    """Candidate generation and ranking over one text.
+
+    Hot path (output-identical to scoring every candidate through methods): the lexicon entries
+    that can match at each position are found once per text (``_matches``: the word sequence,
+    the joins and the neighbours' conditions do not change between sweeps); the bigram gain of
+    an entry is kept per (entry, left, right) for the text, so the final sweep only rescores
+    where a neighbour was repaired; a ``_Decision`` is only built for a kept candidate."""
 
     def __init__(self, text: str, lexicon: Lexicon, lm: LanguageModel) -> None:
         self.text = text
@@ -232,56 +245,93 @@ class _Analyser:
         self.lm = lm
         self.spans, self.words = spans_and_words(text)
         self.n = len(self.words)
-        self._joined: dict[int, bool] = {}
-        self._free: dict[int, bool] = {}
-        self._scored: dict[tuple[int, int, str, str], _Decision] = {}
+        self.joins: list[bool | None] = [None] * self.n
+        self.frees: list[bool | None] = [None] * self.n
+        """``_is_joined`` and ``_is_free`` per token: where the lexicon sweep needs them (gated
+        clean text visits a few positions), for every token once a model sweep runs (``_all_flags``)."""
+        self._all_flags = False
+        self._gains: dict[tuple[int, str, str], float] = {}
+        self._matched: dict[int, list[tuple[Entry, int, int]]] | None = None
+        self._decisions: dict[tuple[int, int, str, str], _Decision] = {}
         self._guessed: dict[tuple[int, str, str], _Decision | None] = {}
-        self.current: list[tuple[str, ...]] = [(w,) for w in self.words]
-        self._counts: dict[str, int] | None = None
+        # the context words: the first and last word at each position ('' once absorbed by a
+        # phrase repair that starts before it)
+        self.firsts: list[str] = list(self.words)
+        self.lasts: list[str] = list(self.words)
+        self._counts: Counter[str] | None = None
         self.word_pairs = True
         """Use the word pairs the lexicon's phrases teach (see ``_paired_guess``)."""
-        self._curly: bool | None = None
+
+    def _is_joined(self, i: int) -> bool:
+        """Token ``i`` follows token ``i - 1`` with only spaces between (the definition; the
+        sweeps read ``_flags``, which computes it for every token at once)."""
+        if not i:
+            return False
+        start, end = self.spans[i - 1][1], self.spans[i][0]
+        # one space (the usual gap) matches GAP_RE; a gap that opens otherwise cannot; the rest asks it
+        if start == end or self.text[start] not in " \t":
+            return False
+        return end == start + 1 or GAP_RE.fullmatch(self.text, start, end) is not None
+
+    def _is_free(self, i: int) -> bool:
+        """Token ``i`` may be changed: not part of a compound, URL, handle or number (the
+        definition; the sweeps read ``_flags``)."""
+        start, end = self.spans[i]
+        text = self.text
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        return not (
+            before in NO_TOUCH_BEFORE
+            or after in NO_TOUCH_AFTER
+            or text[start].isdigit()
+            or before.isalnum()
+            or after.isalnum()
+        )
 
     def joined(self, i: int) -> bool:
-        """Token ``i`` follows token ``i - 1`` with only spaces between (computed on demand)."""
-        value = self._joined.get(i)
+        value = self.joins[i]
         if value is None:
-            if not i:
-                value = False
-            else:
-                start, end = self.spans[i - 1][1], self.spans[i][0]
-                # one space (the usual gap) matches GAP_RE; anything else asks it
-                value = (end == start + 1 and self.text[start] == " ") or GAP_RE.fullmatch(
-                    self.text, start, end
-                ) is not None
-            self._joined[i] = value
+            value = self.joins[i] = self._is_joined(i)
         return value
 
     def free(self, i: int) -> bool:
-        """Token ``i`` may be changed: not part of a compound, URL, handle or number."""
-        value = self._free.get(i)
+        value = self.frees[i]
         if value is None:
-            start, end = self.spans[i]
-            text = self.text
-            before = text[start - 1] if start else " "
-            after = text[end] if end < len(text) else " "
-            value = not (
-                before in NO_TOUCH_BEFORE
-                or after in NO_TOUCH_AFTER
-                or text[start].isdigit()
-                or before.isalnum()
-                or after.isalnum()
-            )
-            self._free[i] = value
+            value = self.frees[i] = self._is_free(i)
         return value
+
+    def _all_flags_set(self) -> tuple[list[bool], list[bool]]:
+        """``joins`` and ``frees`` filled for every token (``_flags``, once)."""
+        if not self._all_flags:
+            self.joins, self.frees = self._flags()  # type: ignore[assignment]
+            self._all_flags = True
+        return self.joins, self.frees  # type: ignore[return-value]
+
+    def _flags(self) -> tuple[list[bool], list[bool]]:
+        """``_is_joined`` and ``_is_free`` of every token, computed at once."""
+        text, spans = self.text, self.spans
+        fullmatch = GAP_RE.fullmatch
+        # a gap that does not open with a space or tab cannot match GAP_RE
+        joins = [False][: len(spans)] + [
+            text[end] in " \t" and (start == end + 1 or fullmatch(text, end, start) is not None)
+            for (_, end), (start, _) in pairwise(spans)
+        ]
+        # the character tests turned into look-ups in sets of the text's characters
+        chars = set(text)
+        alphanumeric = {c for c in chars if c.isalnum()}
+        bad_before, bad_after = NO_TOUCH_BEFORE | alphanumeric, NO_TOUCH_AFTER | alphanumeric
+        digits = {c for c in chars if c.isdigit()}
+        padded = f" {text} "  # padded[k + 1] is text[k]; the ends read as spaces
+        frees = [
+            not (padded[start] in bad_before or padded[end + 1] in bad_after or padded[start + 1] in digits)
+            for start, end in spans
+        ]
+        return joins, frees
 
     def frequency(self, word: str) -> int:
         """How often ``word`` occurs in the text (counted once, on first use)."""
         if self._counts is None:
-            counts: dict[str, int] = {}
-            for w in self.words:
-                counts[w] = counts.get(w, 0) + 1
-            self._counts = counts
+            self._counts = Counter(self.words)
         return self._counts.get(word, 0)
 
     # -- context -------------------------------------------------------------------------
@@ -289,17 +339,19 @@ class _Analyser:
         if not i or not self.joined(i):
             return ""
         k = i - 1
-        while k > 0 and not self.current[k]:
+        lasts = self.lasts
+        while k > 0 and not lasts[k]:
             k -= 1
-        return self.current[k][-1] if self.current[k] else ""
+        return lasts[k]
 
     def right(self, j: int) -> str:
         if j >= self.n or not self.joined(j):
             return ""
         k = j
-        while k + 1 < self.n and not self.current[k]:
+        firsts = self.firsts
+        while k + 1 < self.n and not firsts[k]:
             k += 1
-        return self.current[k][0] if self.current[k] else ""
+        return firsts[k]
 
     def raw_left(self, i: int) -> str:
         return self.words[i - 1] if i else ""
@@ -308,77 +360,158 @@ class _Analyser:
         return self.words[j] if j < self.n else ""
 
     # -- candidates ----------------------------------------------------------------------
-    def _lexical(self, i: int, floor: float) -> _Decision | None:
-        """Best lexicon candidate; longest match first: a shorter entry is only considered
-        when no longer one clears the floor ("put up" -> "post" before "put" -> "set")."""
-        best: _Decision | None = None
-        words = self.words
-        for entry in self.lexicon.lookup_at(words, i):
-            size = len(entry.spun)
-            if best is not None and best.score >= floor and best.last - best.first + 1 > size:
-                break
-            j = i + size
-            if size > 1:  # a one-word entry is indexed under words[i]: it matches
-                if j > len(words) or tuple(words[i:j]) != entry.spun:
-                    continue
-                if not all(self.joined(k) and self.free(k) for k in range(i + 1, j)):
-                    continue
-            if (entry.left or entry.right) and not entry.context_ok(self.raw_left(i), self.raw_right(j)):
+    def _matches(self) -> dict[int, list[tuple[Entry, int, int]]]:
+        """Position -> the lexicon entries matching there as (entry, end, size), longest first:
+        the phrase is there, joined by spaces, on free words, and the raw neighbours meet the
+        entry's context condition (computed once per text)."""
+        if self._matched is not None:
+            return self._matched
+        matched: dict[int, list[tuple[Entry, int, int]]] = {}
+        words, n = self.words, self.n
+        lexicon = self.lexicon
+        single, following = lexicon.single, lexicon.following
+        starts = lexicon.starts.intersection(words)
+        joined, free = self.joined, self.free
+        for i in [i for i, word in enumerate(words) if word in starts]:
+            word = words[i]
+            seconds = following.get(word)
+            phrases = seconds.get(words[i + 1]) if seconds is not None and i + 1 < n else None
+            ones = single.get(word)
+            if phrases:
+                entries = phrases + ones if ones else phrases  # longest first, as ``Lexicon.lookup_at``
+            elif ones:
+                entries = ones
+            else:
                 continue
-            decision = self._score_entry(entry, i, j)
-            if best is None or decision.score > best.score:
-                best = decision
+            if not free(i):
+                continue
+            found: list[tuple[Entry, int, int]] = []
+            for entry in entries:
+                size = len(entry.spun)
+                j = i + size
+                if size > 1:  # a one-word entry is indexed under words[i]: it matches
+                    if j > n or tuple(words[i:j]) != entry.spun:
+                        continue
+                    if not all(joined(k) and free(k) for k in range(i + 1, j)):
+                        continue
+                if (entry.left or entry.right) and not entry.context_ok(
+                    words[i - 1] if i else "", words[j] if j < n else ""
+                ):
+                    continue
+                found.append((entry, j, size))
+            if found:
+                matched[i] = found
+                joined(i)  # the flags the sweeps read around a match
+                for _entry, j, _size in found:
+                    if j < n:
+                        joined(j)
+        self._matched = matched
+        return matched
+
+    def _lexical(
+        self, i: int, left: str, floor: float, found: list[tuple[Entry, int, int]]
+    ) -> tuple[float, Entry, int, str, str, float] | None:
+        """Best lexicon candidate at ``i`` after ``left`` as (score, entry, end, left, right, gain);
+        longest match first: a shorter entry is only considered when no longer one clears the
+        floor ("put up" -> "post" before "put" -> "set")."""
+        best: tuple[float, Entry, int, str, str, float] | None = None
+        best_size = 0
+        gains = self._gains
+        for entry, j, size in found:
+            if best is not None and best[0] >= floor and best_size > size:
+                break
+            right = self.right(j)
+            key = (id(entry), left, right)  # two user files may reuse an id: key on the entry itself
+            gain = gains.get(key)
+            if gain is None:
+                original, spun = self.lm.windows(left, entry.original_words, entry.spun, right)
+                gain = gains[key] = LM_WEIGHT * (original - spun)
+            score = gain + entry.prior
+            if best is None or score > best[0]:
+                best = (score, entry, j, left, right, gain)
+                best_size = size
         return best
 
-    def _score_entry(self, entry: Entry, i: int, j: int) -> _Decision:
-        left, right = self.left(i), self.right(j)
-        key = (id(entry), i, left, right)  # two user files may reuse an id: key on the entry itself
-        cached = self._scored.get(key)
-        if cached is None:
-            cached = self._scored[key] = self._score_entry_in(entry, i, j, left, right)
-        return cached
+    def _lexical_decision(self, i: int, found: tuple[float, Entry, int, str, str, float]) -> _Decision:
+        """The decision for a lexicon candidate (the same object when a later sweep finds the
+        same entry in the same context)."""
+        score, entry, j, left, right, gain = found
+        key = (i, id(entry), left, right)
+        decision = self._decisions.get(key)
+        if decision is None:
+            detail = (entry, left, right, gain, entry.prior)  # evidence formats the entry
+            decision = self._decisions[key] = _Decision(i, j - 1, entry.original_split, entry.id, score, detail, True)
+        return decision
 
-    def _score_entry_in(self, entry: Entry, i: int, j: int, left: str, right: str) -> _Decision:
-        window = self.lm.window
-        gain = LM_WEIGHT * (window(left, entry.original_words, right) - window(left, entry.spun, right))
-        prior = entry.prior
-        detail = (f"lexicon {entry.source} (attested {entry.count}x)", left, right, gain, prior)
-        return _Decision(i, j - 1, entry.original_split, entry.id, gain + prior, detail, True)
-
-    def _thesaurus(self, i: int) -> _Decision | None:
+    def _thesaurus(self, i: int, left: str) -> _Decision | None:
+        """The best model guess (word pair, else reverse thesaurus) for word ``i`` after ``left``."""
         word = self.words[i]
-        if word in STOP_WORDS or len(word) < 4 or not word.isalpha():
-            return None
+        if not left or not _guessable(word):
+            return None  # both guesses need a neighbour on each side
         start = self.spans[i][0]
         if self.text[start].isupper() and not sentence_initial(self.text, start):
             return None  # names and headings: the model has no evidence for them
-        left, right = self.left(i), self.right(i + 1)
-        if not left and not right:
+        right = self.right(i + 1)
+        if not right:
             return None
         key = (i, left, right)
         guessed = self._guessed
         if key not in guessed:
-            paired = self._paired_guess(i, word, left, right) if self.word_pairs else None
-            guessed[key] = paired or self._guess(i, word, left, right)
+            guessed[key] = self._guess_between(i, word, left, right)
         return guessed[key]
 
-    def _paired_guess(self, i: int, word: str, left: str, right: str) -> _Decision | None:
+    def _guess_words(self) -> set[str]:
+        """The text's words that may get a model guess: no stop words, and none known (from an
+        earlier visit in this process) to have no candidate of either kind."""
+        from corpusnorm._repair_pairs import built_pair_index
+
+        pairs = built_pair_index(self.lexicon) if self.word_pairs else None
+        known = _FREQUENT_CANDIDATES
+        found = set()
+        for word in set(self.words):
+            if not _guessable(word):
+                continue
+            if known.get(word) == () and (not self.word_pairs or (pairs is not None and pairs.known(word) == ())):
+                continue
+            found.add(word)
+        return found
+
+    def _guess_between(self, i: int, word: str, left: str, right: str) -> _Decision | None:
+        """A word-pair candidate, else a reverse-thesaurus guess (the language model is only
+        asked when the word has candidates)."""
+        lm = self.lm
+        if lm.pair_seen(left, word) and lm.pair_seen(word, right):
+            return None  # the word reads fine where it is
+        base: tuple[float, float] | None = None
+        if self.word_pairs:
+            from corpusnorm._repair_pairs import pair_index
+
+            pairs = pair_index(self.lexicon).candidates(word)
+            if pairs:
+                base = (lm.logprob(left, word), lm.logprob(word, right))
+                paired = self._paired_guess(i, left, right, *base, pairs)
+                if paired is not None:
+                    return paired
+        frequent = _frequent_candidates(word)
+        if not frequent:
+            return None
+        if base is None:
+            base = (lm.logprob(left, word), lm.logprob(word, right))
+        return self._guess(i, word, left, right, *base, frequent)
+
+    def _paired_guess(
+        self, i: int, left: str, right: str, base_left: float, base_right: float, found: tuple[tuple[str, int], ...]
+    ) -> _Decision | None:
         """Best candidate from the spinner's word pairs that the lexicon's phrases teach
         (:mod:`corpusnorm._repair_pairs`), or None.
 
         The pair itself is evidence that a spinner makes this substitution, so the candidate
         needs less from the language model than a thesaurus guess: it must read better in
         total by :data:`PAIR_MIN_GAIN` and not worse on either side by more than
-        :data:`PAIR_MAX_SIDE_LOSS`, where the word is not attested with both its neighbours."""
-        from corpusnorm._repair_pairs import pair_index
-
+        :data:`PAIR_MAX_SIDE_LOSS`, where the word is not attested with both its neighbours
+        (``_guess_between`` checks that; ``base_*``: the word's own log-probabilities; ``found``:
+        the word's candidates from the pairs)."""
         lm = self.lm
-        if not left or not right or (lm.pair_seen(left, word) and lm.pair_seen(word, right)):
-            return None
-        found = pair_index(self.lexicon).candidates(word)
-        if not found:
-            return None
-        base_left, base_right = lm.logprob(left, word), lm.logprob(word, right)
         best: tuple[float, str, int, float] | None = None
         for cand, support in found:
             left_gain = lm.logprob(left, cand) - base_left
@@ -395,7 +528,9 @@ class _Analyser:
         detail = (f"spinner word pair taught by {support} lexicon phrase(s)", left, right, gain, score - gain)
         return _Decision(i, i, (cand,), "model:pairs+bigram", score, detail, False, True)
 
-    def _guess(self, i: int, word: str, left: str, right: str) -> _Decision | None:
+    def _guess(
+        self, i: int, word: str, left: str, right: str, base_left: float, base_right: float, frequent: tuple[str, ...]
+    ) -> _Decision | None:
         """Best reverse-thesaurus candidate for a word in its context, or None.
 
         A spinner swaps a common word for a rarer synonym that reads worse in context, so a
@@ -404,19 +539,17 @@ class _Analyser:
         (3) read better under the bigram model on *both* sides, by at least
         :data:`THESAURUS_MIN_SIDE_GAIN` each and :data:`THESAURUS_MIN_GAIN` together; and the
         word itself must not be attested in the word-pair list with both its neighbours
-        (then it reads fine where it is). A candidate linked through one of its
-        :data:`THESAURUS_SURE_SENSES` most frequent senses is preferred and marked sure."""
+        (then it reads fine where it is: ``_guess_between`` checks that). A candidate linked through
+        one of its :data:`THESAURUS_SURE_SENSES` most frequent senses is preferred and marked sure.
+        ``frequent``: the word's candidates that pass (1) and (2)."""
         from corpusnorm._repair_thesaurus import wordnet_rank
 
         lm = self.lm
-        if not left or not right or (lm.pair_seen(left, word) and lm.pair_seen(word, right)):
-            return None
-        base_left, base_right = lm.logprob(left, word), lm.logprob(word, right)
         # a word the text keeps using is likely its subject ("exchanges" in a market report):
         # only a link through a frequent sense may replace it
         topic = self.frequency(word) >= THESAURUS_TOPIC_COUNT
         best: tuple[bool, float, str, int] | None = None
-        for cand in _frequent_candidates(word, THESAURUS_MIN_ZIPF_GAIN):
+        for cand in frequent:
             left_gain = lm.logprob(left, cand) - base_left
             right_gain = lm.logprob(cand, right) - base_right
             gain = left_gain + right_gain
@@ -454,37 +587,49 @@ class _Analyser:
         if context_floor is None:
             context_floor = floor
         decisions: list[_Decision] = []
-        n = self.n
-        single, multi = self.lexicon.single, self.lexicon.multi
-        words = self.words
-        current = self.current
-        free, lexical, guess_at = self.free, self._lexical, self._thesaurus
-        i = 0
-        while i < n:
+        matched = self._matches() if lexicon else {}
+        positions: Iterable[int] = matched  # where a lexicon entry matches (in text order; free)
+        if thesaurus:
+            self._all_flags_set()
+        joined, free = self.joins, self.frees  # set for every position the sweep visits
+        if thesaurus:  # and where a model guess may be made
+            guessable = self._guess_words()
+            positions = [i for i, word in enumerate(self.words) if free[i] and (word in guessable or i in matched)]
+        firsts, lasts = self.firsts, self.lasts
+        lexical, guess_at = self._lexical, self._thesaurus
+        done = 0  # positions before this are covered by a kept decision
+        for i in positions:
+            if i < done:
+                continue
             decision = None
-            word = words[i]
-            listed = lexicon and (word in single or (i + 1 < n and (word, words[i + 1]) in multi))
-            if thesaurus or listed:
-                if not free(i):
-                    i += 1
+            left = ""  # self.left(i), inlined
+            if i and joined[i]:
+                k = i - 1
+                while k > 0 and not lasts[k]:
+                    k -= 1
+                left = lasts[k]
+            found = matched.get(i)
+            best = lexical(i, left, floor, found) if found else None
+            if thesaurus and (best is None or best[0] < floor):
+                guess = guess_at(i, left)
+                if guess is not None and (best is None or guess.score > best[0]):
+                    decision = guess
+            if decision is None:
+                if best is None or best[0] < floor:
                     continue
-                if listed:  # else the lexicon has no entry starting here
-                    decision = lexical(i, floor)
-                if thesaurus and (decision is None or decision.score < floor):
-                    guess = guess_at(i)
-                    if guess is not None and (decision is None or guess.score > decision.score):
-                        decision = guess
-            if decision is not None and decision.score >= floor:
-                decisions.append(decision)
-                if decision.score >= context_floor and (
-                    decision.lexical or guesses_in_context or (decision.sure and sure_in_context)
-                ):
-                    current[i] = tuple([w.lower() for w in decision.words])
-                    for k in range(i + 1, decision.last + 1):
-                        current[k] = ()
-                i = decision.last + 1
-            else:
-                i += 1
+                decision = self._lexical_decision(i, best)
+            elif decision.score < floor:
+                continue
+            decisions.append(decision)
+            if decision.score >= context_floor and (
+                decision.lexical or guesses_in_context or (decision.sure and sure_in_context)
+            ):
+                words = decision.words
+                firsts[i] = words[0].lower()
+                lasts[i] = words[-1].lower()
+                for k in range(i + 1, decision.last + 1):
+                    firsts[k] = lasts[k] = ""
+            done = decision.last + 1
         return decisions
 
     def agree(self, decisions: list[_Decision], confident: float) -> list[_Decision]:
@@ -534,27 +679,34 @@ class _Analyser:
         return sorted([*decisions, *added], key=lambda d: d.first)
 
     def reset(self) -> None:
-        self.current = [(w,) for w in self.words]
+        self.firsts = list(self.words)
+        self.lasts = list(self.words)
 
-    def edit(self, decision: _Decision) -> Edit:
-        start, end = self.spans[decision.first][0], self.spans[decision.last][1]
-        before = self.text[start:end]
-        after = " ".join(decision.words)
-        if self._curly is None:
-            self._curly = "’" in self.text
-        if self._curly and "'" in after:
-            after = APOSTROPHE_RE.sub("’", after)
-        after = match_case(before, after)
-        return Edit(
-            start,
-            end,
-            before,
-            after,
-            stage="repair",
-            rule=decision.rule,
-            confidence=round(_sigmoid(decision.score), 4),
-            evidence=decision.evidence,
-        )
+    def edits(
+        self, decisions: Iterable[_Decision], *, min_confidence: float, apply_thesaurus: bool, apply_sure_guesses: bool
+    ) -> tuple[list[Edit], list[Edit]]:
+        """The decisions as (applied edits, suggestions): an edit applies at or above
+        ``min_confidence`` when it is trusted (lexicon, or a guess the options apply);
+        decisions that change nothing (case and apostrophes transferred) are dropped."""
+        text, spans = self.text, self.spans
+        curly = "’" in text
+        edits: list[Edit] = []
+        suggestions: list[Edit] = []
+        for decision in decisions:
+            start, end = spans[decision.first][0], spans[decision.last][1]
+            before = text[start:end]
+            words = decision.words
+            after = words[0] if len(words) == 1 else " ".join(words)
+            if curly and "'" in after:
+                after = APOSTROPHE_RE.sub("’", after)
+            after = match_case(before, after)
+            if before == after:
+                continue
+            confidence = round(_sigmoid(decision.score), 4)
+            edit = Edit(start, end, before, after, "repair", decision.rule, confidence, decision.evidence)
+            trusted = decision.lexical or apply_thesaurus or (decision.sure and apply_sure_guesses)
+            (edits if confidence >= min_confidence and trusted else suggestions).append(edit)
+        return edits, suggestions
 
 
 def _lexicon_from(lexicons: Sequence[str | Path | Lexicon] | None, *, builtin: bool = True) -> Lexicon:
@@ -598,13 +750,28 @@ def _plain_zipf(word: str) -> float:
 
 
 @cache
-def _frequent_candidates(word: str, min_gain: float) -> tuple[str, ...]:
-    """The thesaurus candidates for ``word`` at least ``min_gain`` more frequent (Zipf), in order
-    (the frequency test of ``_Analyser._guess``, done once per word)."""
-    from corpusnorm._repair_thesaurus import candidates
+def _guessable(word: str) -> bool:
+    """A word the model mechanisms may replace: no stop word, at least four letters."""
+    return not (word in STOP_WORDS or len(word) < 4 or not word.isalpha())
 
-    z_word = _zipf(word)
-    return tuple(cand for cand in candidates(word, linked=True) if not _zipf(cand) < z_word + min_gain)
+
+_FREQUENT_CANDIDATES: dict[str, tuple[str, ...]] = {}
+"""word -> its frequent thesaurus candidates, kept per process as words are met (like the
+thesaurus's own per-word memos); a word known to have none is not visited by the model sweep."""
+
+
+def _frequent_candidates(word: str) -> tuple[str, ...]:
+    """The thesaurus candidates for ``word`` at least :data:`THESAURUS_MIN_ZIPF_GAIN` more frequent
+    (Zipf), in order (the frequency test of ``_Analyser._guess``, done once per word)."""
+    found = _FREQUENT_CANDIDATES.get(word)
+    if found is None:
+        from corpusnorm._repair_thesaurus import candidates
+
+        least = _zipf(word) + THESAURUS_MIN_ZIPF_GAIN
+        found = _FREQUENT_CANDIDATES[word] = tuple(
+            cand for cand in candidates(word, linked=True) if not _zipf(cand) < least
+        )
+    return found
 
 
 def _fingerprint(analyser: _Analyser, decision: _Decision) -> bool:
@@ -677,16 +844,14 @@ def _analyse_texts(
         )
         if use_thesaurus and apply_sure_guesses and document_agreement:
             decisions = analyser.agree(decisions, confident)
-        edits: list[Edit] = []
-        suggestions: list[Edit] = []
-        for decision in decisions:
-            edit = analyser.edit(decision)
-            if edit.before == edit.after:
-                continue
-            trusted = decision.lexical or apply_thesaurus or (decision.sure and apply_sure_guesses)
-            applied = edit.confidence >= min_confidence and trusted
-            (edits if applied else suggestions).append(edit)
-        results.append((edits, suggestions))
+        results.append(
+            analyser.edits(
+                decisions,
+                min_confidence=min_confidence,
+                apply_thesaurus=apply_thesaurus,
+                apply_sure_guesses=apply_sure_guesses,
+            )
+        )
     return report, results
 
 
