@@ -116,39 +116,9 @@ class LanguageModel:
         return total
 
     def windows(self, left: str, first: Sequence[str], second: Sequence[str], right: str) -> tuple[float, float]:
-        """``(window(left, first, right), window(left, second, right))``, the same terms added in
-        the same order, in one call (the repair compares an original with its spun phrase)."""
-        contexts, masses, log = self._contexts, self._masses, math.log
-        unigram = self.unigram
-        tail = right_mass = 0.0
-        if right:
-            tail = log(unigram(right))
-            right_mass = masses.get(right) or self._mass(right)
-        first_total = second_total = 0.0
-        for index, words in enumerate((first, second)):
-            total = 0.0
-            previous = left
-            for word in words:
-                if previous:
-                    pairs, mass_previous = contexts.get(previous) or self._context(previous)
-                    mass = masses.get(word)
-                    if mass is None:
-                        mass = self._mass(word)
-                    total += log((pairs.get(word, 0) + mass) / mass_previous)
-                else:
-                    total += log(unigram(word))
-                previous = word
-            if right:
-                if previous:
-                    pairs, mass_previous = contexts.get(previous) or self._context(previous)
-                    total += log((pairs.get(right, 0) + right_mass) / mass_previous) - tail
-                else:
-                    total += log(unigram(right)) - tail
-            if index:
-                second_total = total
-            else:
-                first_total = total
-        return first_total, second_total
+        """``(window(left, first, right), window(left, second, right))``: the repair compares an
+        original with its spun phrase in the same context."""
+        return self.window(left, first, right), self.window(left, second, right)
 
     def pair_seen(self, a: str, b: str) -> bool:
         return (a, b) in self.bigrams
