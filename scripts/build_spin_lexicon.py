@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from corpusnorm._repair_learn import learn_entries
@@ -43,6 +44,27 @@ def row(entry: Entry) -> str:
     return "\t".join((*fields, repr(entry.share), entry.left, entry.right, "")) + "\n"
 
 
+def stable_ids(current: str, entries: list[Entry]) -> list[Entry]:
+    """``entries`` with the ids their (spun, original) pair has in ``current``; new pairs get the
+    next free numbers, in order. A rebuild thus never renames an existing entry (edits, the
+    reference and users' notes cite these ids)."""
+    known: dict[tuple[str, str], str] = {}
+    for line in current.splitlines():
+        if line.startswith("dev:"):
+            fields = line.split("\t")
+            known[(fields[1], fields[2])] = fields[0]
+    numbers = [int(i.split(":", 1)[1]) for i in known.values() if i.split(":", 1)[1].isdigit()]
+    free = max(numbers, default=0) + 1
+    out: list[Entry] = []
+    for entry in entries:
+        key = (" ".join(entry.spun), entry.original)
+        if key not in known:
+            known[key] = f"dev:{free}"
+            free += 1
+        out.append(replace(entry, id=known[key]))
+    return out
+
+
 def rebuilt(current: str, entries: list[Entry]) -> str:
     """``current`` with its ``dev:*`` rows replaced by ``entries`` (in the same place)."""
     lines = current.splitlines(keepends=True)
@@ -66,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="compare only; exit 1 on a difference")
     args = parser.parse_args(argv)
     current = LEXICON.read_text(encoding="utf-8")
-    new = rebuilt(current, learn_entries(dev_pairs(args.shared), prefix="dev"))
+    new = rebuilt(current, stable_ids(current, learn_entries(dev_pairs(args.shared), prefix="dev")))
     if args.check:
         if new != current:
             print(f"{LEXICON} differs from what the development pairs give", file=sys.stderr)
