@@ -130,15 +130,6 @@ class Lexicon:
     def merged(self, other: Lexicon) -> Lexicon:
         return Lexicon([*self.entries(), *other.entries()])
 
-    def without_sources(self, sources: Sequence[str]) -> Lexicon:
-        """Entries attested by some source other than ``sources`` (for leave-one-out benchmarks)."""
-        kept = []
-        for entry in self.entries():
-            own = [s for s in entry.source.split(",") if s]
-            if any(s not in sources for s in own):
-                kept.append(entry)
-        return Lexicon(kept)
-
 
 def _parse(lines: Iterable[str], *, origin: str) -> list[Entry]:
     entries: list[Entry] = []

@@ -123,22 +123,6 @@ class LanguageModel:
     def pair_seen(self, a: str, b: str) -> bool:
         return (a, b) in self.bigrams
 
-    @cached_property
-    def followers(self) -> dict[str, frozenset[str]]:
-        """word -> the words seen after it in the pair list."""
-        found: dict[str, set[str]] = {}
-        for a, b in self.bigrams:
-            found.setdefault(a, set()).add(b)
-        return {a: frozenset(b) for a, b in found.items()}
-
-    @cached_property
-    def preceders(self) -> dict[str, frozenset[str]]:
-        """word -> the words seen before it in the pair list."""
-        found: dict[str, set[str]] = {}
-        for a, b in self.bigrams:
-            found.setdefault(b, set()).add(a)
-        return {b: frozenset(a) for b, a in found.items()}
-
 
 def _wordfreq(word: str) -> float:
     try:

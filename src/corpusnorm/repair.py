@@ -353,12 +353,6 @@ class _Analyser:
             k += 1
         return firsts[k]
 
-    def raw_left(self, i: int) -> str:
-        return self.words[i - 1] if i else ""
-
-    def raw_right(self, j: int) -> str:
-        return self.words[j] if j < self.n else ""
-
     # -- candidates ----------------------------------------------------------------------
     def _matches(self) -> dict[int, list[tuple[Entry, int, int]]]:
         """Position -> the lexicon entries matching there as (entry, end, size), longest first:
