@@ -1,6 +1,6 @@
 """Benchmark of quote alignment (issue 5).
 
-    /work/venv/bin/python benchmarks/align.py [--shared ../shared] [--no-pipeline] [--repeat 3]
+    python benchmarks/align.py [--shared ../shared] [--no-pipeline] [--repeat 3]
 
 Parts, all in one run:
 
@@ -48,16 +48,16 @@ from typing import Any
 import regex
 from rapidfuzz import fuzz
 
-from corpusnorm.align import (
+from corpusnorm.align import align
+from corpusnorm.align.crosslingual import (
     TRANSLATED_MIN_COSINE,
     TRANSLATED_MIN_COSINE_CJK,
     TRANSLATED_MIN_MARGIN,
     _margins,
     _quote_vectors,
-    align,
 )
+from corpusnorm.backends.embed import get_embedder
 from corpusnorm.document import Alignment
-from corpusnorm.embed import get_embedder
 from corpusnorm.quotes import Quote, canonical_quotes
 
 ROOT = Path(__file__).resolve().parents[1]

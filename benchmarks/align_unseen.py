@@ -1,6 +1,6 @@
 """Held-out evaluation of quote alignment on articles the aligner has never seen.
 
-    PYTHONPATH=src /work/venv/bin/python benchmarks/align_unseen.py [--repeat 1] [--quiet] [--passages sentences]
+    python benchmarks/align_unseen.py [--repeat 1] [--quiet] [--passages sentences]
 
 Runs the default pipeline (``corpusnorm.normalize``: clean -> detect -> repair -> align) on every
 article of ``benchmarks/data/unseen/`` (14 engineer-written news articles in 10 languages, see the

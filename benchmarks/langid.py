@@ -6,9 +6,9 @@ for each of en, it, hi). corpusnorm's combination weights were learnt on the EVE
 all-lines figures follow for reference. Throughput is over all 9,000 items, one call per item,
 after a warm-up (models loaded).
 
-    /work/venv/bin/python benchmarks/langid.py                 # the table
-    /work/venv/bin/python benchmarks/langid.py --json out.json  # and the figures as JSON
-    /work/venv/bin/python benchmarks/langid.py --train          # re-learn src/corpusnorm/data/lid_weights.json
+    python benchmarks/langid.py                 # the table
+    python benchmarks/langid.py --json out.json  # and the figures as JSON
+    python benchmarks/langid.py --train          # re-learn src/corpusnorm/data/lid_weights.json
 """
 
 from __future__ import annotations
@@ -243,8 +243,8 @@ def latin_hindi_report(items: list[Item], results: dict[str, Any]) -> list[str]:
 def train(items: list[Item]) -> dict[str, Any]:
     import numpy as np
 
-    from corpusnorm import _lid_combine as combine
-    from corpusnorm._lid_segment import mask_non_linguistic
+    from corpusnorm.detect import combine
+    from corpusnorm.detect.segment import mask_non_linguistic
 
     p = combine.plan(LANGS)
     train_items = [it for it in items if it[2] % 2 == 0]

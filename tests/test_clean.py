@@ -9,8 +9,9 @@ import ftfy
 import pytest
 
 from corpusnorm import Document, Pipeline, clean_text, fix_encoding, normalize, normalize_whitespace, undo
-from corpusnorm.clean import boilerplate_rules, parse_boilerplate, remove_boilerplate
-from corpusnorm.resources import RE_LETTER
+from corpusnorm.clean import remove_boilerplate
+from corpusnorm.text.boilerplate import boilerplate_rules, parse_boilerplate
+from corpusnorm.text.patterns import RE_LETTER
 
 CLEAN = Pipeline.from_names(["clean"])
 

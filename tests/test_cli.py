@@ -12,7 +12,8 @@ import pytest
 
 from conftest import SEEDS
 from corpusnorm import Document, undo
-from corpusnorm.cli import main, safe_name
+from corpusnorm.cli import main
+from corpusnorm.outputs import safe_name
 
 
 @pytest.fixture(scope="module")

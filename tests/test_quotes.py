@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from corpusnorm.backends.data import data_path
 from corpusnorm.quotes import Quote, QuoteSetError, canonical_quotes, load_quotes, parse_quotes
-from corpusnorm.resources import data_path
 
 SHARED = Path(os.environ.get("CORPUSNORM_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 

@@ -4,21 +4,22 @@ Stages (``clean`` → ``detect`` → ``repair`` → ``align``) turn raw articles
 comparable text, and every change is an :class:`Edit` that can be undone::
 
     import corpusnorm
-    doc = corpusnorm.normalize(open("article.txt", "rb").read())
+    doc = corpusnorm.normalize("He  shared a put up on X.")
     doc.text, doc.edits, corpusnorm.undo(doc) == doc.original
+
+Each stage is a package (``corpusnorm.clean``, ``corpusnorm.detect``, ``corpusnorm.repair``,
+``corpusnorm.align``); their plain functions are also here: :func:`clean_text`,
+:func:`detect_language`, :func:`repair_text`, :func:`align_quotes`.
 """
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("corpusnorm")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0"
-
-from .align import AlignConfig, AlignStage, align, alignment_rows
+from . import report  # noqa: F401  (registers the notebook view of a Document)
+from .align import AlignConfig, AlignStage
+from .align import align as align_quotes
 from .api import normalize, normalize_corpus
+from .backends.embed import Embedder, get_embedder
+from .backends.translate import Translator, get_translator
 from .clean import (
     CleanConfig,
     CleanStage,
@@ -30,9 +31,9 @@ from .clean import (
 )
 from .detect import DetectConfig, DetectStage, LanguageGuess, detect_language, detect_segments, language_shares
 from .document import Alignment, Document, Edit, EditError, Segment, apply_edits, undo
-from .embed import Embedder, get_embedder
 from .io import DecodeError, decode_bytes
-from .pipeline import Pipeline, Stage, get_stage, register_stage, registered_stages
+from .outputs import alignment_rows
+from .pipeline import Pipeline, PipelineError, Stage, get_stage, register_stage, registered_stages
 from .quotes import Quote, QuoteSetError, canonical_quotes, load_quotes
 from .repair import (
     RepairConfig,
@@ -41,11 +42,11 @@ from .repair import (
     SpinReport,
     Substitution,
     learn_substitutions,
-    repair,
     spin_score,
 )
+from .repair import repair as repair_text
 from .report import render_document_html, write_report
-from .translate import Translator, get_translator
+from .versions import __version__
 
 __all__ = [
     "AlignConfig",
@@ -62,6 +63,7 @@ __all__ = [
     "Embedder",
     "LanguageGuess",
     "Pipeline",
+    "PipelineError",
     "Quote",
     "QuoteSetError",
     "RepairConfig",
@@ -74,6 +76,7 @@ __all__ = [
     "Translator",
     "__version__",
     "align",
+    "align_quotes",
     "alignment_rows",
     "apply_edits",
     "canonical_quotes",
@@ -97,6 +100,7 @@ __all__ = [
     "remove_boilerplate",
     "render_document_html",
     "repair",
+    "repair_text",
     "spin_score",
     "undo",
     "write_report",

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .document import Document
-from .io import DecodeError, Record, decode_bytes, make_id
+from .io import DecodeError, Record, record_from_dict, to_document
 from .pipeline import Pipeline
 
 __all__ = ["normalize", "normalize_corpus"]
@@ -28,20 +28,6 @@ def _with_quotes(pipeline: Pipeline, quotes: Any) -> Pipeline:
     return pipeline.configure("align", quotes=quotes)
 
 
-def _document(content: str | bytes, doc_id: str | None) -> Document:
-    warnings: list[str] = []
-    if isinstance(content, bytes):
-        decoded = decode_bytes(content)
-        text, warnings = decoded.text, decoded.warnings
-    elif isinstance(content, str):
-        text = content
-    else:
-        raise TypeError(f"expected str or bytes, got {type(content).__name__}")
-    doc = Document.new(text, doc_id=doc_id if doc_id is not None else make_id(text))
-    doc.warnings.extend(warnings)
-    return doc
-
-
 def normalize(
     text: str | bytes,
     *,
@@ -56,7 +42,7 @@ def normalize(
     of quotes) configures the align stage.
     """
     pipeline = _with_quotes(pipeline or _default_pipeline(), quotes)
-    return pipeline(_document(text, doc_id))
+    return pipeline(to_document(text, doc_id))
 
 
 def _as_record(item: Any, index: int) -> Record:
@@ -71,10 +57,7 @@ def _as_record(item: Any, index: int) -> Record:
         except OSError as exc:
             return Record(None, None, str(path), error=f"cannot read: {exc.strerror or exc}")
     if isinstance(item, dict):
-        if not isinstance(item.get("text"), str):
-            return Record(None, None, f"item {index}", error='a record needs a "text" string')
-        doc_id = item.get("id")
-        return Record(None if doc_id is None else str(doc_id), item["text"], f"item {index}")
+        return record_from_dict(item, f"item {index}")
     return Record(None, None, f"item {index}", error=f"unsupported item type {type(item).__name__}")
 
 
@@ -89,7 +72,7 @@ def _run_record(pipeline: Pipeline, record: Record) -> Document:
     if record.error is not None or record.content is None:
         return _failed(record, record.error or "no content")
     try:
-        doc = _document(record.content, record.id)
+        doc = to_document(record.content, record.id)
     except (DecodeError, TypeError) as exc:
         return _failed(record, str(exc))
     doc = pipeline(doc)

@@ -20,16 +20,18 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 
 import ftfy
-import regex
 
-from . import resources as R
+from .backends.data import data_digest
 from .document import Document, Edit, apply_edits
-from .pipeline import Stage, package_version, register_stage
+from .pipeline import Stage, register_stage
+from .text import patterns as P
+from .text.boilerplate import BOILERPLATE_FILE, BoilerplateRule, boilerplate_edits, boilerplate_rules
+from .text.edits import minimal_edit, regex_edits
+from .text.whitespace import Step, line_ending_edits, whitespace_steps
+from .versions import package_version
 
 __all__ = [
     "BoilerplateRule",
@@ -45,7 +47,6 @@ __all__ = [
 ]
 
 STAGE = "clean"
-BOILERPLATE_FILE = "boilerplate.tsv"
 
 FTFY_CONFIG = ftfy.TextFixerConfig(
     uncurl_quotes=False,  # curly quotes carry meaning in quotations
@@ -56,49 +57,17 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
 )
 
 
-# -- helpers ------------------------------------------------------------------------------
-def _minimal_edit(offset: int, before: str, after: str, rule: str, evidence: str = "") -> Edit:
-    """An edit of ``before`` -> ``after`` trimmed to the characters that differ."""
-    prefix = 0
-    limit = min(len(before), len(after))
-    while prefix < limit and before[prefix] == after[prefix]:
-        prefix += 1
-    suffix = 0
-    while suffix < limit - prefix and before[-1 - suffix] == after[-1 - suffix]:
-        suffix += 1
-    return Edit(
-        offset + prefix,
-        offset + len(before) - suffix,
-        before[prefix : len(before) - suffix],
-        after[prefix : len(after) - suffix],
-        stage=STAGE,
-        rule=rule,
-        evidence=evidence,
-    )
-
-
-Replacement = str | Callable[[regex.Match[str]], str]
-
-
-def _regex_edits(text: str, pattern: regex.Pattern[str], replacement: Replacement, rule: str) -> list[Edit]:
-    edits = []
-    for match in pattern.finditer(text):
-        after = replacement(match) if callable(replacement) else replacement
-        if after != match.group():
-            edits.append(Edit(match.start(), match.end(), match.group(), after, stage=STAGE, rule=rule))
-    return edits
-
-
 # -- steps ----------------------------------------------------------------------------------
 def ftfy_edits(text: str) -> list[Edit]:
     """ftfy's fixes, line by line, each line's plan named in the rule and kept as evidence."""
     edits = []
-    for line in R.RE_LINE.finditer(text):
+    for line in P.RE_LINE.finditer(text):
         fixed, plan = ftfy.fix_and_explain(line.group(), FTFY_CONFIG)
         if fixed != line.group() and plan:
             names = ",".join(name if kind == "apply" else f"{kind}:{name}" for kind, name in plan)
             evidence = json.dumps([list(step) for step in plan])
-            edits.append(_minimal_edit(line.start(), line.group(), fixed, f"ftfy:{names}", evidence))
+            rule = f"ftfy:{names}"
+            edits.append(minimal_edit(line.start(), line.group(), fixed, stage=STAGE, rule=rule, evidence=evidence))
     return edits
 
 
@@ -107,99 +76,15 @@ def nfc_edits(text: str) -> list[Edit]:
     if unicodedata.is_normalized("NFC", text):
         return []
     edits = []
-    for line in R.RE_LINE.finditer(text):
+    for line in P.RE_LINE.finditer(text):
         composed = unicodedata.normalize("NFC", line.group())
         if composed != line.group():
-            edits.append(_minimal_edit(line.start(), line.group(), composed, "unicode:nfc"))
+            edits.append(minimal_edit(line.start(), line.group(), composed, stage=STAGE, rule="unicode:nfc"))
     return edits
 
 
 def soft_hyphen_edits(text: str) -> list[Edit]:
-    return _regex_edits(text, R.RE_SOFT_HYPHEN, "", "unicode:soft-hyphen")
-
-
-@dataclass(frozen=True)
-class BoilerplateRule:
-    id: str
-    scope: str
-    pattern: str
-    note: str
-
-    @property
-    def compiled(self) -> regex.Pattern[str]:
-        return _compile_rule(self.scope, self.pattern)
-
-
-@cache
-def _compile_rule(scope: str, pattern: str) -> regex.Pattern[str]:
-    if scope == "line":
-        # a whole line, with its line break; spaces around the words allowed
-        space = r"[ \t\u00a0]"
-        return regex.compile(rf"(?m)^{space}*(?:{pattern}){space}*(?:\n|\Z)(?:{space}*\n)*", regex.IGNORECASE)
-    if scope == "inline":
-        return regex.compile(pattern, regex.IGNORECASE)
-    raise ValueError(f"unknown boilerplate scope {scope!r} (use 'line' or 'inline')")
-
-
-def parse_boilerplate(text: str, *, source: str = "<string>") -> tuple[BoilerplateRule, ...]:
-    """Read a boilerplate pattern table (see ``data/boilerplate.tsv`` for the format)."""
-    rules = []
-    header_seen = False
-    for number, raw in enumerate(text.splitlines(), start=1):
-        if not raw.strip() or raw.startswith("#"):
-            continue
-        columns = raw.split("\t")
-        if not header_seen and columns[:3] == ["id", "scope", "pattern"]:
-            header_seen = True
-            continue
-        if len(columns) < 3:
-            raise ValueError(f"{source}:{number}: expected id<TAB>scope<TAB>pattern[<TAB>note]")
-        rule = BoilerplateRule(columns[0], columns[1], columns[2], columns[3] if len(columns) > 3 else "")
-        try:
-            rule.compiled  # noqa: B018 - validate early, with the line number
-        except (regex.error, ValueError) as exc:
-            raise ValueError(f"{source}:{number}: bad pattern {rule.pattern!r}: {exc}") from exc
-        rules.append(rule)
-    return tuple(rules)
-
-
-@cache
-def boilerplate_rules(path: str | None = None) -> tuple[BoilerplateRule, ...]:
-    """The shipped boilerplate rules, or those of a user's file."""
-    if path is None:
-        return parse_boilerplate(R.read_data(BOILERPLATE_FILE), source=BOILERPLATE_FILE)
-    with open(path, encoding="utf-8") as handle:
-        return parse_boilerplate(handle.read(), source=path)
-
-
-def boilerplate_edits(text: str, rules: tuple[BoilerplateRule, ...] | None = None) -> list[Edit]:
-    """Removals of boilerplate lines and embed residue; first matching rule wins."""
-    rules = boilerplate_rules() if rules is None else rules
-    found: dict[int, Edit] = {}
-    for rule in rules:
-        for match in rule.compiled.finditer(text):
-            if match.end() == match.start():
-                continue
-            start, end = match.start(), match.end()
-            overlaps = lambda s, e: any(s < f.end and f.start < e for f in found.values())  # noqa: E731
-            if rule.scope == "line" and end == len(text) and not match.group().endswith("\n") and start > 0:
-                if not overlaps(start - 1, end):
-                    start -= 1  # the last line has no break of its own: take the one before it
-            if overlaps(start, end):
-                continue
-            found[start] = Edit(start, end, text[start:end], "", stage=STAGE, rule=f"boilerplate:{rule.id}")
-    return [found[k] for k in sorted(found)]
-
-
-def _whitespace_steps() -> list[tuple[str, regex.Pattern[str], Replacement]]:
-    return [
-        ("ws:trailing", R.RE_TRAILING_SPACE, ""),
-        ("ws:indent", R.RE_LEADING_SPACE, ""),
-        ("ws:spaces", R.RE_SPACE_RUN, " "),
-        ("ws:blank-lines", R.RE_BLANK_LINES, "\n\n"),
-        ("ws:document-edges", R.RE_LEADING_BLANK, ""),
-        ("ws:document-edges", R.RE_TRAILING_BLANK, "\n"),
-    ]
+    return regex_edits(text, P.RE_SOFT_HYPHEN, "", stage=STAGE, rule="unicode:soft-hyphen")
 
 
 # -- the stage ----------------------------------------------------------------------------
@@ -217,21 +102,20 @@ class CleanConfig:
     """Line endings, runs of spaces, indentation, blank lines."""
 
 
-def _steps(config: CleanConfig) -> list[Callable[[str], list[Edit]]]:
-    steps: list[Callable[[str], list[Edit]]] = []
+def _steps(config: CleanConfig) -> list[Step]:
+    steps: list[Step] = []
     if config.fix_encoding:
         steps.append(ftfy_edits)
     if config.normalize_unicode:
         steps += [nfc_edits, soft_hyphen_edits]
     if config.whitespace or config.boilerplate:
         # line-based rules need plain LF line breaks
-        steps.append(lambda t: _regex_edits(t, R.RE_CARRIAGE_RETURN, "\n", "ws:line-endings"))
+        steps.append(lambda t: line_ending_edits(t, stage=STAGE))
     if config.boilerplate:
         rules = boilerplate_rules(config.boilerplate_file)
-        steps.append(lambda t: boilerplate_edits(t, rules))
+        steps.append(lambda t: boilerplate_edits(t, rules, stage=STAGE))
     if config.whitespace:
-        for rule, pattern, replacement in _whitespace_steps():
-            steps.append(lambda t, p=pattern, r=replacement, n=rule: _regex_edits(t, p, r, n))
+        steps += whitespace_steps(stage=STAGE)
     return steps
 
 
@@ -264,8 +148,8 @@ def normalize_unicode(text: str) -> str:
 
 def remove_boilerplate(text: str, *, patterns: str | None = None) -> str:
     """Drop boilerplate lines (the shipped table, or the TSV file ``patterns``)."""
-    text = apply_edits(text, _regex_edits(text, R.RE_CARRIAGE_RETURN, "\n", "ws:line-endings"))
-    return apply_edits(text, boilerplate_edits(text, boilerplate_rules(patterns)))
+    text = apply_edits(text, line_ending_edits(text, stage=STAGE))
+    return apply_edits(text, boilerplate_edits(text, boilerplate_rules(patterns), stage=STAGE))
 
 
 def normalize_whitespace(text: str) -> str:
@@ -279,6 +163,12 @@ class CleanStage(Stage):
 
     name = "clean"
     config_class = CleanConfig
+    reads = ("text",)
+    writes = ("text", "edits")
+
+    def check(self) -> None:
+        if self.config.boilerplate:
+            boilerplate_rules(self.config.boilerplate_file)  # a missing or bad table fails here, once
 
     def __call__(self, doc: Document) -> Document:
         return clean_document(doc, self.config)
@@ -286,5 +176,5 @@ class CleanStage(Stage):
     def versions(self) -> dict[str, str]:
         versions = {"ftfy": package_version("ftfy"), "unicodedata": unicodedata.unidata_version}
         if self.config.boilerplate and self.config.boilerplate_file is None:
-            versions[f"data:{BOILERPLATE_FILE}"] = R.data_digest(BOILERPLATE_FILE)
+            versions[f"data:{BOILERPLATE_FILE}"] = data_digest(BOILERPLATE_FILE)
         return versions

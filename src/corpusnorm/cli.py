@@ -9,34 +9,16 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import sys
-import time
-from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import regex
-
-from . import __version__
-from .document import Document
 from .io import iter_records
+from .versions import __version__
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
-_UNSAFE = regex.compile(r"[^\w.\-]+")
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
-
-
-def safe_name(doc_id: str, taken: set[str]) -> str:
-    """A file name for a document id: only word characters, dots and dashes; unique."""
-    base = _UNSAFE.sub("_", doc_id).strip("._")[:100] or "doc"
-    name, counter = base, 1
-    while name.lower() in taken:
-        counter += 1
-        name = f"{base}-{counter}"
-    taken.add(name.lower())
-    return name
 
 
 def _progress(iterable: Any, *, enabled: bool, unit: str = "doc") -> Any:
@@ -59,11 +41,9 @@ def _build_pipeline(args: argparse.Namespace) -> Any:
     return pipeline
 
 
-ALIGNMENT_COLUMNS = ("doc_id", "quote_id", "kind", "score", "coverage", "start", "end", "text")
-
-
 def cmd_run(args: argparse.Namespace) -> int:
     from .api import normalize_corpus
+    from .outputs import RunWriter
 
     out = Path(args.out)
     try:
@@ -71,77 +51,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     except (KeyError, ValueError, ImportError, OSError) as exc:
         print(f"corpusnorm run: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    (out / "text").mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
-    counts: Counter[str] = Counter()
-    languages: Counter[str] = Counter()
-    edits_by_stage: Counter[str] = Counter()
-    failures: list[str] = []
-    taken: set[str] = set()
-    keep_docs: list[Document] = []
     show = not args.no_progress and sys.stderr.isatty()
-    with (
-        (out / "documents.jsonl").open("w", encoding="utf-8") as documents,
-        (out / "alignment.csv").open("w", encoding="utf-8", newline="") as alignment_file,
-    ):
-        alignments = csv.writer(alignment_file)
-        alignments.writerow(ALIGNMENT_COLUMNS)
-        records = iter_records(args.paths)
-        for doc in _progress(normalize_corpus(records, pipeline=pipeline, workers=args.workers), enabled=show):
-            if doc.error is not None:
-                counts["failed"] += 1
-                failures.append(doc.error)
-                print(f"corpusnorm run: skipped {doc.error}", file=sys.stderr)
-                continue
-            stage_errors = [w for w in doc.warnings if w.startswith("stage-error:")]
-            if stage_errors:
-                counts["stage_errors"] += 1
-                failures.extend(f"{doc.id}: {w}" for w in stage_errors)
-                for warning in stage_errors:
-                    print(f"corpusnorm run: {doc.id}: {warning}", file=sys.stderr)
-            counts["documents"] += 1
-            counts["warnings"] += len(doc.warnings)
-            languages[doc.language] += 1
-            for edit in doc.edits:
-                for stage in edit.stage.split("+"):
-                    edits_by_stage[stage] += 1
-            documents.write(doc.to_json() + "\n")
-            name = safe_name(doc.id, taken)
-            (out / "text" / f"{name}.txt").write_text(doc.text, encoding="utf-8")
-            for a in doc.alignments:
-                alignments.writerow(
-                    (doc.id, a.quote_id, a.kind, f"{a.score:.3f}", f"{a.coverage:.3f}", a.start, a.end, a.text)
-                )  # offsets into text/<id>.txt (doc.text), like documents.jsonl
-            if args.report:
-                keep_docs.append(doc)
-    elapsed = time.perf_counter() - started
-    summary = {
-        "corpusnorm": __version__,
-        "inputs": [str(p) for p in args.paths],
-        "documents": counts["documents"],
-        "failed": counts["failed"],
-        "documents_with_stage_errors": counts["stage_errors"],
-        "failures": failures,
-        "languages": dict(sorted(languages.items())),
-        "edits_by_stage": dict(sorted(edits_by_stage.items())),
-        "warnings": counts["warnings"],
-        "seconds": round(elapsed, 3),
-        "stage_seconds": {k: round(v, 3) for k, v in pipeline.timings.items()} if args.workers <= 1 else None,
-        "workers": args.workers,
-        "pipeline": pipeline.describe(),
-    }
-    (out / "run.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    with RunWriter(out, inputs=args.paths, workers=args.workers, keep_documents=args.report) as writer:
+        docs = normalize_corpus(iter_records(args.paths), pipeline=pipeline, workers=args.workers)
+        for doc in _progress(docs, enabled=show):
+            for message in writer.write(doc):
+                print(f"corpusnorm run: {message}", file=sys.stderr)
+    writer.finish(pipeline)
     if args.report:
         from .report import write_report
 
-        write_report(keep_docs, out / "report.html", quotes=args.quotes)
-    print(
-        f"corpusnorm: {counts['documents']} documents ({counts['failed']} failed) in {elapsed:.2f}s; "
-        f"languages {dict(sorted(languages.items()))}; edits by stage {dict(sorted(edits_by_stage.items()))}; "
-        f"{counts['warnings']} warnings; output in {out}",
-        file=sys.stderr,
-    )
-    return EXIT_FAILURES if failures else EXIT_OK
+        write_report(writer.kept, out / "report.html", quotes=args.quotes)
+    print(writer.summary.line(out), file=sys.stderr)
+    return EXIT_FAILURES if writer.summary.failures else EXIT_OK
 
 
 def _add_run(sub: Any) -> None:
@@ -171,7 +93,7 @@ def _read_input(path: str) -> tuple[str, list[str]]:
 
 
 def cmd_repair(args: argparse.Namespace) -> int:
-    from .repair import DEFAULT_MIN_CONFIDENCE, format_explanation, repair
+    from .repair import format_explanation, repair
 
     try:
         text, warnings = _read_input(args.file)
@@ -180,13 +102,18 @@ def cmd_repair(args: argparse.Namespace) -> int:
         return EXIT_FAILURES
     for warning in warnings:
         print(f"corpusnorm repair: {warning}", file=sys.stderr)
-    result = repair(
-        text,
-        min_confidence=DEFAULT_MIN_CONFIDENCE if args.min_confidence is None else args.min_confidence,
-        lexicons=args.lexicon or None,
-        builtin=not args.no_builtin,
-        force=args.force,
-    )
+    options: dict[str, Any] = {
+        "lexicons": tuple(args.lexicon or ()),
+        "builtin": not args.no_builtin,
+        "force": args.force,
+    }
+    if args.min_confidence is not None:
+        options["min_confidence"] = args.min_confidence
+    try:
+        result = repair(text, **options)
+    except (ValueError, OSError) as exc:
+        print(f"corpusnorm repair: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     sys.stdout.write(format_explanation(result) if args.explain else result.text)
     return EXIT_OK
 
@@ -239,8 +166,8 @@ def _add_lexicon(sub: Any) -> None:
 
 
 def cmd_align(args: argparse.Namespace) -> int:
-    from .align import ALIGNMENT_COLUMNS, alignment_rows
     from .api import normalize
+    from .outputs import ALIGNMENT_COLUMNS, alignment_rows
 
     try:
         data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import bisect
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -27,8 +27,18 @@ __all__ = [
     "EditError",
     "Segment",
     "apply_edits",
+    "register_html_view",
+    "text_spans",
     "undo",
 ]
+
+_HTML_VIEW: list[Callable[[Document], str]] = []
+"""The notebook view of a Document (registered by :mod:`corpusnorm.report`, which sits above this module)."""
+
+
+def register_html_view(render: Callable[[Document], str]) -> None:
+    """Make ``render(doc)`` the HTML a notebook shows for a Document (``Document._repr_html_``)."""
+    _HTML_VIEW[:] = [render]
 
 
 class EditError(ValueError):
@@ -190,13 +200,7 @@ class Document:
     # -- coordinates -------------------------------------------------------------------
     def _text_spans(self) -> list[tuple[int, int, Edit]]:
         """Each edit with the span its ``after`` occupies in ``self.text``."""
-        spans = []
-        delta = 0
-        for edit in self.edits:
-            start = edit.start + delta
-            spans.append((start, start + len(edit.after), edit))
-            delta += len(edit.after) - (edit.end - edit.start)
-        return spans
+        return text_spans(self.edits)
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of ``text`` to the span of ``original`` it came from.
@@ -337,10 +341,20 @@ class Document:
         values["alignments"] = [Alignment(**a) for a in data.get("alignments", [])]
         return cls(**values)
 
-    def _repr_html_(self) -> str:
-        from .report import render_document_html
+    def _repr_html_(self) -> str | None:
+        """The report's article view in a notebook (None, so plain ``repr``, if no view is registered)."""
+        return _HTML_VIEW[0](self) if _HTML_VIEW else None
 
-        return render_document_html(self)
+
+def text_spans(edits: Sequence[Edit]) -> list[tuple[int, int, Edit]]:
+    """Each edit (sorted, original coordinates) with the span its ``after`` occupies in the edited text."""
+    spans = []
+    delta = 0
+    for edit in edits:
+        start = edit.start + delta
+        spans.append((start, start + len(edit.after), edit))
+        delta += len(edit.after) - (edit.end - edit.start)
+    return spans
 
 
 def undo(doc: Document) -> str:

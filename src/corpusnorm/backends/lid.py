@@ -9,13 +9,12 @@
 * langdetect -- only imported when that backend is selected; seeded (``DetectorFactory.seed = 0``)
   and with priors restricted to the candidate languages.
 
-Nothing here is imported or loaded at import time of :mod:`corpusnorm.detect`.
+Nothing here is loaded at import time: :mod:`corpusnorm.detect` asks for each model when it needs it.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import math
 import threading
 from collections.abc import Sequence
 from functools import cache, lru_cache
@@ -23,7 +22,8 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-import regex
+from ..text.patterns import RE_LINE_BREAKS
+from . import wordfreq
 
 __all__ = [
     "FASTTEXT_LABELS",
@@ -52,11 +52,8 @@ FASTTEXT_FLOOR = 1e-4
 FASTTEXT_TOP_K = 12
 LINGUA_FLOOR = 1e-4
 LINGUA_DIGITS = 9
-WORDFREQ_FLOOR = 1e-9
-"""Frequency of a word missing from a language's list (log10 = -9)."""
-WORDFREQ_LOG_FLOOR = math.log10(WORDFREQ_FLOOR)
-
-NEWLINES_RE = regex.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
+WORDFREQ_LOG_FLOOR = wordfreq.LOG_FLOOR
+"""log10 frequency of a word missing from a language's list."""
 
 _LOCK = threading.Lock()
 
@@ -73,11 +70,8 @@ def lingua_languages() -> frozenset[str]:
     return frozenset(_lingua_codes())
 
 
-@cache
 def wordfreq_languages() -> frozenset[str]:
-    import wordfreq
-
-    return frozenset(wordfreq.available_languages(wordlist="best"))
+    return wordfreq.languages()
 
 
 @cache
@@ -143,7 +137,7 @@ def _fasttext_model() -> Any:
 def _fasttext_input(text: str) -> str:
     """One line (fastText reads one), lower-cased when all upper case (fastText is case-sensitive)."""
     if "\n" in text or "\r" in text or "\x0b" in text or "\x0c" in text:
-        text = NEWLINES_RE.sub(" ", text)
+        text = RE_LINE_BREAKS.sub(" ", text)
     if text.isupper() and len(text) > 5:
         text = text.lower()
     return text
@@ -218,24 +212,13 @@ def lingua_probabilities(text: str, languages: tuple[str, ...], *, low_accuracy:
 
 
 # -- wordfreq ------------------------------------------------------------------------------
-@cache
-def _log_frequencies(language: str) -> dict[str, float]:
-    """word -> log10 frequency in the language's ``best`` wordfreq list."""
-    import wordfreq
-
-    with _LOCK:
-        freq = wordfreq.get_frequency_dict(language, wordlist="best")
-    log10 = math.log10
-    return {w: log10(f) for w, f in freq.items() if f > WORDFREQ_FLOOR}
-
-
 def wordfreq_log_frequencies(words: Sequence[str], languages: Sequence[str]) -> dict[str, float]:
     """Mean log10 frequency of the (lower-cased) words in each language's list (-9 when missing)."""
     n = max(len(words), 1)
     floor = WORDFREQ_LOG_FLOOR
     out: dict[str, float] = {}
     for lang in languages:
-        out[lang] = sum(map(_log_frequencies(lang).get, words, repeat(floor, len(words)))) / n
+        out[lang] = sum(map(wordfreq.log_frequencies(lang).get, words, repeat(floor, len(words)))) / n
     return out
 
 

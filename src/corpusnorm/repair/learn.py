@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 
 import regex
 
-from corpusnorm._repair_lexicon import Entry
-from corpusnorm._repair_text import align_words, tokenize
+from ..backends import wordfreq
+from ..backends.thesaurus import lemmas, reverse_index
+from .lexicon import Entry
+from .tokens import align_words, tokenize
 
 __all__ = ["MAX_PHRASE", "Substitution", "learn_entries", "learn_substitutions", "substitutions_tsv"]
 
@@ -53,8 +55,6 @@ def _blocks(spun_words: list[str], orig_words: list[str]) -> list[tuple[int, int
 
 def _linked(a: str, b: str) -> bool:
     """``a`` and ``b`` are thesaurus neighbours (Moby, either direction, by lemma)."""
-    from corpusnorm._repair_thesaurus import lemmas, reverse_index
-
     index = reverse_index()
     for x in lemmas(a):
         for y in lemmas(b):
@@ -172,12 +172,6 @@ CONTEXT_ZIPF = 4.0
 """Context words kept as conditions must be this common (names and rare words are dropped)."""
 
 
-def _zipf(word: str) -> float:
-    from wordfreq import zipf_frequency
-
-    return float(zipf_frequency(word, "en"))
-
-
 def _occurrences(words: list[str], phrase: tuple[str, ...]) -> int:
     size = len(phrase)
     return sum(1 for i in range(len(words) - size + 1) if tuple(words[i : i + size]) == phrase)
@@ -212,12 +206,12 @@ def learn_entries(pairs: Sequence[tuple[str, str, str]], *, prefix: str = "learn
         phrase = tuple(spun_phrase.split())
         seen = sum(_occurrences(words, phrase) for words in spun_words)
         right = ""
-        if len(phrase) == 1 and count <= COMMON_MAX_COUNT and _zipf(spun_phrase) >= COMMON_ZIPF:
+        if len(phrase) == 1 and count <= COMMON_MAX_COUNT and wordfreq.zipf(spun_phrase) >= COMMON_ZIPF:
             # a common word seen swapped only a few times: trust it only where it was seen
             # ordinary words only: a name seen next to the pair says nothing general
             # (if only names or rare words were seen, no condition can be learnt: the prior and
             # the language model decide alone)
-            kept = sorted(w for w in rights[(spun_phrase, original)] if _zipf(w) >= CONTEXT_ZIPF)
+            kept = sorted(w for w in rights[(spun_phrase, original)] if wordfreq.zipf(w) >= CONTEXT_ZIPF)
             if kept:
                 right = "(" + "|".join(regex.escape(w) for w in kept) + ")"
         entries.append(

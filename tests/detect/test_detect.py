@@ -26,7 +26,7 @@ from corpusnorm.detect import (
 from corpusnorm.document import Document
 from corpusnorm.pipeline import get_stage
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("CORPUSNORM_SHARED", ROOT.parent / "shared"))
 
 

@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from corpusnorm._repair_lexicon import Lexicon, load_lexicon
-from corpusnorm._repair_lm import language_model
-from corpusnorm._repair_text import match_case
+from corpusnorm.backends.ngram import language_model
 from corpusnorm.document import Document, apply_edits, undo
 from corpusnorm.repair import (
     SPIN_THRESHOLD,
@@ -21,6 +19,8 @@ from corpusnorm.repair import (
     spin_score,
     substitutions_tsv,
 )
+from corpusnorm.repair.lexicon import Lexicon, load_lexicon
+from corpusnorm.repair.tokens import match_case
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +134,7 @@ def test_user_lexicon_round_trip(shared: Path, tmp_path: Path) -> None:
     path.write_text(substitutions_tsv(learn_substitutions(spun, original), source="mine"), encoding="utf-8")
     assert len(load_lexicon(path)) > 20
     other = (shared / "spun_dev" / "005_spun.txt").read_text(encoding="utf-8")
-    result = repair(other, lexicons=[path], builtin=False, use_thesaurus=False)
+    result = repair(other, lexicons=[path], builtin=False, thesaurus=False)
     assert result.spin.spun
     assert other.count("cash") >= 5 and "coins" not in other
     assert result.text.count("coins") >= 3 and result.text.count("cash") < other.count("cash")
@@ -162,7 +162,7 @@ def test_stage_skips_non_english_documents(spun_seed: str) -> None:
 
 
 def test_wordnet_sense_rank_separates_spinner_links() -> None:
-    from corpusnorm._repair_thesaurus import wordnet_linked, wordnet_rank
+    from corpusnorm.backends.thesaurus import wordnet_linked, wordnet_rank
 
     assert wordnet_rank("said", "stated") == 0  # "say" in its first sense holds "state"
     assert wordnet_rank("details", "particulars") == 1
@@ -172,20 +172,19 @@ def test_wordnet_sense_rank_separates_spinner_links() -> None:
 
 
 def test_sure_thesaurus_guesses_restore_words_no_lexicon_has(spun_seed: str) -> None:
-    result = repair(spun_seed, builtin=False, use_lexicon=False, force=True)
+    result = repair(spun_seed, builtin=False, lexicon=False, force=True)
     _check_edits(spun_seed, result)
     pairs = {(e.before, e.after) for e in result.edits}
     assert ("particulars", "details") in pairs and ("productiveness", "productivity") in pairs
     assert all(e.rule.startswith("model:") for e in result.edits)
     # weaker guesses are suggestions only, and can be switched off altogether
-    assert not repair(spun_seed, builtin=False, use_lexicon=False, force=True, apply_sure_guesses=False).edits
+    assert not repair(spun_seed, builtin=False, lexicon=False, force=True, apply_sure_guesses=False).edits
 
 
 def test_gate_opens_with_a_lexicon_from_another_article(shared: Path, spun_seed: str) -> None:
-    from corpusnorm._repair_learn import learn_entries
-    from corpusnorm._repair_lexicon import Lexicon
+    from corpusnorm.repair.learn import learn_entries
 
-    gold = Path(__file__).parent / "reference" / "gold" / "001_restored.txt"
+    gold = Path(__file__).resolve().parents[1] / "reference" / "gold" / "001_restored.txt"
     if not gold.exists():
         pytest.skip("no restored seed 001")
     lexicon = Lexicon(learn_entries([(spun_seed, gold.read_text(encoding="utf-8"), "seed")]))
@@ -212,7 +211,7 @@ def test_stage_removes_footers_that_become_boilerplate_once_repaired(spun_seed: 
 def test_shipped_learnt_rows_are_rebuilt_by_the_build_script(shared: Path) -> None:
     import importlib.util
 
-    path = Path(__file__).resolve().parents[1] / "scripts" / "build_spin_lexicon.py"
+    path = Path(__file__).resolve().parents[2] / "scripts" / "build_spin_lexicon.py"
     spec = importlib.util.spec_from_file_location("build_spin_lexicon", path)
     assert spec is not None and spec.loader is not None
     build = importlib.util.module_from_spec(spec)
@@ -221,8 +220,8 @@ def test_shipped_learnt_rows_are_rebuilt_by_the_build_script(shared: Path) -> No
 
 
 def test_lexicon_phrases_teach_word_pairs_used_in_other_phrases(shared: Path) -> None:
-    from corpusnorm._repair_lexicon import Entry, Lexicon
-    from corpusnorm._repair_pairs import pair_index
+    from corpusnorm.repair.lexicon import Entry
+    from corpusnorm.repair.pairs import pair_index
 
     lexicon = Lexicon(
         [
@@ -241,12 +240,12 @@ def test_lexicon_phrases_teach_word_pairs_used_in_other_phrases(shared: Path) ->
 
 
 def test_document_agreement_repeats_a_sure_repair(spun_seed: str) -> None:
-    result = repair(spun_seed, builtin=False, use_lexicon=False, force=True)
+    result = repair(spun_seed, builtin=False, lexicon=False, force=True)
     agreed = [e for e in result.edits if e.rule == "model:document-agreement"]
     assert ("stated", "said") in {(e.before, e.after) for e in agreed}
     sure = {(e.before.lower(), e.after.lower()) for e in result.edits if e.rule != "model:document-agreement"}
     assert all((e.before.lower(), e.after.lower()) in sure for e in agreed)  # only copies of repairs made elsewhere
-    assert not repair(spun_seed, builtin=False, use_lexicon=False, force=True, apply_sure_guesses=False).edits
+    assert not repair(spun_seed, builtin=False, lexicon=False, force=True, apply_sure_guesses=False).edits
 
 
 # -- fast paths: each must give exactly what the library call or formula it replaces gives --
@@ -255,7 +254,7 @@ def test_document_agreement_repeats_a_sure_repair(spun_seed: str) -> None:
 def test_memoised_inflection_matches_lemminflect() -> None:
     from lemminflect import getInflection
 
-    from corpusnorm._repair_thesaurus import _inflection
+    from corpusnorm.backends.thesaurus import _inflection
 
     heads = ["show", "reveal", "go", "be", "child", "good", "fast", "happily", "mannequin", "xylophonize", "data"]
     tags = ["NN", "NNS", "VB", "VBP", "VBZ", "VBD", "VBN", "VBG", "JJ", "JJR", "JJS", "RB", "RBR", "RBS", "MD"]
@@ -268,14 +267,14 @@ def test_memoised_inflection_matches_lemminflect() -> None:
 def test_plain_zipf_matches_wordfreq() -> None:
     from wordfreq import zipf_frequency
 
-    from corpusnorm.repair import _plain_zipf
+    from corpusnorm.backends.wordfreq import _plain_zipf
 
     for word in ["the", "post", "hyperlink", "mannequin", "pinnacle", "a", "zzxqjv", "colour", "learn", "i"]:
         assert _plain_zipf(word) == zipf_frequency(word, "en"), word
 
 
 def test_language_model_window_is_the_sum_of_its_terms() -> None:
-    from corpusnorm._repair_lm import _SMOOTHING, language_model
+    from corpusnorm.backends.ngram import _SMOOTHING, language_model
 
     lm = language_model()
     for left, words, right in [("the", ["source", "link"], "was"), ("", ["put", "up"], "a"), ("social", ["media"], "")]:
@@ -294,7 +293,7 @@ def test_language_model_window_is_the_sum_of_its_terms() -> None:
 
 
 def test_learner_attaches_a_phrasal_particle_to_the_pair_before_it(spun_seed: str) -> None:
-    gold = Path(__file__).parent / "reference" / "gold" / "001_restored.txt"
+    gold = Path(__file__).resolve().parents[1] / "reference" / "gold" / "001_restored.txt"
     if not gold.exists():
         pytest.skip("no restored seed 001")
     pairs = {(s.spun, s.original) for s in learn_substitutions(spun_seed, gold.read_text(encoding="utf-8"))}
@@ -304,7 +303,7 @@ def test_learner_attaches_a_phrasal_particle_to_the_pair_before_it(spun_seed: st
 
 
 def test_language_model_windows_pair_equals_two_windows() -> None:
-    from corpusnorm._repair_lm import language_model
+    from corpusnorm.backends.ngram import language_model
 
     lm = language_model()
     cases = [
@@ -321,7 +320,7 @@ def test_language_model_windows_pair_equals_two_windows() -> None:
 def test_possessive_word_pattern_finds_the_greedy_tokens() -> None:
     import re
 
-    from corpusnorm._repair_text import WORD_RE
+    from corpusnorm.repair.tokens import WORD_RE
 
     greedy = re.compile(r"[^\W\d_]\w*(?:['’][^\W\d_]+)*|\d+(?:[.,]\d+)*")
     text = (
@@ -338,59 +337,59 @@ FLAG_TEXT = (
 
 
 def test_token_flags_match_their_definitions() -> None:
-    from corpusnorm.repair import GAP_RE, _Analyser
+    from corpusnorm.repair.flags import TokenFlags
+    from corpusnorm.repair.tokens import spans_and_words
+    from corpusnorm.text.patterns import RE_PHRASE_GAP
 
     for text in (FLAG_TEXT, "word", "", " lead and trail ", "1 2 three-four"):
-        analyser = _Analyser(text, Lexicon([]), language_model())
-        joins, frees = analyser._flags()
-        gaps = [GAP_RE.fullmatch(text, a[1], b[0]) is not None for a, b in itertools.pairwise(analyser.spans)]
-        assert joins == [analyser._is_joined(i) for i in range(analyser.n)] == [False, *gaps][: analyser.n], text
-        assert frees == [analyser._is_free(i) for i in range(analyser.n)], text
+        spans, _ = spans_and_words(text)
+        flags = TokenFlags(text, spans)
+        joins, frees = flags.fill()
+        gaps = [RE_PHRASE_GAP.fullmatch(text, a[1], b[0]) is not None for a, b in itertools.pairwise(spans)]
+        assert joins == [flags.is_joined(i) for i in range(len(spans))] == [False, *gaps][: len(spans)], text
+        assert frees == [flags.is_free(i) for i in range(len(spans))], text
 
 
 def test_lexicon_matches_are_those_of_a_lookup_at_every_word(spun_seed: str) -> None:
-    from corpusnorm._repair_lexicon import builtin_lexicon
-    from corpusnorm.repair import _Analyser
+    from corpusnorm.repair.analyser import Analyser
+    from corpusnorm.repair.lexicon import builtin_lexicon
 
     lexicon = builtin_lexicon()
     for text in (spun_seed, FLAG_TEXT + " put up with it, put up a post"):
-        analyser = _Analyser(text, lexicon, language_model())
+        analyser = Analyser(text, lexicon, language_model())
+        flags = analyser.flags
         words, n = analyser.words, analyser.n
         expected = {}
         for i in range(n):
             found = []
             for entry in lexicon.lookup_at(words, i):
                 j = i + len(entry.spun)
-                if tuple(words[i:j]) != entry.spun or not analyser._is_free(i):
+                if tuple(words[i:j]) != entry.spun or not flags.is_free(i):
                     continue
-                if not all(analyser._is_joined(k) and analyser._is_free(k) for k in range(i + 1, j)):
+                if not all(flags.is_joined(k) and flags.is_free(k) for k in range(i + 1, j)):
                     continue
                 if entry.context_ok(words[i - 1] if i else "", words[j] if j < n else ""):
                     found.append((entry, j, len(entry.spun)))
             if found:
                 expected[i] = found
-        assert analyser._matches() == expected
+        assert analyser.matches() == expected
 
 
 def test_repair_does_not_depend_on_what_the_process_has_seen(spun_seed: str) -> None:
     """The per-word memos (candidates known to be empty are skipped) must not change the output."""
     import importlib
 
-    module = importlib.import_module("corpusnorm.repair")  # the package exports the function under that name
+    module = importlib.import_module("corpusnorm.repair.guesses")
 
     warm = repair(spun_seed, force=True)
-    saved = dict(module._FREQUENT_CANDIDATES)
     module._FREQUENT_CANDIDATES.clear()
-    try:
-        cold = repair(spun_seed, force=True)
-    finally:
-        module._FREQUENT_CANDIDATES.update(saved)
+    cold = repair(spun_seed, force=True)
     assert warm.edits and (warm.edits, warm.suggestions) == (cold.edits, cold.suggestions)
 
 
 def test_pair_candidates_memo_gives_the_computed_value() -> None:
-    from corpusnorm._repair_lexicon import builtin_lexicon
-    from corpusnorm._repair_pairs import PairIndex, pair_index
+    from corpusnorm.repair.lexicon import builtin_lexicon
+    from corpusnorm.repair.pairs import PairIndex, pair_index
 
     index = pair_index(builtin_lexicon())
     fresh = PairIndex([])
@@ -400,7 +399,7 @@ def test_pair_candidates_memo_gives_the_computed_value() -> None:
 
 
 def test_linked_thesaurus_candidates_are_the_moby_heads_sharing_a_synset() -> None:
-    from corpusnorm._repair_thesaurus import _inflection, analyses, candidates, lemmas, reverse_index, wordnet_senses
+    from corpusnorm.backends.thesaurus import _inflection, analyses, candidates, lemmas, reverse_index, wordnet_senses
 
     senses = wordnet_senses()
 

@@ -9,22 +9,21 @@ expression that must match it in full, or ``!regex`` that must not ("put up" -> 
 right ``!with`` so "put up with" stays). ``count`` is how often the pair was attested in its
 sources, ``seen`` how often the spun phrase occurred there at all and ``share`` this original's
 share of the spun phrase's substitutions; together they set the entry's prior. Files learnt
-with :func:`corpusnorm.learn_substitutions` (``spun original source count contexts``) load too.
+with :func:`corpusnorm.repair.learn_substitutions` (``spun original source count contexts``) load too.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
-from importlib import resources
 from pathlib import Path
 
 import regex
 
-from corpusnorm._repair_text import normalise_word
+from ..backends.data import data_digest, read_data
+from .tokens import normalise_word
 
 __all__ = ["DATA_FILES", "Entry", "Lexicon", "builtin_lexicon", "data_versions", "load_lexicon"]
 
@@ -116,9 +115,6 @@ class Lexicon:
     def entries(self) -> list[Entry]:
         return [e for key in sorted(self.index) for e in self.index[key]]
 
-    def lookup(self, word: str) -> list[Entry]:
-        return self.index.get(word, [])
-
     def lookup_at(self, words: Sequence[str], i: int) -> list[Entry]:
         """Entries that may match at ``words[i]``, longest first (indexed by the first two words)."""
         found: list[Entry] = []
@@ -186,15 +182,10 @@ def builtin_lexicon() -> Lexicon:
     """The shipped lexicon, loaded on first use."""
     entries: list[Entry] = []
     for name in DATA_FILES:
-        text = resources.files("corpusnorm").joinpath("data", name).read_text(encoding="utf-8")
-        entries.extend(_parse(text.splitlines(), origin=name))
+        entries.extend(_parse(read_data(name).splitlines(), origin=name))
     return Lexicon(entries)
 
 
 @cache
 def data_versions() -> dict[str, str]:
-    versions: dict[str, str] = {}
-    for name in DATA_FILES:
-        data = resources.files("corpusnorm").joinpath("data", name).read_bytes()
-        versions[f"data:{name}"] = "sha256:" + hashlib.sha256(data).hexdigest()[:16]
-    return versions
+    return {f"data:{name}": data_digest(name) for name in DATA_FILES}

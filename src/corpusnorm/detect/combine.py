@@ -19,7 +19,6 @@ about 3x fastText, so it runs on a few percent of the texts only.
 
 from __future__ import annotations
 
-import importlib.resources
 import json
 import math
 from collections.abc import Sequence
@@ -27,8 +26,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from . import _lid_backends as backends
-from ._lid_scripts import script_counts, script_of, scripts_of, scripts_present, words
+from ..backends import lid as backends
+from ..backends.data import read_data
+from .scripts import script_counts, script_of, scripts_of, scripts_present, words
 
 __all__ = ["FEATURES", "Evidence", "Plan", "bucket", "evidence", "plan", "predict", "weights"]
 
@@ -39,8 +39,7 @@ WEIGHTS_FILE = "lid_weights.json"
 @cache
 def weights() -> dict[str, Any]:
     """The learnt weights (data/lid_weights.json)."""
-    path = importlib.resources.files("corpusnorm") / "data" / WEIGHTS_FILE
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(read_data(WEIGHTS_FILE))
     return data
 
 

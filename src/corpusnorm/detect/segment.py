@@ -19,25 +19,15 @@ from functools import cache
 
 import regex
 
-from ._lid_scripts import LATIN_ONLY_BELOW, WORD_RE, script_of, script_re
+from ..text.patterns import RE_LINE_BREAKS, RE_NON_LINGUISTIC, RE_SENTENCE_END
+from .scripts import LATIN_ONLY_BELOW, WORD_RE, script_of, script_re
 
-__all__ = ["NON_LINGUISTIC_RE", "Unit", "mask_non_linguistic", "pieces", "units"]
+__all__ = ["Unit", "mask_non_linguistic", "pieces", "units"]
 
-SENTENCE_END_RE = regex.compile(r"""[.!?…]+["”’»)\]]*(?=\s)|[।॥]+["”’»)\]]*""")
-LINE_BREAK_RE = regex.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
 CLAUSE_END_RE = regex.compile(r"[;:](?=\s)")
 SPACED_DASH_RE = regex.compile(r"(?<=\s)[—–-](?=\s)")
 OPEN_QUOTE_RE = regex.compile(r"""(?:^|(?<=[\s(\[{]))["“«„‘'](?=\S)""")
 CLOSE_QUOTE_RE = regex.compile(r"""(?<=\S)["”»’'](?=[\s.,;:!?)\]]|$)""")
-
-URL_RE = regex.compile(
-    r"(?:https?://|www\.)\S+|\b(?:[\w-]+\.)+(?:com|org|net|edu|gov|io|co|ly|be|gl|me|it|in|uk|de|fr)/\S*",
-    regex.IGNORECASE,
-)
-EMAIL_RE = regex.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-HANDLE_RE = regex.compile(r"(?<![\w@])[@#]\w+")
-NON_LINGUISTIC_RE = regex.compile(f"{URL_RE.pattern}|{EMAIL_RE.pattern}|{HANDLE_RE.pattern}", regex.IGNORECASE)
-"""URLs, e-mail addresses, @handles and #hashtags: carry no language."""
 
 _MAY_HOLD = ("@", "#", "/", "www.", "WWW.")
 
@@ -46,14 +36,14 @@ def mask_non_linguistic(text: str) -> str:
     """``text`` with URLs, e-mails, handles and hashtags blanked out (same length)."""
     if not any(mark in text for mark in _MAY_HOLD):
         return text
-    return NON_LINGUISTIC_RE.sub(lambda m: " " * len(m.group()), text)
+    return RE_NON_LINGUISTIC.sub(lambda m: " " * len(m.group()), text)
 
 
 def _cuts(text: str) -> list[int]:
     cuts = {0, len(text)}
-    for m in SENTENCE_END_RE.finditer(text):
+    for m in RE_SENTENCE_END.finditer(text):
         cuts.add(m.end())
-    for m in LINE_BREAK_RE.finditer(text):
+    for m in RE_LINE_BREAKS.finditer(text):
         cuts.add(m.start())
         cuts.add(m.end())
     for m in CLAUSE_END_RE.finditer(text):

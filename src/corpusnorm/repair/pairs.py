@@ -17,7 +17,8 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterable
 
-from corpusnorm._repair_lexicon import Entry, Lexicon
+from ..backends.thesaurus import analyses
+from .lexicon import Entry, Lexicon
 
 __all__ = ["PairIndex", "built_pair_index", "pair_index"]
 
@@ -43,8 +44,6 @@ class PairIndex:
     used for a word read in the same part of speech."""
 
     def __init__(self, entries: Iterable[Entry]) -> None:
-        from corpusnorm._repair_thesaurus import analyses
-
         pairs: dict[tuple[str, str], dict[str, int]] = {}
         seen: set[tuple[str, str]] = set()
         for entry in entries:
@@ -83,8 +82,6 @@ class PairIndex:
 
     def _inflected(self, word: str) -> tuple[tuple[str, int], ...]:
         from lemminflect import getInflection
-
-        from corpusnorm._repair_thesaurus import analyses
 
         found: dict[str, int] = {}
         readings = analyses(word)

@@ -12,14 +12,15 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpusnorm.align import ALIGNMENT_COLUMNS, AlignStage, align, alignment_rows
+from corpusnorm.align import AlignStage, align
+from corpusnorm.backends.embed import Embedder, SentenceTransformerEmbedder, get_embedder
+from corpusnorm.backends.translate import DictTranslator, Translator
 from corpusnorm.document import Alignment, Document, Edit
-from corpusnorm.embed import Embedder, SentenceTransformerEmbedder, get_embedder
+from corpusnorm.outputs import ALIGNMENT_COLUMNS, alignment_rows
 from corpusnorm.pipeline import get_stage
 from corpusnorm.quotes import Quote, canonical_quotes
-from corpusnorm.translate import DictTranslator, Translator
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 WORD_CHAR = regex.compile(r"[\p{L}\p{M}\p{N}]")
 
 _CACHE: dict[str, tuple[str, list[Alignment]]] = {}
@@ -290,7 +291,7 @@ def test_bad_stage_options_fail_when_the_stage_is_built() -> None:
 def test_embedding_threads_one_per_pool_worker_unless_the_user_chose(monkeypatch: pytest.MonkeyPatch) -> None:
     import multiprocessing
 
-    from corpusnorm.embed import _omp_threads
+    from corpusnorm.backends.embed import _omp_threads
 
     monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
     monkeypatch.setattr(multiprocessing, "parent_process", lambda: None)
@@ -334,7 +335,7 @@ def test_a_quote_restored_by_forced_repair_in_a_text_that_is_not_spun_is_a_parap
 def test_passage_cache_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
     import importlib
 
-    module = importlib.import_module("corpusnorm.align")
+    module = importlib.import_module("corpusnorm.align.crosslingual")
 
     class Counting(Embedder):
         name = "counting"
@@ -382,7 +383,7 @@ def test_a_negated_translation_is_not_the_quote() -> None:
 
 
 def test_negation_words_and_unspaced_scripts() -> None:
-    from corpusnorm.align import _negated
+    from corpusnorm.align.polarity import _negated
 
     assert _negated("Le monde n'est pas en danger", "fr")
     assert _negated("世界并没有处于危险之中", "zh")
@@ -394,7 +395,7 @@ def test_negation_words_and_unspaced_scripts() -> None:
 
 
 def test_cjk_quote_marks_are_candidates() -> None:
-    from corpusnorm.align import _candidates
+    from corpusnorm.align.passages import _candidates
 
     text = "他写道『我们拭目以待吧』，又说‘世界正处于危险之中’。公司表示：“我们将继续致力于安全。”"
     texts = [c.text for c in _candidates(text, [], "en", text_language="zh")]
@@ -424,7 +425,7 @@ def test_an_english_passage_in_an_article_of_a_language_without_wordfreq_tokeniz
 
 
 def test_unquoted_reported_speech_is_compared_without_its_frame() -> None:
-    from corpusnorm.align import _reported
+    from corpusnorm.align.passages import _reported
 
     text = (
         "Nella lettera ai colleghi scrive che il mondo è in pericolo. "

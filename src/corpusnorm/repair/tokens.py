@@ -6,7 +6,7 @@ import difflib
 import re
 from typing import NamedTuple
 
-import regex
+from ..text.patterns import RE_BEFORE_SENTENCE_START
 
 __all__ = [
     "WORD_RE",
@@ -24,12 +24,6 @@ WORD_RE = re.compile(r"[^\W\d_]\w*+(?:['’][^\W\d_]++)*+|\d++(?:[.,]\d++)*+")
 (The standard ``re`` engine: three times faster than ``regex`` here, and the gate must be cheap.
 The quantifiers are possessive: nothing follows them that could make a shorter run match, so
 the tokens are those of the greedy pattern, found without keeping backtracking state.)"""
-
-GAP_RE = regex.compile(r"[ \t]+|[ \t]*-[ \t]*")
-"""What may stand between the words of one phrase: spaces or a hyphen."""
-
-SENTENCE_END_RE = regex.compile(r"[.!?:\n][\"'”’)\]]*\s*$|^\s*[\"“‘(\[]*\s*$")
-"""Text before a word that makes it sentence-initial (also the start of a line or quote)."""
 
 
 class Token(NamedTuple):
@@ -68,7 +62,7 @@ def sentence_initial(text: str, start: int) -> bool:
         return False  # the common case, "word word": neither alternative of the pattern can match
     if start <= 12 and not before.strip():
         return True
-    return bool(SENTENCE_END_RE.search(before))
+    return bool(RE_BEFORE_SENTENCE_START.search(before))
 
 
 def match_case(spun: str, replacement: str) -> str:

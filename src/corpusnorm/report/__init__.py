@@ -29,7 +29,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-from .document import Alignment, Document, Edit, Segment
+from ..document import Alignment, Document, Edit, Segment, register_html_view, text_spans
 
 __all__ = ["KIND_STYLES", "render_document_html", "write_report"]
 
@@ -199,13 +199,13 @@ def _quote_texts(quotes: Any) -> dict[str, str]:
     """Quote id -> text from a sequence of Quote-like objects or dicts, a path, or (None) the canonical set."""
     if quotes is None:
         try:
-            from .quotes import canonical_quotes
+            from ..quotes import canonical_quotes
 
             quotes = canonical_quotes()
         except Exception:  # the report must not fail for want of quote texts
             return {}
     elif isinstance(quotes, (str, PathLike)):
-        from .quotes import load_quotes
+        from ..quotes import load_quotes
 
         quotes = load_quotes(quotes)
     texts: dict[str, str] = {}
@@ -218,14 +218,9 @@ def _quote_texts(quotes: Any) -> dict[str, str]:
 
 
 def _edit_text_spans(doc: Document) -> list[tuple[int, int, Edit]]:
-    """Each document edit (original coordinates) with the span its ``after`` occupies in ``doc.text``."""
-    spans = []
-    delta = 0
-    for edit in sorted(doc.edits, key=lambda e: (e.start, e.end)):
-        start = edit.start + delta
-        spans.append((start, start + len(edit.after), edit))
-        delta += len(edit.after) - (edit.end - edit.start)
-    return spans
+    """Each document edit (original coordinates) with the span its ``after`` occupies in ``doc.text``
+    (sorted first: a Document read from a file may hold them in any order)."""
+    return text_spans(sorted(doc.edits, key=lambda e: (e.start, e.end)))
 
 
 def _edit_tip(edit: Edit) -> str:
@@ -598,3 +593,6 @@ def write_report(
     )
     target.write_text(_page(title, body, script=HEATMAP_JS), encoding="utf-8")
     return target
+
+
+register_html_view(render_document_html)

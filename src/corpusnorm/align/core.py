@@ -1,0 +1,143 @@
+"""Quote alignment: where a text carries quotes of a quote set (verbatim, edited, spun, translated).
+
+:func:`align` runs the monolingual matcher (:mod:`.monolingual`), then, for passages in other
+languages, the cross-lingual one (:mod:`.crosslingual`), and resolves overlaps. Thresholds are
+named constants in those modules; docs/align.md gives their precision and recall and how they
+were calibrated (benchmarks/align.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from os import PathLike
+
+from ..backends.embed import Embedder, get_embedder
+from ..backends.translate import Translator, get_translator
+from ..document import Alignment
+from ..quotes import Quote, canonical_quotes, load_quotes
+from ..repair import SPIN_THRESHOLD
+from ..repair import spin_score as compute_spin_score
+from .crosslingual import _crosslingual, _echoes, _via_translation
+from .index import _index
+from .monolingual import _monolingual
+from .passages import PASSAGE_MODES
+from .tokens import _tokenize
+
+
+def resolve_quotes(quotes: Sequence[Quote] | str | PathLike[str] | None) -> list[Quote]:
+    """``None`` -> the canonical set; a path -> :func:`load_quotes`; a list of Quote (or dicts) as is."""
+    if quotes is None:
+        return canonical_quotes()
+    if isinstance(quotes, str | PathLike):
+        return load_quotes(quotes)
+    out: list[Quote] = []
+    for item in quotes:
+        if isinstance(item, Quote):
+            out.append(item)
+        elif isinstance(item, dict):
+            out.append(Quote(**{**item, "variants": tuple(item.get("variants") or ())}))
+        else:
+            raise TypeError(f"a quote set holds Quote objects, got {type(item).__name__}")
+    return out
+
+
+def _resolve_overlaps(matches: list[Alignment]) -> list[Alignment]:
+    """Two quotes claiming mostly the same words: keep the better one (several places of one quote stay)."""
+    ranked = sorted(matches, key=lambda a: (-a.score, -(a.end - a.start), a.start, a.quote_id))
+    kept: list[Alignment] = []
+    for cand in ranked:
+        clash = False
+        for other in kept:
+            overlap = min(cand.end, other.end) - max(cand.start, other.start)
+            if overlap > 0.5 * min(cand.end - cand.start, other.end - other.start):
+                clash = True
+                break
+        if not clash:
+            kept.append(cand)
+    return sorted(kept, key=lambda a: (a.start, a.end, a.quote_id))
+
+
+def _text_is_spun(text: str, spin_score: float | None) -> tuple[bool, float | None]:
+    """Is ``text`` spun (by its known score, else by computing it)? ``(True, None)`` if it cannot be told."""
+    if spin_score is None:
+        spin_score = compute_spin_score(text).score
+    return spin_score >= SPIN_THRESHOLD, spin_score
+
+
+def _unspin(found: list[Alignment], text: str, spin_score: float | None) -> None:
+    """Kind ``spun`` is a spinner's rewrite: in a text that is not spun, the same rewording is a paraphrase."""
+    spun, score = _text_is_spun(text, spin_score)
+    if spun:
+        return
+    for a in found:
+        if a.kind == "spun":
+            a.kind = "paraphrase"
+            a.evidence += f"; text not spun (spin score {score:.3f}): a rewording, not a spinner's"
+
+
+def align(
+    text: str,
+    quotes: Sequence[Quote] | str | PathLike[str] | None = None,
+    *,
+    language: str | None = None,
+    quote_language: str = "en",
+    crosslingual: bool = True,
+    embedder: Embedder | str | None = None,
+    translator: Translator | str | None = None,
+    passages: str = "quoted",
+    warnings: list[str] | None = None,
+    spin_score: float | None = None,
+) -> list[Alignment]:
+    """Find the quotes of ``quotes`` (default: the canonical set) in ``text``.
+
+    Returns alignments sorted by position; ``text[a.start:a.end] == a.text`` and spans are at word
+    edges. ``language`` is the text's main language if known (it helps tell a foreign passage from one
+    in ``quote_language``; mixed articles are fine). ``crosslingual=False``
+    turns the embedding matcher off (no model is loaded). ``translator`` (optional, needs the
+    network: a :class:`~corpusnorm.translate.Translator` or a deep-translator provider name) also
+    translates the foreign passages and matches them monolingually; its failures are appended to
+    ``warnings``. ``passages`` chooses what is compared across languages: ``"quoted"`` (quoted
+    passages, the clause around a short quoted fragment, and unquoted reported speech after a
+    reporting verb and its 'that' or a colon; default) or ``"sentences"`` (also every sentence and
+    clause: finds more unquoted renderings, several times slower, less precise).
+    ``spin_score`` is the text's spin score if known (:func:`corpusnorm.repair.spin_score`; the
+    pipeline passes ``doc.spin_score``): kind ``spun`` needs a spun text (score at least
+    :data:`corpusnorm.repair.SPIN_THRESHOLD`); in a text that is not spun, a rewording that keeps
+    the quote's content words is a ``paraphrase``. Without a score, it is computed from ``text``,
+    only when some match would be ``spun`` (a few ms).
+    """
+    if passages not in PASSAGE_MODES:
+        raise ValueError(f"passages must be one of {PASSAGE_MODES}, not {passages!r}")
+    quote_list = resolve_quotes(quotes)
+    index = _index(tuple(quote_list), quote_language)
+    tokens = _tokenize(text)
+    found: list[Alignment] = []
+    for match in _monolingual(tokens, index):
+        start, end = tokens.starts[match.i0], tokens.ends[match.i1]
+        found.append(
+            Alignment(
+                quote_id=quote_list[match.qi].id,
+                kind=match.kind,
+                score=match.score,
+                start=start,
+                end=end,
+                text=text[start:end],
+                coverage=match.coverage,
+                evidence=match.evidence,
+            )
+        )
+    found = _resolve_overlaps(found)
+    if any(a.kind == "spun" for a in found):
+        _unspin(found, text, spin_score)
+    taken = [(a.start, a.end) for a in found]
+    backend = get_translator(translator)
+    if crosslingual:
+        renderings = _crosslingual(
+            text, quote_list, taken, quote_language, get_embedder(embedder), passages=passages, text_language=language
+        )
+        found += renderings
+        found += _echoes(tokens, renderings, found, language)
+    if backend is not None:
+        found += _via_translation(text, quote_list, index, taken, backend, warnings)
+    if crosslingual or backend is not None:
+        found = _resolve_overlaps(found)
+    return found

@@ -1,0 +1,225 @@
+"""The cross-lingual matcher: passages not in the quote set's language, embedded and compared with
+the quote-set embeddings by a margin score (cosine relative to each side's nearest neighbours, as
+in bitext mining), which is far better calibrated than raw cosine."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections import Counter, OrderedDict
+from collections.abc import Sequence
+
+import numpy as np
+import regex
+
+from ..backends.embed import Embedder
+from ..backends.translate import Translator
+from ..document import Alignment
+from ..quotes import Quote
+from .index import _build_index, _QuoteIndex
+from .monolingual import _monolingual
+from .passages import _candidates, _word_count
+from .polarity import _negated
+from .tokens import _tokenize, _Tokens
+
+MARGIN_K = 4  # neighbours on each side of the margin
+TRANSLATED_MIN_MARGIN = 1.02  # ratio margin for a translation (calibrated, docs/align.md)
+TRANSLATED_MIN_COSINE = 0.86  # and raw cosine (on-topic text by others reaches 0.85)
+# e5-small's cosines for Chinese/Japanese/Korean passages run ~0.02 lower, renderings and others alike
+# (benchmarks/data/dev_xling: at margin 1.02, cosine 0.86 finds 24/57 CJK renderings, 0.84 finds 30/57,
+# 1 false of ~50 CJK passages by others)
+TRANSLATED_MIN_COSINE_CJK = 0.84
+ECHO_MIN_COVERAGE = 0.8  # share of a rendering that a repeat of it elsewhere in the text carries
+CJK_RE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
+LETTER_RE = regex.compile(r"\p{L}")
+
+_QUOTE_VECTORS: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}
+
+
+def _quote_vectors(texts: tuple[str, ...], embedder: Embedder) -> np.ndarray:
+    """Embeddings of a quote set, computed once per process and embedder."""
+    key = (embedder.key, texts)
+    if key not in _QUOTE_VECTORS:
+        _QUOTE_VECTORS[key] = embedder.embed(list(texts))
+    return _QUOTE_VECTORS[key]
+
+
+_PASSAGE_VECTORS: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+PASSAGE_CACHE_SIZE = 20_000  # embedded passages kept per process (news corpora repeat their quotes)
+PASSAGE_CACHE_ENV = "CORPUSNORM_PASSAGE_CACHE"  # overrides the size; 0 turns the cache off (benchmarks)
+
+
+def _passage_cache_size() -> int:
+    """Passages kept per process: ``$CORPUSNORM_PASSAGE_CACHE`` if it is a whole number, else the default."""
+    value = os.environ.get(PASSAGE_CACHE_ENV, "").strip()
+    return max(0, int(value)) if value.isdigit() else PASSAGE_CACHE_SIZE
+
+
+def _passage_vectors(texts: list[str], embedder: Embedder) -> np.ndarray:
+    """Embeddings of article passages, in one batch (each distinct text once), with a per-process
+    cache of recent passages (off with ``$CORPUSNORM_PASSAGE_CACHE=0``)."""
+    key = embedder.key
+    size = _passage_cache_size()
+    distinct = list(dict.fromkeys(texts))
+    if not size:
+        vectors = dict(zip(distinct, embedder.embed(distinct), strict=True))
+        return np.stack([vectors[t] for t in texts])
+    missing = [t for t in distinct if (key, t) not in _PASSAGE_VECTORS]
+    if missing:
+        for text, vector in zip(missing, embedder.embed(missing), strict=True):
+            _PASSAGE_VECTORS[(key, text)] = vector
+    vectors = {t: _PASSAGE_VECTORS[(key, t)] for t in distinct}
+    for t in distinct:  # least recently used first out
+        _PASSAGE_VECTORS.move_to_end((key, t))
+    while len(_PASSAGE_VECTORS) > size:
+        _PASSAGE_VECTORS.popitem(last=False)
+    return np.stack([vectors[t] for t in texts])
+
+
+def _min_cosine(text: str) -> float:
+    """The cosine floor for a passage: lower when most of its letters are Chinese, Japanese or Korean."""
+    letters = len(LETTER_RE.findall(text))
+    cjk = len(CJK_RE.findall(text))
+    return TRANSLATED_MIN_COSINE_CJK if letters and 2 * cjk >= letters else TRANSLATED_MIN_COSINE
+
+
+@functools.lru_cache(maxsize=4096)
+def _quote_negated(text: str, language: str) -> bool:
+    return _negated(text, language)
+
+
+def _margins(cos: np.ndarray, quote_cos: np.ndarray) -> np.ndarray:
+    """Ratio margin: cos(x, y) over the mean of x's and y's k nearest neighbours.
+
+    x's neighbours are the quotes; y's neighbours are the other quotes of the set (the set is one
+    text on one topic, so a generic quote that is near everything is discounted).
+    """
+    k = min(MARGIN_K, cos.shape[1])
+    x_nn = np.sort(cos, axis=1)[:, -k:].mean(axis=1)
+    others = quote_cos - np.eye(len(quote_cos)) * 2.0
+    ky = min(MARGIN_K, max(1, len(quote_cos) - 1))
+    y_nn = np.sort(others, axis=1)[:, -ky:].mean(axis=1)
+    return cos / ((x_nn[:, None] + y_nn[None, :]) / 2.0)
+
+
+def _crosslingual(
+    text: str,
+    quotes: Sequence[Quote],
+    taken: list[tuple[int, int]],
+    language: str,
+    embedder: Embedder,
+    *,
+    passages: str = "quoted",
+    text_language: str | None = None,
+) -> list[Alignment]:
+    candidates = _candidates(text, taken, language, mode=passages, text_language=text_language)
+    if not candidates:
+        return []
+    q_vec = _quote_vectors(tuple(q.text for q in quotes), embedder)
+    c_vec = _passage_vectors([c.text for c in candidates], embedder)
+    cos = c_vec @ q_vec.T
+    margin = _margins(cos, q_vec @ q_vec.T)
+    out: list[Alignment] = []
+    for ci, cand in enumerate(candidates):
+        qi = int(np.argmax(margin[ci]))
+        m, c = float(margin[ci, qi]), float(cos[ci, qi])
+        if m < TRANSLATED_MIN_MARGIN or c < _min_cosine(cand.text):
+            continue
+        if _negated(cand.text, text_language) and not _quote_negated(quotes[qi].text, language):
+            continue  # "Il mondo non è in pericolo" denies the quote, it does not render it
+        q_words = _word_count(quotes[qi].text)
+        c_words = _word_count(cand.text)
+        out.append(
+            Alignment(
+                quote_id=quotes[qi].id,
+                # an unquoted rendering (reported speech) is indirect: a paraphrase in another language
+                kind="translated" if cand.quoted else "paraphrase",
+                score=round(m, 4),
+                start=cand.start,
+                end=cand.end,
+                text=cand.text,
+                coverage=round(min(1.0, c_words / q_words), 4) if q_words else 0.0,
+                evidence=f"{embedder.name}: margin {m:.3f}, cosine {c:.3f}",
+            )
+        )
+    return out
+
+
+def _echoes(
+    tokens: _Tokens, renderings: list[Alignment], found: list[Alignment], language: str | None
+) -> list[Alignment]:
+    """The same rendering again elsewhere in the text (a headline repeating a quoted sentence of the body,
+    a pull quote), found monolingually: each rendering is a quote of its own, matched with the
+    monolingual matcher in the text's language; only verbatim or near repeats of most of it count
+    (a few words of a long rendering, "sistemi di intelligenza artificiale", are not a repeat)."""
+    if not renderings:
+        return []
+    # only renderings whose words all occur elsewhere in the text can be repeated there (cheap check)
+    outside = Counter(tokens.canons)
+    for a in renderings:
+        outside.subtract(_tokenize(a.text).canons)
+    passages = tuple(
+        t for t in dict.fromkeys(a.text for a in renderings) if all(outside[c] > 0 for c in _tokenize(t).canons)
+    )
+    if not passages:
+        return []
+    by_text = {a.text: a for a in sorted(renderings, key=lambda a: -a.score)}
+    index = _build_index(tuple(Quote(id=str(i), text=t) for i, t in enumerate(passages)), language or "und")
+    out: list[Alignment] = []
+    for match in _monolingual(tokens, index, synonyms=False):
+        if match.kind not in {"verbatim", "near"} or match.coverage < ECHO_MIN_COVERAGE:
+            continue
+        start, end = tokens.starts[match.i0], tokens.ends[match.i1]
+        if any(start < a.end and a.start < end for a in [*found, *out]):
+            continue
+        src = by_text[passages[match.qi]]
+        out.append(
+            Alignment(
+                quote_id=src.quote_id,
+                kind="translated",
+                score=src.score,
+                start=start,
+                end=end,
+                text=tokens.source[start:end],
+                coverage=round(src.coverage * match.coverage, 4),
+                evidence=f"repeats the rendering at {src.start}-{src.end} ({match.kind}, {match.evidence}); "
+                + src.evidence,
+            )
+        )
+    return out
+
+
+def _via_translation(
+    text: str,
+    quotes: Sequence[Quote],
+    index: _QuoteIndex,
+    taken: list[tuple[int, int]],
+    translator: Translator,
+    warnings: list[str] | None,
+) -> list[Alignment]:
+    """Translate the cross-lingual candidates, then match them monolingually (optional backend)."""
+    candidates = _candidates(text, taken, index.language)
+    if not candidates:
+        return []
+    translations = translator.translate([c.text for c in candidates], target=index.language)
+    if warnings is not None:
+        warnings.extend(translator.take_failures())
+    out: list[Alignment] = []
+    for cand, translated in zip(candidates, translations, strict=True):
+        if not translated:
+            continue
+        for match in _monolingual(_tokenize(translated), index):
+            quote = quotes[match.qi]
+            out.append(
+                Alignment(
+                    quote_id=quote.id,
+                    kind="translated",
+                    score=match.score,
+                    start=cand.start,
+                    end=cand.end,
+                    text=cand.text,
+                    coverage=match.coverage,
+                    evidence=f"{translator.name} -> {translated[:80]!r}; {match.kind}: {match.evidence}",
+                )
+            )
+    return out

@@ -1,0 +1,173 @@
+"""Passages of a text worth comparing across languages: quoted passages, clauses around quoted
+fragments, unquoted reported speech (and, on request, every sentence)."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import regex
+
+from ..backends.wordfreq import zipf as _zipf
+from ..text.patterns import RE_QUOTE_MARK, RE_SENTENCE_GAP, RE_WORD
+from .tokens import _norm
+
+QUOTED_RE = regex.compile(
+    r"“(?P<q>[^“”\n]{3,800})”"
+    r"|„(?P<q>[^„“”\n]{3,800})[“”]"
+    r"|«\s*(?P<q>[^«»\n]{3,800}?)\s*»"
+    r'|"(?P<q>[^"\n]{3,800})"'
+    r"|(?<![\p{L}\p{M}\p{N}])['‘](?P<q>[^'‘’\n]{3,800}?)['’](?![\p{L}\p{M}\p{N}])"
+    r"|「(?P<q>[^「」\n]{2,800})」"
+    r"|『(?P<q>[^『』\n]{2,800})』"
+    r"|(?<=[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}：:，,])[‘'](?P<q>[^'‘’\n]{2,800}?)[’']"
+)
+CLAUSE_BOUNDARY_RE = regex.compile(r"[.!?।॥;:,\n。！？；：，、]")
+SENTENCE_BOUNDARY_RE = regex.compile(r"[.!?।॥\n。！？]")
+UNSPACED_SCRIPT_RE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
+UNSPACED_CHARS_PER_WORD = 2  # scripts written without spaces: count a word per two characters
+
+PASSAGE_MODES = ("quoted", "sentences")
+CLAUSE_WINDOW = 300  # characters searched for the clause around a short quoted fragment
+# Unquoted reported speech (a cheap candidate source: only sentences with a reporting verb or a colon).
+_REPORTING_VERBS = (
+    r"said|says|wrote|writes|added|adds|explained|explains|argued|argues|noted|notes|stated|states"
+    r"|scrive|ha scritto|scriveva|dice|ha detto|afferma|ha affermato|spiega|ha spiegato|aggiunge|ha aggiunto"
+    r"|sostiene|osserva|precisa|racconta"
+    r"|escribe|escribió|dice|dijo|afirma|afirmó|explica|explicó|añade|añadió|asegura|aseguró|señala|señaló"
+    r"|écrit|a écrit|dit|a dit|affirme|a affirmé|explique|a expliqué|ajoute|a ajouté|souligne|indique|a indiqué"
+    r"|schreibt|schrieb|sagt|sagte|erklärt|erklärte|betont|betonte|meint|meinte"
+    r"|escreve|escreveu|diz|disse|afirma|afirmou|explica|explicou|acrescenta|acrescentou"
+    r"|пишет|написал|написала|говорит|сказал|сказала|заявил|заявила|отмечает|отметил|добавил|объясняет"
+    r"|लिखा|कहा|बताया|लिखते हैं|कहते हैं"
+    r"|و?(?:كتب|قال|أضاف|أوضح|أكد)"
+)
+_THAT = r"(?:that|che|di|que|dass|что|कि|أن|أنه|أنها|إن|إنه|إنها)(?![\p{L}\p{M}])|qu['’]"
+_NOT_IN_WORD = r"(?![\p{L}\p{M}])"
+# a reporting verb then 'that' (or a comma: "Er schreibt, er habe ..."); a colon before unquoted words
+REPORTED_AFTER_RE = regex.compile(
+    rf"(?<![\p{{L}}\p{{M}}])(?:{_REPORTING_VERBS}){_NOT_IN_WORD}[^\S\n]*(?:,[^\S\n]*(?:(?:{_THAT})[^\S\n]*)?|(?:{_THAT})[^\S\n]*)"
+    r"|(?:写道|表示|说|称|指出)[，,：:]"
+    r"|[:：][^\S\n]*(?=[\p{L}\p{N}])",
+    regex.IGNORECASE,
+)
+REPORTED_BEFORE_RE = regex.compile(r"(?:と|だと)(?:述べ|書い|語っ|記し|明かし|説明し)|という(?=。)")  # Japanese
+REPORTED_BEFORE_BREAK_RE = regex.compile(r"[、。！？「」『』\n]")
+REPORTED_BEFORE_MAX_CHARS = 200
+REPORTED_MAX_WORDS = 40  # longer unquoted passages after a reporting verb are narration, not a rendering
+SHORT_QUOTED_WORDS = (2, 3)  # a quoted fragment of this many words is also compared with its clause
+CROSS_MIN_WORDS = 3  # shorter quoted passages carry too little meaning to embed
+CROSS_MAX_CANDIDATES = 48  # per text, quoted passages first (bounds the embedding time)
+SAME_LANGUAGE_SHARE = 0.6  # share of a passage's words that are words of the quote language: same language
+WORD_ZIPF = 3.0  # wordfreq Zipf frequency above which a word counts as a word of a language
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    start: int
+    end: int
+    text: str
+    quoted: bool = True
+    """Inside quote marks or around a quoted fragment; unquoted renderings are paraphrases."""
+
+
+def _word_count(text: str) -> int:
+    """Words of ``text``; a run of a script written without spaces counts one word per two characters."""
+    count = 0
+    for word in RE_WORD.findall(text):
+        if UNSPACED_SCRIPT_RE.match(word):
+            count += max(1, len(word) // UNSPACED_CHARS_PER_WORD)
+        else:
+            count += 1
+    return count
+
+
+def _word_share(words: list[str], language: str) -> float:
+    return sum(_zipf(w, language) >= WORD_ZIPF for w in words) / len(words)
+
+
+def _looks_like(text: str, language: str, text_language: str | None = None) -> bool:
+    """Is ``text`` in ``language``? Most of its words are common words of it (wordfreq Zipf >= WORD_ZIPF),
+    and, when the article's own language is known, more of them than of that language."""
+    words = [_norm(m.group()) for m in RE_WORD.finditer(text)]
+    if not words:
+        return True
+    share = _word_share(words, language)
+    if share < SAME_LANGUAGE_SHARE:
+        return False
+    if text_language and text_language not in {language, "und"}:
+        return share > _word_share(words, text_language)  # a tie is the article's language
+    return True
+
+
+def _clause_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause holding text[start:end]: from the previous to the next clause boundary."""
+    before = [m.end() for m in CLAUSE_BOUNDARY_RE.finditer(text, max(0, start - CLAUSE_WINDOW), start)]
+    after = CLAUSE_BOUNDARY_RE.search(text, end, min(len(text), end + CLAUSE_WINDOW))
+    return (before[-1] if before else max(0, start - CLAUSE_WINDOW)), (after.start() if after else end)
+
+
+def _reported(text: str) -> list[tuple[int, int]]:
+    """Unquoted reported speech: what follows a reporting verb (and its 'that') or a colon, to the end of
+    the sentence; in Japanese, the clause before と述べた / と書いた / という. The reporting frame itself
+    ("In a letter to colleagues he writes") is never a candidate, nor a passage with quote marks (its
+    quoted part is a candidate already) or one longer than :data:`REPORTED_MAX_WORDS` (narration)."""
+    out: list[tuple[int, int]] = []
+    for m in REPORTED_AFTER_RE.finditer(text):
+        end = SENTENCE_BOUNDARY_RE.search(text, m.end())
+        out.append((m.end(), end.start() if end else len(text)))
+    for m in REPORTED_BEFORE_RE.finditer(text):
+        lo = max(0, m.start() - REPORTED_BEFORE_MAX_CHARS)
+        breaks = [x.end() for x in REPORTED_BEFORE_BREAK_RE.finditer(text, lo, m.start())]
+        out.append((breaks[-1] if breaks else lo, m.start()))
+    # a passage with quote marks is compared as quoted passages already; a long one is narration
+    return [
+        (a, b) for a, b in out if not RE_QUOTE_MARK.search(text, a, b) and _word_count(text[a:b]) <= REPORTED_MAX_WORDS
+    ]
+
+
+def _candidates(
+    text: str,
+    taken: list[tuple[int, int]],
+    language: str,
+    *,
+    mode: str = "quoted",
+    text_language: str | None = None,
+) -> list[_Candidate]:
+    """Passages to compare across languages, not in the quote language and not already matched.
+
+    ``quoted``: quoted passages (split into sentences), plus the clause around a short quoted
+    fragment (reported speech: ... and will let himself 'become invisible' for a while), plus unquoted
+    reported speech after a reporting verb and its 'that' (:func:`_reported`).
+    ``sentences``: also every sentence and clause of the text (slower; finds unquoted renderings).
+    """
+    found: dict[tuple[int, int], _Candidate] = {}
+    rank: dict[tuple[int, int], int] = {}
+
+    def add(lo: int, hi: int, priority: int, *, quoted: bool = True) -> None:
+        words = list(RE_WORD.finditer(text, lo, hi))
+        if not words or _word_count(text[lo:hi]) < CROSS_MIN_WORDS:
+            return
+        s, e = words[0].start(), words[-1].end()
+        if (s, e) in found or any(s < b and a < e for a, b in taken) or _looks_like(text[s:e], language, text_language):
+            return
+        found[(s, e)] = _Candidate(s, e, text[s:e], quoted)
+        rank[(s, e)] = priority
+
+    for m in QUOTED_RE.finditer(text):
+        lo, hi = m.span("q")
+        pieces = [(lo, lo)] + [(x.start(), x.end()) for x in RE_SENTENCE_GAP.finditer(text, lo, hi)] + [(hi, hi)]
+        for (_, a), (b, _) in itertools.pairwise(pieces):
+            add(a, b, 0)
+        if SHORT_QUOTED_WORDS[0] <= _word_count(m.group("q")) <= SHORT_QUOTED_WORDS[1]:
+            add(*_clause_around(text, m.start(), m.end()), 1)
+    for lo, hi in _reported(text):
+        add(lo, hi, 2, quoted=False)
+    if mode == "sentences":
+        for priority, boundary in ((2, SENTENCE_BOUNDARY_RE), (3, CLAUSE_BOUNDARY_RE)):
+            bounds = [0] + [x.end() for x in boundary.finditer(text)] + [len(text)]
+            for a, b in itertools.pairwise(bounds):
+                add(a, b, priority, quoted=False)
+    # quoted passages first, then clauses around quoted fragments, then plain sentences
+    ranked = sorted(found, key=lambda k: (rank[k], k[0]))[:CROSS_MAX_CANDIDATES]
+    return [found[k] for k in sorted(ranked)]

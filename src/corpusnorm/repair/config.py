@@ -1,0 +1,69 @@
+"""The repair options, in one frozen object (the stage, :func:`~corpusnorm.repair.repair` and the
+CLI all build a :class:`RepairConfig`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+__all__ = ["DEFAULT_MIN_CONFIDENCE", "SPIN_THRESHOLD", "SUGGESTION_FLOOR", "RepairConfig"]
+
+DEFAULT_MIN_CONFIDENCE = 0.6
+"""Edits at or above this confidence are applied; weaker ones are suggestions."""
+
+SUGGESTION_FLOOR = 0.3
+"""Below this confidence a candidate is dropped altogether."""
+
+SPIN_THRESHOLD = 0.5
+"""Texts whose spin score reaches this are repaired (see :func:`corpusnorm.repair.spin_score`)."""
+
+
+@dataclass(frozen=True)
+class RepairConfig:
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE
+    suggestion_floor: float = SUGGESTION_FLOOR
+    spin_threshold: float = SPIN_THRESHOLD
+    lexicon: bool = True
+    """Use the substitution lexicon (off: model guesses only, for measuring them)."""
+    thesaurus: bool = True
+    """Use the model guesses (reverse thesaurus and word pairs) besides the lexicon."""
+    apply_thesaurus: bool = False
+    """Apply all confident thesaurus guesses instead of only suggesting them."""
+    apply_sure_guesses: bool = True
+    """Apply confident thesaurus guesses linked through a frequent sense (see docs/repair.md)."""
+    word_pairs: bool = True
+    """Use the word pairs the lexicon's phrase pairs teach as candidates (see docs/repair.md)."""
+    document_agreement: bool = True
+    """Copy a confident model repair to the same word's other places in the text."""
+    lexicons: tuple[str, ...] = ()
+    """Extra lexicon files (paths) used with the built-in one."""
+    builtin: bool = True
+    """Use the shipped lexicon."""
+    force: bool = False
+    """Repair even when the spin score says the text is clean."""
+    boilerplate: bool = True
+    """After repairing, remove the lines that have become boilerplate (a spun footer "Supply
+    hyperlink" only matches the clean stage's table once it reads "Source link")."""
+
+    def __post_init__(self) -> None:
+        lexicons = self.lexicons
+        if isinstance(lexicons, str | Path):
+            lexicons = (lexicons,)
+        object.__setattr__(self, "lexicons", tuple(str(p) if isinstance(p, Path) else p for p in lexicons))
+        for name in ("min_confidence", "suggestion_floor", "spin_threshold"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"RepairConfig.{name} must be between 0 and 1, got {value!r}")
+
+    @classmethod
+    def from_options(cls, config: RepairConfig | None = None, **options: Any) -> RepairConfig:
+        """``config`` (default: the defaults) with ``options`` (field names) changed."""
+        base = config or cls()
+        known = {f.name for f in fields(cls)}
+        unknown = set(options) - known
+        if unknown:
+            raise TypeError(f"unknown repair option(s) {sorted(unknown)}; known: {sorted(known)}")
+        values = {f.name: getattr(base, f.name) for f in fields(cls)}
+        values.update(options)
+        return cls(**values)

@@ -1,0 +1,99 @@
+"""Page boilerplate: a table of line patterns (share/subscribe/comment footers, reading-time badges,
+embed residue) and the removals it makes.
+
+Table format (``data/boilerplate.tsv``): tab-separated ``id  scope  pattern[  note]``, ``#`` comments,
+an optional header line. ``scope`` is ``line`` (the pattern must be a whole line, spaces around it
+allowed; the line and any blank lines after it go) or ``inline`` (the match alone goes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+
+from ..backends.data import read_data
+from ..document import Edit
+
+__all__ = ["BOILERPLATE_FILE", "BoilerplateRule", "boilerplate_edits", "boilerplate_rules", "parse_boilerplate"]
+
+BOILERPLATE_FILE = "boilerplate.tsv"
+"""The shipped table in ``corpusnorm/data``."""
+
+LINE_SPACE = r"[ \t\u00a0]"
+"""Spaces allowed around a line rule's words."""
+
+
+@dataclass(frozen=True)
+class BoilerplateRule:
+    id: str
+    scope: str
+    pattern: str
+
+    @property
+    def compiled(self) -> regex.Pattern[str]:
+        return _compile_rule(self.scope, self.pattern)
+
+
+@cache
+def _compile_rule(scope: str, pattern: str) -> regex.Pattern[str]:
+    if scope == "line":
+        # a whole line, with its line break; spaces around the words allowed
+        space = LINE_SPACE
+        return regex.compile(rf"(?m)^{space}*(?:{pattern}){space}*(?:\n|\Z)(?:{space}*\n)*", regex.IGNORECASE)
+    if scope == "inline":
+        return regex.compile(pattern, regex.IGNORECASE)
+    raise ValueError(f"unknown boilerplate scope {scope!r} (use 'line' or 'inline')")
+
+
+def parse_boilerplate(text: str, *, source: str = "<string>") -> tuple[BoilerplateRule, ...]:
+    """Read a boilerplate pattern table (see the module docstring for the format)."""
+    rules = []
+    header_seen = False
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip() or raw.startswith("#"):
+            continue
+        columns = raw.split("\t")
+        if not header_seen and columns[:3] == ["id", "scope", "pattern"]:
+            header_seen = True
+            continue
+        if len(columns) < 3:
+            raise ValueError(f"{source}:{number}: expected id<TAB>scope<TAB>pattern[<TAB>note]")
+        rule = BoilerplateRule(columns[0], columns[1], columns[2])
+        try:
+            rule.compiled  # noqa: B018 - validate early, with the line number
+        except (regex.error, ValueError) as exc:
+            raise ValueError(f"{source}:{number}: bad pattern {rule.pattern!r}: {exc}") from exc
+        rules.append(rule)
+    return tuple(rules)
+
+
+@cache
+def boilerplate_rules(path: str | None = None) -> tuple[BoilerplateRule, ...]:
+    """The shipped boilerplate rules, or those of a user's file."""
+    if path is None:
+        return parse_boilerplate(read_data(BOILERPLATE_FILE), source=BOILERPLATE_FILE)
+    with open(path, encoding="utf-8") as handle:
+        return parse_boilerplate(handle.read(), source=path)
+
+
+def boilerplate_edits(
+    text: str, rules: tuple[BoilerplateRule, ...] | None = None, *, stage: str = "clean"
+) -> list[Edit]:
+    """Removals of boilerplate lines and embed residue; first matching rule wins."""
+    rules = boilerplate_rules() if rules is None else rules
+    found: dict[int, Edit] = {}
+    for rule in rules:
+        for match in rule.compiled.finditer(text):
+            if match.end() == match.start():
+                continue
+            start, end = match.start(), match.end()
+            overlaps = lambda s, e: any(s < f.end and f.start < e for f in found.values())  # noqa: E731
+            if rule.scope == "line" and end == len(text) and not match.group().endswith("\n") and start > 0:
+                if not overlaps(start - 1, end):
+                    start -= 1  # the last line has no break of its own: take the one before it
+            if overlaps(start, end):
+                continue
+            found[start] = Edit(start, end, text[start:end], "", stage=stage, rule=f"boilerplate:{rule.id}")
+    return [found[k] for k in sorted(found)]
