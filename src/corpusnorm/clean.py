@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import unicodedata
 from dataclasses import dataclass
-from typing import ClassVar
 
 import ftfy
 
