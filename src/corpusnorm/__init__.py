@@ -17,7 +17,7 @@ from __future__ import annotations
 from . import report  # noqa: F401  (registers the notebook view of a Document)
 from .align import AlignConfig, AlignStage
 from .align import align as align_quotes
-from .api import normalize, normalize_corpus
+from .api import WorkerPoolError, normalize, normalize_corpus, normalize_record
 from .backends.embed import Embedder, get_embedder
 from .backends.translate import Translator, get_translator
 from .clean import (
@@ -74,6 +74,7 @@ __all__ = [
     "Stage",
     "Substitution",
     "Translator",
+    "WorkerPoolError",
     "__version__",
     "align",
     "align_quotes",
@@ -93,6 +94,7 @@ __all__ = [
     "load_quotes",
     "normalize",
     "normalize_corpus",
+    "normalize_record",
     "normalize_unicode",
     "normalize_whitespace",
     "register_stage",

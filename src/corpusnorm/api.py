@@ -12,7 +12,7 @@ from .document import Document
 from .io import DecodeError, Record, record_from_dict, to_document
 from .pipeline import Pipeline
 
-__all__ = ["normalize", "normalize_corpus"]
+__all__ = ["WorkerPoolError", "normalize", "normalize_corpus", "normalize_record"]
 
 
 @cache
@@ -45,7 +45,7 @@ def normalize(
     return pipeline(to_document(text, doc_id))
 
 
-def _as_record(item: Any, index: int) -> Record:
+def _as_record(item: Any, index: int, *, text_key: str = "text", id_key: str = "id") -> Record:
     if isinstance(item, Record):
         return item
     if isinstance(item, str | bytes):
@@ -57,12 +57,12 @@ def _as_record(item: Any, index: int) -> Record:
         except OSError as exc:
             return Record(None, None, str(path), error=f"cannot read: {exc.strerror or exc}")
     if isinstance(item, dict):
-        return record_from_dict(item, f"item {index}")
+        return record_from_dict(item, f"item {index}", text_key=text_key, id_key=id_key)
     return Record(None, None, f"item {index}", error=f"unsupported item type {type(item).__name__}")
 
 
 def _failed(record: Record, reason: str) -> Document:
-    doc = Document.new("", doc_id=record.id or record.source)
+    doc = Document.new("", doc_id=record.id or record.source, metadata=record.meta)
     doc.error = f"{record.source}: {reason}"
     doc.warnings.append(f"error: {doc.error}")
     return doc
@@ -75,22 +75,97 @@ def _run_record(pipeline: Pipeline, record: Record) -> Document:
         doc = to_document(record.content, record.id)
     except (DecodeError, TypeError) as exc:
         return _failed(record, str(exc))
+    doc.metadata = dict(record.meta)
     doc = pipeline(doc)
     doc.pipeline = dict(doc.pipeline, source=record.source)
     return doc
 
 
+def normalize_record(
+    item: Any,
+    *,
+    pipeline: Pipeline | None = None,
+    text_key: str = "text",
+    id_key: str = "id",
+    index: int = 0,
+) -> Document:
+    """Normalise one corpus item, as :func:`normalize_corpus` does for each: never raises for a bad item.
+
+    ``item`` is a dict record (``text_key`` holds the text, ``id_key`` the id, every other field
+    becomes ``Document.metadata``), a :class:`~corpusnorm.io.Record`, str, bytes or a path. A bad item
+    gives a Document whose ``error`` says why. This is the function to call from an engine's map step
+    (datatrove, Dask, Spark, Ray, HF datasets); without ``pipeline`` it uses this process's default
+    pipeline, built once (:func:`corpusnorm.runtime.worker_pipeline`).
+    """
+    from .runtime import worker_pipeline
+
+    record = _as_record(item, index, text_key=text_key, id_key=id_key)
+    return _run_record(pipeline or worker_pipeline(), record)
+
+
 _WORKER_PIPELINE: Pipeline | None = None
+
+MAIN_GUARD_HINT = (
+    "worker processes died while starting. In a script, call normalize_corpus(..., workers=N) under\n"
+    '    if __name__ == "__main__":\n'
+    "(worker processes are spawned: each re-imports the main module, and would start workers again)"
+)
+
+
+class WorkerPoolError(RuntimeError):
+    """The worker processes of ``normalize_corpus(workers=N)`` died; the message says the likely fix."""
 
 
 def _init_worker(pipeline: Pipeline) -> None:
     global _WORKER_PIPELINE
+    from .runtime import set_threads
+
+    set_threads(1)  # the worker processes share the cores
     _WORKER_PIPELINE = pipeline
 
 
-def _run_in_worker(record: Record) -> Document:
+def _run_batch(records: list[Record]) -> list[Document]:
     assert _WORKER_PIPELINE is not None
-    return _run_record(_WORKER_PIPELINE, record)
+    return [_run_record(_WORKER_PIPELINE, record) for record in records]
+
+
+def _batches(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
+    batch: list[Record] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _pool_map(pipeline: Pipeline, records: Iterable[Record], workers: int) -> Iterator[Document]:
+    """Batches of records through a spawn pool, in order, at most ``4 * workers`` batches in flight.
+
+    A ProcessPoolExecutor, not a multiprocessing Pool: a Pool replaces dying workers silently
+    (a script without a main guard hung for ever), the executor fails fast."""
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    # spawn, not fork: the embedding model runs OpenMP threads, which do not survive a fork
+    context = multiprocessing.get_context("spawn")
+    pending: deque[Future[list[Document]]] = deque()
+    try:
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(pipeline,)) as pool:
+            for batch in _batches(records, 4):
+                pending.append(pool.submit(_run_batch, batch))
+                if len(pending) >= 4 * workers:
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
+    except BrokenProcessPool as exc:
+        raise WorkerPoolError(MAIN_GUARD_HINT) from exc
+    finally:
+        for future in pending:
+            future.cancel()
 
 
 def normalize_corpus(
@@ -98,23 +173,22 @@ def normalize_corpus(
     *,
     pipeline: Pipeline | None = None,
     workers: int = 1,
+    text_key: str = "text",
+    id_key: str = "id",
 ) -> Iterator[Document]:
     """Normalise many texts lazily, yielding Documents in input order.
 
-    Items are str (a text), bytes, paths (``os.PathLike``), dict records with ``"id"`` and
-    ``"text"``, or :class:`~corpusnorm.io.Record`. A bad item yields a Document whose ``error``
-    says why (and whose ``warnings`` say it too); the run goes on. ``workers > 1`` runs the
-    pipeline in that many processes.
+    Items are str (a text), bytes, paths (``os.PathLike``), dict records (``text_key``, default
+    ``"text"``; ``id_key``, default ``"id"``; other fields kept as ``Document.metadata``), or
+    :class:`~corpusnorm.io.Record`. A bad item yields a Document whose ``error`` says why (and whose
+    ``warnings`` say it too); the run goes on. ``workers > 1`` runs the pipeline in that many spawned
+    processes (one embedding thread each); if they die while starting (a script without an
+    ``if __name__ == "__main__":`` guard) a :class:`WorkerPoolError` says so at once.
     """
     pipeline = pipeline or _default_pipeline()
-    records = (_as_record(item, index) for index, item in enumerate(items))
+    records = (_as_record(item, index, text_key=text_key, id_key=id_key) for index, item in enumerate(items))
     if workers <= 1:
         for record in records:
             yield _run_record(pipeline, record)
         return
-    import multiprocessing
-
-    # spawn, not fork: the embedding model runs OpenMP threads, which do not survive a fork
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(workers, initializer=_init_worker, initargs=(pipeline,)) as pool:
-        yield from pool.imap(_run_in_worker, records, chunksize=4)
+    yield from _pool_map(pipeline, records, workers)

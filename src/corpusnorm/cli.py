@@ -51,9 +51,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     except (KeyError, ValueError, ImportError, OSError) as exc:
         print(f"corpusnorm run: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    if args.format is not None or args.executor is not None:
+        return cmd_run_sharded(args, pipeline)
     show = not args.no_progress and sys.stderr.isatty()
     with RunWriter(out, inputs=args.paths, workers=args.workers, keep_documents=args.report) as writer:
-        docs = normalize_corpus(iter_records(args.paths), pipeline=pipeline, workers=args.workers)
+        records = iter_records(args.paths, text_key=args.text_key, id_key=args.id_key)
+        docs = normalize_corpus(records, pipeline=pipeline, workers=args.workers)
         for doc in _progress(docs, enabled=show):
             for message in writer.write(doc):
                 print(f"corpusnorm run: {message}", file=sys.stderr)
@@ -64,6 +67,38 @@ def cmd_run(args: argparse.Namespace) -> int:
         write_report(writer.kept, out / "report.html", quotes=args.quotes)
     print(writer.summary.line(out), file=sys.stderr)
     return EXIT_FAILURES if writer.summary.failures else EXIT_OK
+
+
+def cmd_run_sharded(args: argparse.Namespace, pipeline: Any) -> int:
+    """``run`` with ``--format``/``--executor``: one resumable shard per input (see corpusnorm.shards)."""
+    from .shards import run_sharded
+
+    try:
+        summary = run_sharded(
+            args.paths,
+            args.out,
+            pipeline=pipeline,
+            fmt=args.format or "jsonl",
+            executor=args.executor or "local",
+            workers=args.workers,
+            scheduler=args.scheduler,
+            skip=args.skip or (),
+            quotes=args.quotes,
+            text_key=args.text_key,
+            id_key=args.id_key,
+        )
+    except (ValueError, ImportError, OSError) as exc:
+        print(f"corpusnorm run: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    for failure in summary["failures"] if summary["ran"] else []:
+        print(f"corpusnorm run: {failure}", file=sys.stderr)
+    skipped = len(summary["shards"]) - len(summary["ran"])
+    print(
+        f"corpusnorm: {len(summary['ran'])} shards written, {skipped} already complete; {summary['documents']} "
+        f"documents ({summary['failed']} failed); languages {summary['languages']}; output in {args.out}",
+        file=sys.stderr,
+    )
+    return EXIT_FAILURES if summary["failures"] else EXIT_OK
 
 
 def _add_run(sub: Any) -> None:
@@ -80,6 +115,13 @@ def _add_run(sub: Any) -> None:
     p.add_argument("--quotes", help="quote set (JSON or one quote per line) for the align stage")
     p.add_argument("--report", action="store_true", help="also write report.html")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--text-key", default="text", help='JSONL field holding the text (default "text")')
+    p.add_argument("--id-key", default="id", help='JSONL field holding the id (default "id")')
+    p.add_argument(
+        "--format", choices=("jsonl", "parquet"), help="write one resumable shard per input: DIR/shards/<input>.FORMAT"
+    )
+    p.add_argument("--executor", choices=("local", "dask"), help="where shards run (implies shards; default local)")
+    p.add_argument("--scheduler", metavar="ADDR", help="Dask scheduler address (default: a LocalCluster of --workers)")
     _COMMANDS["run"] = cmd_run
 
 

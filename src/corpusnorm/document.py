@@ -192,10 +192,12 @@ class Document:
     warnings: list[str] = field(default_factory=list)
     pipeline: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    """The input's other fields (a JSONL record's ``url``, ``date``, ``outlet``, …), carried to every output."""
 
     @classmethod
-    def new(cls, text: str, *, doc_id: str) -> Document:
-        return cls(id=doc_id, original=text, text=text)
+    def new(cls, text: str, *, doc_id: str, metadata: dict[str, Any] | None = None) -> Document:
+        return cls(id=doc_id, original=text, text=text, metadata=dict(metadata or {}))
 
     # -- coordinates -------------------------------------------------------------------
     def _text_spans(self) -> list[tuple[int, int, Edit]]:

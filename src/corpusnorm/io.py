@@ -107,14 +107,20 @@ class Record:
     content: str | bytes | None
     source: str
     error: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    """The record's other fields (``Document.metadata``)."""
 
 
-def record_from_dict(data: Any, source: str) -> Record:
-    """A record of a parsed JSON object (or any mapping) with a ``"text"`` string and an optional ``"id"``."""
-    if not isinstance(data, dict) or not isinstance(data.get("text"), str):
-        return Record(None, None, source, error='a record needs a "text" string')
-    doc_id = data.get("id")
-    return Record(None if doc_id is None else str(doc_id), data["text"], source)
+def record_from_dict(data: Any, source: str, *, text_key: str = "text", id_key: str = "id") -> Record:
+    """A record of a parsed JSON object: ``text_key`` holds the text (a string), ``id_key`` the id
+    (optional); every other field becomes the record's metadata (``Document.metadata``)."""
+    if not isinstance(data, dict):
+        return Record(None, None, source, error=f'a record needs a "{text_key}" string')
+    meta = {k: v for k, v in data.items() if k not in (text_key, id_key)}
+    if not isinstance(data.get(text_key), str):
+        return Record(None, None, source, error=f'a record needs a "{text_key}" string', meta=meta)
+    doc_id = data.get(id_key)
+    return Record(None if doc_id is None else str(doc_id), data[text_key], source, meta=meta)
 
 
 def to_document(content: str | bytes, doc_id: str | None = None) -> Document:
@@ -133,7 +139,9 @@ def to_document(content: str | bytes, doc_id: str | None = None) -> Document:
     return doc
 
 
-def _jsonl_records(path: Path | None, handle: Iterable[str]) -> Iterator[Record]:
+def _jsonl_records(
+    path: Path | None, handle: Iterable[str], *, text_key: str = "text", id_key: str = "id"
+) -> Iterator[Record]:
     name = str(path) if path else "<stdin>"
     for number, line in enumerate(handle, start=1):
         if not line.strip():
@@ -144,11 +152,15 @@ def _jsonl_records(path: Path | None, handle: Iterable[str]) -> Iterator[Record]
         except json.JSONDecodeError as exc:
             yield Record(None, None, where, error=f"invalid JSON: {exc.msg} (column {exc.colno})")
             continue
-        yield record_from_dict(data, where)
+        yield record_from_dict(data, where, text_key=text_key, id_key=id_key)
 
 
-def iter_records(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Record]:
+def iter_records(
+    paths: Iterable[str | os.PathLike[str]], *, text_key: str = "text", id_key: str = "id"
+) -> Iterator[Record]:
     """Records from .txt files, folders of them (sorted), .jsonl files, or ``-`` (stdin).
+
+    In JSONL, ``text_key``/``id_key`` name the text and id fields; the other fields are kept as metadata.
 
     Stdin is read as JSONL when its first non-blank character is ``{``, else as one text.
     Unreadable inputs are yielded as records with ``error`` set, so a run can go on.
@@ -164,7 +176,7 @@ def iter_records(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Record]:
                     reason = f"JSONL input is not UTF-8 ({exc.reason} at byte {exc.start})"
                     yield Record(None, None, "<stdin>", error=reason)
                     continue
-                yield from _jsonl_records(None, lines)
+                yield from _jsonl_records(None, lines, text_key=text_key, id_key=id_key)
             else:
                 yield Record("stdin", data, "<stdin>")
             continue
@@ -173,7 +185,7 @@ def iter_records(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Record]:
             files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in {".txt", ".jsonl"})
             if not files:
                 yield Record(None, None, str(path), error="folder holds no .txt or .jsonl files")
-            yield from iter_records(files)
+            yield from iter_records(files, text_key=text_key, id_key=id_key)
             continue
         if not path.exists():
             yield Record(None, None, str(path), error="no such file")
@@ -181,7 +193,7 @@ def iter_records(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Record]:
         if path.suffix.lower() == ".jsonl":
             try:
                 with path.open(encoding="utf-8") as handle:
-                    yield from _jsonl_records(path, handle)
+                    yield from _jsonl_records(path, handle, text_key=text_key, id_key=id_key)
             except (OSError, UnicodeDecodeError) as exc:
                 yield Record(None, None, str(path), error=f"cannot read: {exc}")
             continue

@@ -22,6 +22,7 @@ from typing import Any, ClassVar, TypeVar
 
 from .document import Document
 from .io import to_document
+from .runtime import ForkedAfterEmbeddingError
 from .versions import __version__, package_version
 
 __all__ = [
@@ -237,6 +238,8 @@ class Pipeline:
             started = time.perf_counter()
             try:
                 doc = stage(doc)
+            except ForkedAfterEmbeddingError:
+                raise  # a broken process, not a bad document
             except Exception as exc:  # never crash mid-corpus: record and go on
                 where = traceback.extract_tb(exc.__traceback__)[-1]
                 doc.warnings.append(

