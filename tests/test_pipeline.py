@@ -7,13 +7,13 @@ from dataclasses import dataclass
 import pytest
 
 from corpusnorm import Document, Pipeline, Stage, get_stage, normalize, register_stage, registered_stages
-from corpusnorm.pipeline import DEFAULT_ORDER
+from corpusnorm.pipeline import DEFAULT_ORDER, PipelineError
 
 
 def test_default_pipeline_holds_the_registered_stages_in_order() -> None:
     pipeline = Pipeline.default()
-    assert pipeline.names == [n for n in DEFAULT_ORDER if n in registered_stages()]
-    assert pipeline.names[0] == "clean"
+    assert pipeline.names == ["clean", "detect", "repair", "align"]
+    assert pipeline.fields()["align"]["writes"] == ["alignments"]
     description = pipeline.describe()
     assert [s["name"] for s in description["stages"]] == pipeline.names
     assert description["stages"][0]["config"]["fix_encoding"] is True
@@ -82,3 +82,26 @@ def test_a_failing_stage_is_recorded_not_raised() -> None:
 def test_missing_dependency_gives_the_pip_hint() -> None:
     with pytest.raises(ImportError, match="pip install 'surely-not-installed>=1'"):
         Pipeline.from_names(["test-needs-missing"])
+
+
+class _NeedsSegments(Stage):
+    name = "needs-segments"
+    reads = ("text", "segments")
+
+    def __call__(self, doc: Document) -> Document:
+        return doc
+
+
+def test_a_stage_reading_a_field_no_earlier_stage_writes_fails_when_built() -> None:
+    with pytest.raises(PipelineError, match="segments"):
+        Pipeline([get_stage("clean")(), _NeedsSegments()])
+    assert Pipeline([get_stage("detect")(), _NeedsSegments()]).names == ["detect", "needs-segments"]
+
+
+def test_old_function_names_still_work_with_a_warning() -> None:
+    import corpusnorm
+
+    with pytest.warns(DeprecationWarning, match="repair_text"):
+        old = corpusnorm.repair("shares cryptic put up", force=True)
+    assert old.text == corpusnorm.repair_text("shares cryptic put up", force=True).text
+    assert isinstance(corpusnorm.repair, type(corpusnorm)) and isinstance(corpusnorm.align, type(corpusnorm))

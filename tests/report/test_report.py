@@ -137,9 +137,11 @@ def test_document_view_shows_text_segments_repairs_and_alignments() -> None:
     assert "globe" not in doc.text
 
 
-def test_repr_html_uses_the_report_view() -> None:
+def test_repr_html_shows_the_article_view() -> None:
     doc = _sample_doc()
-    assert doc._repr_html_() == render_document_html(doc)
+    page = doc._repr_html_()
+    assert page is not None and doc.id in page and "cn-doc" in page
+    assert page == render_document_html(doc)
 
 
 def test_hostile_text_is_escaped(tmp_path: Path) -> None:
