@@ -8,8 +8,8 @@ with ``Pipeline.default()``) is run once, and two files are written beside this 
 
 Usage (from the repository root)::
 
-    /work/venv/bin/python tests/reference/generate.py            # check: diff summary, exit 1 if anything differs
-    /work/venv/bin/python tests/reference/generate.py --update   # rewrite the files, then review them (REVIEW.md)
+    python tests/reference/generate.py            # check: diff summary, exit 1 if anything differs
+    python tests/reference/generate.py --update   # rewrite the files, then review them (REVIEW.md)
 
 What goes into the JSON, and what is left out on purpose:
 
@@ -43,7 +43,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 SEEDS = ROOT / "seeds"
 DIGITS = 3
-REGENERATE = "/work/venv/bin/python tests/reference/generate.py --update"
+REGENERATE = "python tests/reference/generate.py --update"
 """The command that rewrites the reference (run from the repository root), shown in every failure."""
 
 
