@@ -55,9 +55,16 @@ def test_an_undecodable_file_is_reported_and_the_others_written(tmp_path, capsys
     assert code == 1
     err = capsys.readouterr().err
     assert "broken.txt" in err and "not UTF-8" in err
+
     assert sorted(p.name for p in (out / "text").iterdir()) == ["002_6eccf2591978504d.txt", "003_24df3b2b2e0fd8cb.txt"]
     run = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert run["documents"] == 2 and run["failed"] == 1
+
+
+def test_decoding_warnings_reach_stderr(tmp_path, capsys) -> None:
+    (tmp_path / "fr.txt").write_bytes("Il a déjà mangé à la cantine.".encode("latin-1"))
+    assert main(["run", str(tmp_path / "fr.txt"), "--out", str(tmp_path / "out"), "--no-progress"]) == 0
+    assert "fr: decode: input is not UTF-8; decoded as latin-1" in capsys.readouterr().err
 
 
 def test_jsonl_records_and_bad_records(tmp_path, capsys) -> None:

@@ -69,6 +69,14 @@ def _failed(record: Record, reason: str) -> Document:
 
 
 def _run_record(pipeline: Pipeline, record: Record) -> Document:
+    """One record through the pipeline; an unexpected error is this document's failure, not the run's."""
+    try:
+        return _run_record_unguarded(pipeline, record)
+    except Exception as exc:  # recorded on the document, the corpus goes on
+        return _failed(record, f"internal error: {type(exc).__name__}: {exc}")
+
+
+def _run_record_unguarded(pipeline: Pipeline, record: Record) -> Document:
     if record.error is not None or record.content is None:
         return _failed(record, record.error or "no content")
     try:

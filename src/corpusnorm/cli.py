@@ -2,7 +2,8 @@
 
 Exit codes: 0 everything was processed; 1 some input could not be read or decoded, or a stage
 failed on some document (each reported on stderr, the others processed and written);
-2 the command line itself is wrong.
+2 the command line itself is wrong, or --out cannot be used; 3 the run crashed (run.json says
+``failed``); 130 interrupted (Ctrl-C), 143 terminated (SIGTERM) (run.json says ``interrupted``).
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .io import iter_records
 from .versions import __version__
 
-EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_CRASHED = 0, 1, 2, 3
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 
 
@@ -42,8 +43,7 @@ def _build_pipeline(args: argparse.Namespace) -> Any:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .api import normalize_corpus
-    from .outputs import RunWriter
+    from .io import resolve_inputs
 
     out = Path(args.out)
     try:
@@ -53,20 +53,63 @@ def cmd_run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if args.format is not None or args.executor is not None:
         return cmd_run_sharded(args, pipeline)
-    show = not args.no_progress and sys.stderr.isatty()
-    with RunWriter(out, inputs=args.paths, workers=args.workers, keep_documents=args.report) as writer:
-        records = iter_records(args.paths, text_key=args.text_key, id_key=args.id_key)
-        docs = normalize_corpus(records, pipeline=pipeline, workers=args.workers)
-        for doc in _progress(docs, enabled=show):
-            for message in writer.write(doc):
-                print(f"corpusnorm run: {message}", file=sys.stderr)
-    writer.finish(pipeline)
-    if args.report:
-        from .report import write_report
+    plan = resolve_inputs(args.paths, exclude=[out])  # before any output exists: --out is never an input
+    for note in plan.notes:
+        print(f"corpusnorm run: skipped {note}", file=sys.stderr)
+    return _run_plan(args, plan, pipeline, out)
 
-        write_report(writer.kept, out / "report.html", quotes=args.quotes)
+
+def _run_plan(args: argparse.Namespace, plan: Any, pipeline: Any, out: Path) -> int:
+    from .api import normalize_corpus
+    from .io import records_of
+    from .outputs import OutputError, RunWriter, Terminated, sigterm_interrupts
+
+    options = {"text_key": args.text_key, "id_key": args.id_key}
+    writer = RunWriter(
+        out,
+        inputs=args.paths,
+        pipeline=pipeline,
+        workers=args.workers,
+        keep_documents=args.report,
+        overwrite=args.overwrite,
+        options=options,
+    )
+    try:
+        writer.start()
+    except OutputError as exc:
+        print(f"corpusnorm run: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if writer.resumed:
+        print(f"corpusnorm run: resuming: {writer.resumed} documents already complete in {out}", file=sys.stderr)
+    show = not args.no_progress and sys.stderr.isatty()
+    status, code, error = "complete", EXIT_OK, None
+    try:
+        with sigterm_interrupts():
+            records = (r for r in records_of(plan, **options) if not writer.is_done(r.source))
+            docs = normalize_corpus(records, pipeline=pipeline, workers=args.workers)
+            for doc in _progress(docs, enabled=show):
+                for message in writer.write(doc):
+                    print(f"corpusnorm run: {message}", file=sys.stderr)
+            if args.report:
+                from .report import write_report
+
+                write_report(writer.kept, out / "report.html", quotes=args.quotes)
+    except (KeyboardInterrupt, Terminated) as exc:
+        status, code = "interrupted", EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
+    except Exception as exc:  # a crashed run: one line, the traceback in run.json
+        import traceback
+
+        status, code, error = "failed", EXIT_CRASHED, traceback.format_exc()
+        print(f"corpusnorm run: the run failed: {type(exc).__name__}: {exc} (details in run.json)", file=sys.stderr)
+    try:
+        writer.finish(status, error)
+    except OSError as exc:
+        print(f"corpusnorm run: cannot write {out / 'run.json'}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_CRASHED
     print(writer.summary.line(out), file=sys.stderr)
-    return EXIT_FAILURES if writer.summary.failures else EXIT_OK
+    if code == EXIT_OK and writer.summary.failures:
+        return EXIT_FAILURES
+    return code
 
 
 def cmd_run_sharded(args: argparse.Namespace, pipeline: Any) -> int:
@@ -109,7 +152,10 @@ def _add_run(sub: Any) -> None:
         "alignment.csv and run.json into --out. Exit code 1 if any input or stage failed.",
     )
     p.add_argument("paths", nargs="+", help=".txt files, folders of them, .jsonl records (id, text), or - for stdin")
-    p.add_argument("--out", required=True, help="output folder (created if absent)")
+    p.add_argument("--out", required=True, help="output folder (created if absent; never read as input)")
+    p.add_argument(
+        "--overwrite", action="store_true", help="replace an earlier run in --out (default: resume it, refuse others)"
+    )
     p.add_argument("--workers", type=int, default=1, help="processes to use (default 1)")
     p.add_argument("--skip", action="append", metavar="STAGE", help="leave a stage out (repeatable)")
     p.add_argument("--quotes", help="quote set (JSON or one quote per line) for the align stage")
@@ -265,7 +311,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. piped into head
         return EXIT_OK
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":  # pragma: no cover

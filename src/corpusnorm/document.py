@@ -331,7 +331,14 @@ class Document:
         return asdict(self)
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False)
+        """One line of JSON, always encodable as UTF-8: a lone surrogate (from a Python str or a JSON
+        ``"\\ud800"``) is written as its ``\\uXXXX`` escape, which reads back as the same code point."""
+        line = json.dumps(self.to_dict(), ensure_ascii=False)
+        try:
+            line.encode("utf-8")
+        except UnicodeEncodeError:
+            return "".join(f"\\u{ord(c):04x}" if "\ud800" <= c <= "\udfff" else c for c in line)
+        return line
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Document:
