@@ -22,7 +22,7 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-from ..text.patterns import RE_LINE_BREAKS
+from ..text.patterns import RE_LINE_BREAKS, RE_LONG_WORD_TAIL
 from . import wordfreq
 
 __all__ = [
@@ -202,6 +202,7 @@ def _lingua_detector(languages: tuple[str, ...], low_accuracy: bool) -> Any:
 def lingua_probabilities(text: str, languages: tuple[str, ...], *, low_accuracy: bool = False) -> dict[str, float]:
     detector = _lingua_detector(languages, low_accuracy)
     codes = _lingua_codes()
+    text = RE_LONG_WORD_TAIL.sub("", text)  # lingua's cost grows with the length of a word
     try:
         confidences = detector.compute_language_confidence_values(text)
     except (TypeError, UnicodeEncodeError, ValueError):  # lone surrogates cannot cross into Rust
