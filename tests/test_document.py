@@ -168,3 +168,70 @@ def test_json_round_trip(seeds: dict[str, str]) -> None:
     again = Document.from_dict(json.loads(doc.to_json()))
     assert again == doc
     assert undo(again) == seeds["001"]
+
+
+# -- edit bookkeeping in O((n + k) log k) (issue 11, item 6) ----------------------------------
+def _reference_move(changes: list[Edit], position: int, *, is_end: bool) -> int:
+    """The former linear scan over all changes, kept as the specification of a move."""
+    delta = 0
+    for change in changes:
+        if change.end <= position and not (change.start == change.end == position and not is_end):
+            delta += len(change.after) - (change.end - change.start)
+        elif change.start < position < change.end:
+            return change.start + delta + (len(change.after) if is_end else 0)
+        else:
+            break
+    return position + delta
+
+
+@st.composite
+def _changes(draw: st.DrawFn) -> tuple[int, list[Edit]]:
+    length = draw(st.integers(0, 40))
+    cuts = sorted(draw(st.lists(st.integers(0, length), max_size=12)))
+    changes, previous_end, last_insert = [], 0, -1
+    for a, b in zip(cuts[::2], cuts[1::2], strict=False):
+        if a < previous_end or (a == b and a == last_insert):
+            continue
+        after = draw(st.text(alphabet="xy", max_size=3))
+        changes.append(Edit(a, b, "?" * (b - a), after, "t", "r"))
+        previous_end, last_insert = b, (a if a == b else -1)
+    return length, changes
+
+
+@given(_changes(), st.data())
+@settings(max_examples=300, deadline=None)
+def test_moves_by_bisection_equal_the_linear_scan(case: tuple[int, list[Edit]], data: st.DataObject) -> None:
+    from corpusnorm.document import _Mover
+
+    length, changes = case
+    mover = _Mover(changes)
+    for position in range(length + 1):
+        for is_end in (False, True):
+            assert mover.move(position, is_end=is_end) == _reference_move(changes, position, is_end=is_end)
+
+
+def _bookkeeping_cost(n: int) -> float:
+    import time
+
+    text = "word  word. " * n
+    doc = Document.new(text, doc_id="big")
+    doc.segments = [Segment(i, i + 4, text[i : i + 4], "en", 1.0) for i in range(0, len(text), 12)]
+    start = time.process_time()
+    doc.apply_edits([Edit(i + 4, i + 6, "  ", " ", "clean", "ws:spaces") for i in range(0, len(text), 12)])
+    for segment in doc.segments:
+        doc.to_original(segment.start, segment.end)
+    return time.process_time() - start
+
+
+def test_edit_bookkeeping_grows_linearly_with_the_document() -> None:
+    small, large = min(_bookkeeping_cost(5_000) for _ in range(2)), min(_bookkeeping_cost(20_000) for _ in range(2))
+    assert large < 7 * max(small, 0.01), (small, large)  # linear: ~4x (n log n: a little more); quadratic: 16x
+
+
+def test_apply_edits_is_split_into_short_functions() -> None:
+    import inspect
+
+    from corpusnorm import document
+
+    for function in (document.Document.apply_edits, document.Document._merge, document._clusters):
+        assert len(inspect.getsource(function).splitlines()) <= 60

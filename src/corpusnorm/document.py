@@ -175,6 +175,63 @@ class _SpanIndex:
         return position - (t_end - edit.end)
 
 
+_Item = tuple[int, int, int, Edit]
+"""(start, end, kind, edit) in text coordinates: kind 0 an existing edit's output, kind 1 a new change."""
+
+
+def _clusters(spans: list[tuple[int, int, Edit]], new: list[Edit]) -> list[list[_Item]]:
+    """Existing edits' spans and new changes grouped into clusters of touching spans (text space).
+
+    Each list is internally disjoint and sorted, so in a sweep by start an item can only touch the
+    few items of the other kind that still reach its start (union-find joins chains of them)."""
+    items: list[_Item] = [(s, e, 0, ed) for s, e, ed in spans]
+    items += [(c.start, c.end, 1, c) for c in new]
+    items.sort(key=lambda it: (it[0], it[1], it[2]))
+    parent = list(range(len(items)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    reaching: dict[int, list[int]] = {0: [], 1: []}
+    for i, item in enumerate(items):
+        others = reaching[1 - item[2]] = [j for j in reaching[1 - item[2]] if items[j][1] >= item[0]]
+        for j in others:
+            if _touches(items[j][0], items[j][1], item[0], item[1]):
+                parent[root(i)] = root(j)
+        reaching[item[2]] = [j for j in reaching[item[2]] if items[j][1] >= item[0]] + [i]
+    groups: dict[int, list[_Item]] = {}
+    for i, item in enumerate(items):
+        groups.setdefault(root(i), []).append(item)
+    return sorted(groups.values(), key=lambda c: (c[0][0], c[0][1]))
+
+
+class _Mover:
+    """Moves positions of a text through sorted, non-overlapping changes (old text -> new text)."""
+
+    def __init__(self, changes: Sequence[Edit]) -> None:
+        self.changes = changes
+        self.ends = [c.end for c in changes]  # non-decreasing: the changes are sorted and disjoint
+        self.deltas = [0]
+        for change in changes:
+            self.deltas.append(self.deltas[-1] + len(change.after) - (change.end - change.start))
+
+    def move(self, position: int, *, is_end: bool) -> int:
+        """A start moves after an insertion at it only if it is an end; a position strictly inside a
+        change goes to the change's start (a start) or the end of its replacement (an end)."""
+        k = bisect.bisect_right(self.ends, position)
+        if not is_end and k and self.changes[k - 1].start == self.changes[k - 1].end == position:
+            k -= 1
+        delta = self.deltas[k]
+        if k < len(self.changes):
+            change = self.changes[k]
+            if change.start < position < change.end:
+                return change.start + delta + (len(change.after) if is_end else 0)
+        return position + delta
+
+
 @dataclass
 class Document:
     """A text, what the pipeline made of it, and how to get back."""
@@ -202,7 +259,16 @@ class Document:
     # -- coordinates -------------------------------------------------------------------
     def _text_spans(self) -> list[tuple[int, int, Edit]]:
         """Each edit with the span its ``after`` occupies in ``self.text``."""
-        return text_spans(self.edits)
+        return self._span_index().spans
+
+    def _span_index(self) -> _SpanIndex:
+        """The span index of the current edits, built once per list of edits (not per call: mapping
+        every alignment of a large document rebuilt it each time, quadratic in the document)."""
+        cached = self.__dict__.get("_spans_cache")
+        if cached is None or cached[0] is not self.edits or cached[1] != len(self.edits):
+            cached = (self.edits, len(self.edits), _SpanIndex(text_spans(self.edits)))
+            self.__dict__["_spans_cache"] = cached
+        return cached[2]
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of ``text`` to the span of ``original`` it came from.
@@ -212,7 +278,7 @@ class Document:
         """
         if not 0 <= start <= end <= len(self.text):
             raise IndexError(f"span {start}:{end} outside text of length {len(self.text)}")
-        index = _SpanIndex(self._text_spans())
+        index = self._span_index()
         orig_start = index.map_start(start)
         return orig_start, max(orig_start, index.map_end(end))
 
@@ -222,109 +288,73 @@ class Document:
 
         ``changes`` must be non-overlapping; each ``before`` must equal the current text at
         its span. Returns the document-level edits that were created or composed.
+
+        Cost O((n + k) log k) for a text of length n and k edits: the spans of the edits in the
+        text are computed once per batch, existing and new edits are grouped in one sorted sweep,
+        and segments and alignments are moved by bisection.
         """
         new = sorted((c for c in changes if c.before != c.after), key=lambda c: (c.start, c.end))
         if not new:
             return []
         _check_edits(self.text, new, what="current text")
-        old_text = self.text
-        spans = self._text_spans()
-        span_index = _SpanIndex(spans)
-
-        # Group existing and new edits into clusters of touching spans (in text space).
-        # Each list is internally disjoint and sorted, so in a sweep by start an item can only
-        # touch the few items of the other kind that still reach its start (union-find joins
-        # chains of them into one cluster).
-        items: list[tuple[int, int, int, Any]] = [(s, e, 0, ed) for s, e, ed in spans]
-        items += [(c.start, c.end, 1, c) for c in new]
-        items.sort(key=lambda it: (it[0], it[1], it[2]))
-        parent = list(range(len(items)))
-
-        def root(i: int) -> int:
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            return i
-
-        reaching: dict[int, list[int]] = {0: [], 1: []}
-        for i, item in enumerate(items):
-            others = reaching[1 - item[2]] = [j for j in reaching[1 - item[2]] if items[j][1] >= item[0]]
-            for j in others:
-                if _touches(items[j][0], items[j][1], item[0], item[1]):
-                    parent[root(i)] = root(j)
-            reaching[item[2]] = [j for j in reaching[item[2]] if items[j][1] >= item[0]] + [i]
-        groups: dict[int, list[tuple[int, int, int, Any]]] = {}
-        for i, item in enumerate(items):
-            groups.setdefault(root(i), []).append(item)
-        clusters = sorted(groups.values(), key=lambda c: (c[0][0], c[0][1]))
-
+        index = self._span_index()
         result: list[Edit] = []
         created: list[Edit] = []
-        for cluster in clusters:
-            kinds = {it[2] for it in cluster}
-            if kinds == {0}:
-                result.extend(it[3] for it in cluster)
+        for cluster in _clusters(index.spans, new):
+            if all(kind == 0 for _, _, kind, _ in cluster):
+                result.extend(item[3] for item in cluster)
                 continue
-            t_start = min(it[0] for it in cluster)
-            t_end = max(it[1] for it in cluster)
-            o_start = min(it[3].start if it[2] == 0 else span_index.map_start(it[0]) for it in cluster)
-            o_end = max(it[3].end if it[2] == 0 else span_index.map_end(it[1]) for it in cluster)
-            pieces: list[str] = []
-            cursor = t_start
-            for s, e, _kind, edit in sorted((it for it in cluster if it[2] == 1), key=lambda it: (it[0], it[1])):
-                pieces.append(old_text[cursor:s])
-                pieces.append(edit.after)
-                cursor = e
-            pieces.append(old_text[cursor:t_end])
-            after = "".join(pieces)
-            before = self.original[o_start:o_end]
-            members = [it[3] for it in sorted(cluster, key=lambda it: (it[2], it[3].start if it[2] == 0 else it[0]))]
-            if before == after:
-                continue
-            if len(members) == 1:
-                only = members[0]
-                merged = Edit(o_start, o_end, before, after, only.stage, only.rule, only.confidence, only.evidence)
-            else:
-                merged = Edit(
-                    o_start,
-                    o_end,
-                    before,
-                    after,
-                    stage=_join_names(*(m.stage for m in members)),
-                    rule=_join_names(*(m.rule for m in members)),
-                    confidence=min(m.confidence for m in members),
-                    evidence=" | ".join(m.evidence for m in members if m.evidence),
-                )
-            result.append(merged)
-            created.append(merged)
+            merged = self._merge(cluster, index)
+            if merged is not None:
+                result.append(merged)
+                created.append(merged)
         result.sort(key=lambda e: (e.start, e.end))
         self.edits = result
         self.text = apply_edits(self.original, self.edits)
         self._remap(new)
         return created
 
+    def _merge(self, cluster: list[_Item], index: _SpanIndex) -> Edit | None:
+        """One edit (original coordinates) for a cluster of touching existing (kind 0) and new
+        (kind 1) edits; None if it would restore the original."""
+        t_start = min(it[0] for it in cluster)
+        t_end = max(it[1] for it in cluster)
+        o_start = min(it[3].start if it[2] == 0 else index.map_start(it[0]) for it in cluster)
+        o_end = max(it[3].end if it[2] == 0 else index.map_end(it[1]) for it in cluster)
+        pieces: list[str] = []
+        cursor = t_start
+        for s, e, _kind, edit in sorted((it for it in cluster if it[2] == 1), key=lambda it: (it[0], it[1])):
+            pieces.append(self.text[cursor:s])
+            pieces.append(edit.after)
+            cursor = e
+        pieces.append(self.text[cursor:t_end])
+        after = "".join(pieces)
+        before = self.original[o_start:o_end]
+        if before == after:
+            return None
+        members = [it[3] for it in sorted(cluster, key=lambda it: (it[2], it[3].start if it[2] == 0 else it[0]))]
+        if len(members) == 1:
+            only = members[0]
+            return Edit(o_start, o_end, before, after, only.stage, only.rule, only.confidence, only.evidence)
+        return Edit(
+            o_start,
+            o_end,
+            before,
+            after,
+            stage=_join_names(*(m.stage for m in members)),
+            rule=_join_names(*(m.rule for m in members)),
+            confidence=min(m.confidence for m in members),
+            evidence=" | ".join(m.evidence for m in members if m.evidence),
+        )
+
     def _remap(self, changes: Sequence[Edit]) -> None:
-        """Move segment and alignment offsets from the old text to the new one."""
-
-        def move(position: int, *, is_end: bool) -> int:
-            delta = 0
-            for change in changes:
-                if change.end <= position and not (change.start == change.end == position and not is_end):
-                    delta += len(change.after) - (change.end - change.start)
-                elif change.start < position < change.end:
-                    return change.start + delta + (len(change.after) if is_end else 0)
-                else:
-                    break
-            return position + delta
-
-        for segment in self.segments:
-            segment.start = move(segment.start, is_end=False)
-            segment.end = max(segment.start, move(segment.end, is_end=True))
-            segment.text = self.text[segment.start : segment.end]
-        for alignment in self.alignments:
-            alignment.start = move(alignment.start, is_end=False)
-            alignment.end = max(alignment.start, move(alignment.end, is_end=True))
-            alignment.text = self.text[alignment.start : alignment.end]
+        """Move segment and alignment offsets from the old text to the new one (bisection over the
+        sorted changes: O(log k) per offset, not O(k))."""
+        mover = _Mover(changes)
+        for span in (*self.segments, *self.alignments):
+            span.start = mover.move(span.start, is_end=False)
+            span.end = max(span.start, mover.move(span.end, is_end=True))
+            span.text = self.text[span.start : span.end]
 
     # -- serialisation -----------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
