@@ -119,7 +119,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.report:
         from .report import write_report
 
-        write_report(writer.kept, out / "report.html", quotes=args.quotes)
+        write_report(writer.kept, out / "report.html", quotes=args.quotes, inputs=args.paths)
     if args.verbose and pipeline.timings:
         timings = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in pipeline.timings.items())
         print(f"corpusnorm run: time per stage (this process): {timings}", file=sys.stderr)
