@@ -185,6 +185,19 @@ def test_report_structure_for_a_few_documents(tmp_path: Path) -> None:
     for doc in docs:  # article anchors are named by id
         assert f'<section class="article cn-doc" id="article-{doc.id}">' in page
     assert not (tmp_path / "out" / "report_articles").exists()
+    # which articles carry which quote, in which form: written out in the quote list, no hovering
+    q1 = page.split('<tr id="quote-Q1">', 1)[1].split("</tr>", 1)[0]
+    carried = re.findall(r'<a href="#article-([^"]+)">[^<]+</a>&nbsp;<span class="badge k-(\w+)"', q1)
+    assert carried == [(d.id, "verbatim") for d in docs]  # Q1's best alignment in each is the verbatim one
+    q3 = page.split('<tr id="quote-Q3">', 1)[1].split("</tr>", 1)[0]
+    assert "<td>0</td>" in q3 and "badge" not in q3
+
+
+def test_the_article_view_shows_the_inputs_own_fields() -> None:
+    doc = _sample_doc()
+    doc.metadata = {"outlet": "Example <News>", "url": "https://example.org/a"}
+    markup = render_document_html(doc, quotes=QUOTES)
+    assert "<span>outlet: Example &lt;News&gt;</span><span>url: https://example.org/a</span>" in markup
 
 
 def test_pagination_and_separate_article_pages(tmp_path: Path) -> None:

@@ -247,17 +247,45 @@ def _heatmap(rows: list[dict[str, Any]], columns: list[str], quote_texts: Mappin
     )
 
 
-def _quote_list(documents: Sequence[Document], quote_texts: Mapping[str, str], columns: list[str]) -> str:
-    """Every quote in quote-set order (then ids found but not in the set), with the articles carrying it."""
-    per_quote = Counter(q for d in documents for q in {a.quote_id for a in d.alignments})
-    rows = [
-        f'<tr id="quote-{_esc(q)}"><th scope="row">{_esc(q)}</th><td>{per_quote.get(q, 0)}</td>'
-        f'<td class="qt">{_esc(quote_texts.get(q, "(not in the quote set)"))}</td></tr>'
-        for q in [*quote_texts, *(q for q in columns if q not in quote_texts)]
-    ]
+MAX_CARRIERS = 30
+"""Articles listed by name under each quote (the count says how many there are in all)."""
+
+
+def _carriers(documents: Sequence[Document], layout: _Layout) -> dict[str, list[str]]:
+    """Quote id -> a link per article carrying it, with the kind of its best alignment as a badge."""
+    found: dict[str, list[str]] = {}
+    for n, doc in enumerate(documents):
+        best: dict[str, Alignment] = {}
+        for a in doc.alignments:
+            if a.quote_id not in best or a.score > best[a.quote_id].score:
+                best[a.quote_id] = a
+        for q, a in best.items():
+            style = kind_style(a.kind)
+            found.setdefault(q, []).append(
+                f'<a href="{_esc(layout.href(n))}">{_esc(doc.id)}</a>&nbsp;<span class="badge k-{kind_class(a.kind)}" '
+                f'title="{_esc(a.kind)} · score {a.score:.2f}">{_esc(style.code)}</span>'
+            )
+    return found
+
+
+def _quote_list(
+    documents: Sequence[Document], quote_texts: Mapping[str, str], columns: list[str], layout: _Layout
+) -> str:
+    """Every quote in quote-set order (then ids found but not in the set), with the articles carrying it and how."""
+    carriers = _carriers(documents, layout)
+    rows = []
+    for q in [*quote_texts, *(q for q in columns if q not in quote_texts)]:
+        links = carriers.get(q, [])
+        more = f" … and {len(links) - MAX_CARRIERS} more" if len(links) > MAX_CARRIERS else ""
+        rows.append(
+            f'<tr id="quote-{_esc(q)}"><th scope="row">{_esc(q)}</th><td>{len(links)}</td>'
+            f'<td class="qt">{_esc(quote_texts.get(q, "(not in the quote set)"))}</td>'
+            f'<td class="carriers">{", ".join(links[:MAX_CARRIERS])}{more}</td></tr>'
+        )
     return (
         '<h2 id="quotes">Quotes</h2><table class="quotes"><thead><tr><th scope="col">id</th>'
-        f'<th scope="col">articles</th><th scope="col">text</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        '<th scope="col">articles</th><th scope="col">text</th><th scope="col">carried by (kind)</th></tr></thead>'
+        f'<tbody>{"".join(rows)}</tbody></table>'
     )
 
 
@@ -312,7 +340,7 @@ def write_report(
     body = (
         f"<h1>{_esc(title)}</h1>{_summary(documents)}{_provenance(documents, inputs)}"
         + _heatmap(rows, columns, quote_texts, per_page)
-        + _quote_list(documents, quote_texts, columns)
+        + _quote_list(documents, quote_texts, columns, layout)
         + _articles(documents, layout, quote_texts, title)
         + f'<script type="application/json" id="cn-heatmap-data">{_json_for_script(data)}</script>'
     )

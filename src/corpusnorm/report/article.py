@@ -242,7 +242,16 @@ def _meta(doc: Document) -> str:
         f"<span>shares: {languages or '–'}</span><span>spin score: {fmt(doc.spin_score)}</span>"
         f"<span>edits: {len(doc.edits)}</span><span>suggestions: {len(doc.suggestions)}</span>"
         f"<span>alignments: {len(doc.alignments)}</span></p>"
+        + _metadata(doc)
     )
+
+
+def _metadata(doc: Document) -> str:
+    """The input's own fields (outlet, url, date, …), shown as they came."""
+    if not doc.metadata:
+        return ""
+    items = "".join(f"<span>{esc(k)}: {esc(v)}</span>" for k, v in list(doc.metadata.items())[:12])
+    return f'<p class="meta">{items}</p>'
 
 
 MARKS_LEGEND = (
