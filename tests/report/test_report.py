@@ -431,8 +431,9 @@ def test_report_fits_the_window_sorts_and_filters_in_headless_chromium(tmp_path:
         assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         check = _checked(tmp_path, path, width)
         assert check["scroll"] == check["client"] and check["wider"] == [], (width, check)
-    article = _checked(tmp_path, tmp_path / "report_articles" / "mixed.html", 1400)
-    assert article["scroll"] == article["client"] and article["wider"] == [], article
+    for width in (1400, 800):
+        article = _checked(tmp_path, tmp_path / "report_articles" / "mixed.html", width)
+        assert article["scroll"] == article["client"] and article["wider"] == [], (width, article)
 
     check = _checked(tmp_path, path, 1400)
     by_spin = sorted(docs, key=lambda d: -1 if d.spin_score is None else d.spin_score, reverse=True)

@@ -34,7 +34,8 @@ CSS = """
 .cn-doc .warn { color: #7A0000; }
 .cn-doc .legend span, .cn-report .legend span { margin-right: .8em; white-space: nowrap; }
 .cn-doc .nav a { margin-right: 1.2em; }
-.cn-report .hm-wrap { overflow-x: auto; max-width: 100%; }
+.cn-report .hm-wrap { overflow-x: auto; max-width: 100%; overflow-wrap: normal; }
+.cn-report #cn-heatmap th[scope="row"] { white-space: nowrap; }
 .cn-report #cn-heatmap td.cell { width: 1.7em; min-width: 1.7em; text-align: center; font-weight: 700;
   padding: .1em; }
 .cn-report #cn-heatmap td.empty { background: #fff; }
@@ -49,6 +50,7 @@ CSS = """
 .cn-report section.article { display: none; border-top: 3px solid #333; margin-top: 1.5em; }
 .cn-report section.article:target { display: block; }
 .cn-report .quotes td.qt { max-width: 60em; }
+.cn-report .quotes thead th, .cn-doc table thead th { overflow-wrap: normal; }
 """
 
 HEATMAP_JS = """
