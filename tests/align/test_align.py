@@ -357,6 +357,13 @@ def test_passage_cache_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> Non
     module._passage_vectors(["x y z"], embedder)
     module._passage_vectors(["x y z"], embedder)
     assert embedder.calls[2:] == [["x y z"]]  # kept, so embedded once
+    # one article's memo: what its candidates embedded is not embedded again for its run sentences
+    monkeypatch.setenv(module.PASSAGE_CACHE_ENV, "0")
+    memo: dict[str, np.ndarray] = {}
+    module._passage_vectors(["p q r", "s t u"], embedder, memo)
+    again = module._passage_vectors(["s t u", "v w x"], embedder, memo)
+    assert embedder.calls[3:] == [["p q r", "s t u"], ["v w x"]]
+    assert (again[0] == memo["s t u"]).all() and set(memo) == {"p q r", "s t u", "v w x"}
 
 
 # --- polarity, scripts without spaces, headings, repeated renderings -------------------------------

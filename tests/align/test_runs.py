@@ -72,6 +72,20 @@ def test_nothing_is_embedded_without_an_anchor() -> None:
     assert calls == []
 
 
+def test_no_sentence_is_embedded_towards_a_side_without_quotes() -> None:
+    """An anchor on the set's last quote has nothing after it: the sentences after it are never embedded."""
+    side = _side(4)
+    v = side.vectors
+    embedded: list[str] = []
+
+    def embed(texts: list[str]) -> np.ndarray:
+        embedded.extend(texts)
+        return np.stack([v[0] for _ in texts])
+
+    extend_runs(_sentences(7), [(3, 3)], lambda i: True, embed, side)
+    assert embedded and all(int(t[1:]) < 3 for t in embedded)  # only the side before the anchor
+
+
 SV_REPRINT = (
     "Säkerhetsforskare lämnar Anthropic\n\n"
     "Forskaren skrev i ett brev till sina kollegor att han slutar. ”Jag har bestämt mig för att lämna Anthropic.” "

@@ -235,7 +235,8 @@ def extend_runs(
                             len(sentences), len(side.vectors)))
             for f in fronts
         ]
-        missing = sorted({k for _, ids, _ in windows for k in ids if k not in vectors})
+        # a window with no quote in its direction (an anchor on the set's first or last quote) is not embedded
+        missing = sorted({k for _, ids, quotes in windows if quotes for k in ids if k not in vectors})
         if missing:
             vectors.update(zip(missing, embed([sentences[k].text for k in missing]), strict=True))
         fronts = []
@@ -269,6 +270,7 @@ def passage_runs(
     language: str,
     embedder: Embedder,
     text_language: str | None,
+    memo: dict[str, np.ndarray] | None = None,
 ) -> list[Alignment]:
     """Unquoted runs of article sentences rendering consecutive quotes next to a place already aligned
     (:func:`extend_runs`); each step of a run is one alignment, kind ``translated``."""
@@ -300,7 +302,7 @@ def passage_runs(
         return not _looks_like(sent.text, language, text_language)
 
     side = quote_side(tuple(q.text for q in quotes), embedder)
-    steps = extend_runs(sentences, anchors, eligible, lambda t: _passage_vectors(t, embedder), side)
+    steps = extend_runs(sentences, anchors, eligible, lambda t: _passage_vectors(t, embedder, memo), side)
     out: list[Alignment] = []
     for step in steps:
         first, last = sentences[min(step.sentences)], sentences[max(step.sentences)]
