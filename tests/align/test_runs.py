@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from corpusnorm.align import align
-from corpusnorm.align.runs import QuoteSide, Sentence, extend_runs, split_sentences
+from corpusnorm.align.runs import QuoteSide, Sentence, _reporting_sentences, extend_runs, split_sentences
 
 
 def _side(n: int, dim: int = 64) -> QuoteSide:
@@ -84,6 +84,33 @@ def test_no_sentence_is_embedded_towards_a_side_without_quotes() -> None:
 
     extend_runs(_sentences(7), [(3, 3)], lambda i: True, embed, side)
     assert embedded and all(int(t[1:]) < 3 for t in embedded)  # only the side before the anchor
+
+
+def test_a_reporting_sentence_is_bridged_but_never_embedded() -> None:
+    side = _side(12)
+    v = side.vectors
+    article = {1: v[3], 2: v[4], 3: v[5]}
+    embedded: list[str] = []
+
+    def embed(texts: list[str]) -> np.ndarray:
+        embedded.extend(texts)
+        return np.stack([article[int(t[1:])] for t in texts])
+
+    steps = extend_runs(_sentences(4), [(0, 2)], lambda i: True, embed, side, frozenset({1}))
+    assert "s1" not in embedded
+    assert {(s.sentences, s.quotes) for s in steps} == {((2,), (4,)), ((3,), (5,))}
+
+
+def test_reporting_sentences_are_those_with_a_quote_or_reported_speech() -> None:
+    text = (
+        "Il a écrit une lettre. Il cite « la sycophancy » de ses assistants. Le monde change vite. "
+        "Elle explique que tout va bien. Nous verrons."
+    )
+    sents = split_sentences(text)
+    assert [sents[i].text for i in sorted(_reporting_sentences(text, sents))] == [
+        "Il cite « la sycophancy » de ses assistants",
+        "Elle explique que tout va bien",
+    ]
 
 
 SV_REPRINT = (

@@ -18,7 +18,7 @@ from ..document import Alignment
 from ..quotes import Quote
 from .index import _build_index, _QuoteIndex
 from .monolingual import _monolingual
-from .passages import _candidates, _passage_language, _word_count
+from .passages import _candidates, _names_outside, _passage_language, _quote_words, _word_count
 from .polarity import _negated
 from .quoteset import MARGIN_K, quote_side
 from .score import monolingual_score, translated_score
@@ -139,6 +139,11 @@ def _crosslingual(
     memo: dict[str, np.ndarray] | None = None,
 ) -> list[Alignment]:
     candidates = _candidates(text, taken, language, mode=passages, text_language=text_language)
+    # a passage naming someone or something the quote set never names is not a rendering: not embedded
+    words = _quote_words(tuple(t for q in quotes for t in (q.text, *q.variants)))
+    candidates = [
+        c for c in candidates if not _names_outside(c.text, words, _passage_language(c.text) or text_language)
+    ]
     if not candidates:
         return []
     side = quote_side(tuple(q.text for q in quotes), embedder)
