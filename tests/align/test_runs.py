@@ -130,6 +130,17 @@ def test_unquoted_translated_reprint_is_found_after_a_quoted_rendering() -> None
     assert "talesperson" not in " ".join(a.text for a in found.values())
 
 
+def test_a_quote_inside_a_reporting_frame_starts_no_run() -> None:
+    """The anchor must be a quoted sentence on its own: one quoted inside a long reporting frame is the
+    journalist quoting, so the sentences after it are narration (nothing is embedded for them)."""
+    framed = SV_REPRINT.replace(
+        "”Jag har bestämt mig för att lämna Anthropic.”",
+        "I sitt långa brev till kollegorna på företaget skriver han: ”Jag har bestämt mig för att lämna Anthropic.”",
+    )
+    found = {a.quote_id for a in align(framed, language="sv")}
+    assert "L01" in found and not found & {"L24", "L25", "L26"}
+
+
 def test_article_that_only_discusses_the_letter_gets_nothing() -> None:
     text = (
         "Därför lämnar forskarna AI-bolagen\n\nUnder det senaste året har flera forskare lämnat de stora "
