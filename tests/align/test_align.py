@@ -291,6 +291,8 @@ def test_a_passage_naming_what_the_quote_set_never_names_is_not_embedded(monkeyp
         ("अपने AI प्लेटफॉर्म क्लाउड कोवर्क (Claude Cowork) के जरिये", "hi", True),
         ("Ich habe beschlossen, Anthropic zu verlassen", "de", False),  # a name of the quote set
         ("Die Welt ist in Gefahr, schreibt der Forscher", "de", False),  # German nouns are common words
+        ("nicht nur durch KI oder Biowaffen, sondern durch Polykrisen", "de", False),  # rare, but nouns
+        ("Una Serie Di Crisi Interconnesse", "it", False),  # a title-case heading
         ("Restelli ha sintetizzato così", "it", False),  # the first word may be capitalised for any reason
         ("Su X il divulgatore Paolo Restelli ha sintetizzato", None, False),  # language unknown: not judged
     ],

@@ -115,6 +115,8 @@ def _passage_language(text: str) -> str | None:
 
 LATIN_CAPITAL_RE = regex.compile(r"(?=\p{Latin})\p{Lu}")  # a word starting with a Latin capital letter
 NAME_MAX_ZIPF = 3.0  # a capitalised word at most this common in the passage's language is a name
+NOUN_CAPITALISING_LANGUAGES = frozenset({"de", "lb"})  # every noun capitalised: a rare noun is not a name
+TITLE_CASE_SHARE = 0.8  # a passage whose words of 4+ letters are this often capitalised is a title: not judged
 
 
 @functools.lru_cache(maxsize=64)
@@ -135,11 +137,18 @@ def _names_outside(text: str, quote_words: frozenset[str], language: str | None)
     passage's first word, that is neither a word of the quote set nor a common word of the passage's
     language (wordfreq Zipf >= :data:`NAME_MAX_ZIPF`): "Paolo Restelli", "Claude Cowork" in a Hindi
     sentence. Such a passage is about someone or something else, not a rendering of a quote (a rendering
-    keeps the quote's own names). Unknown languages, or ones wordfreq lacks, are never judged."""
-    if not language or language not in _wordfreq_languages():
+    keeps the quote's own names). Unknown languages, ones wordfreq lacks, languages that capitalise every
+    noun (German: "Biowaffen" is a rare word, not a name) and title-case passages are never judged."""
+    if not language or language not in _wordfreq_languages() or language in NOUN_CAPITALISING_LANGUAGES:
         return False
-    for m in RE_WORD.finditer(text):
-        if m.start() == 0 or not LATIN_CAPITAL_RE.match(m.group()):
+    capitalised = [m for m in RE_WORD.finditer(text) if LATIN_CAPITAL_RE.match(m.group())]
+    long_words = [w for w in RE_WORD.findall(text) if len(w) >= 4]
+    if long_words and sum(LATIN_CAPITAL_RE.match(w) is not None for w in long_words) >= TITLE_CASE_SHARE * len(
+        long_words
+    ):
+        return False
+    for m in capitalised:
+        if m.start() == 0:
             continue
         word = _norm(m.group())
         if word not in quote_words and _zipf(word, language) < NAME_MAX_ZIPF:
