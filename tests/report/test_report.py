@@ -380,6 +380,15 @@ def test_quotes_are_listed_in_quote_set_order_and_provenance_is_given(tmp_path: 
     assert "inputs: item 0, item 1" in default.split('id="provenance"', 1)[1]  # the Documents' own sources
 
 
+def test_report_is_reproducible_with_source_date_epoch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = list(normalize_corpus([seed_path("001").read_text(encoding="utf-8")],
+                                 pipeline=Pipeline.from_names(["clean", "detect"])))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    first = write_report(docs, tmp_path / "a.html").read_bytes()
+    second = write_report(docs, tmp_path / "b.html").read_bytes()
+    assert first == second and b"generated 2023-11-14 22:13 UTC" in first
+
+
 PAGE_CHECK = """<script>window.addEventListener('load', function () {
   var d = document.documentElement, out = {scroll: d.scrollWidth, client: d.clientWidth, wider: []};
   Array.prototype.forEach.call(document.querySelectorAll('table, div.text, div.text-alt, p'), function (e) {

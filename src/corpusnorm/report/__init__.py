@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
@@ -183,6 +184,13 @@ def _summary(documents: Sequence[Document]) -> str:
     )
 
 
+def _generated_at() -> str:
+    """The report's date: ``SOURCE_DATE_EPOCH`` when set (reproducible builds' convention), else now (UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch.isdigit() else datetime.now(timezone.utc)
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
 def _provenance(documents: Sequence[Document], inputs: Sequence[str] | None) -> str:
     """When, from what and with which versions the report was made (from the Documents' ``pipeline``)."""
     described = next((d.pipeline for d in documents if d.pipeline.get("stages")), {})
@@ -194,10 +202,9 @@ def _provenance(documents: Sequence[Document], inputs: Sequence[str] | None) -> 
     for stage in described.get("stages", []):
         versions = ", ".join(f"{k} {str(v)[:19]}" for k, v in stage.get("versions", {}).items())
         stages.append(f"<li><b>{_esc(stage.get('name'))}</b>{': ' + _esc(versions) if versions else ''}</li>")
-    generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return (
         '<details class="provenance" id="provenance" open><summary>Provenance</summary><ul>'
-        f"<li>generated {generated} by corpusnorm {_esc(described.get('corpusnorm', '?'))}</li>"
+        f"<li>generated {_generated_at()} by corpusnorm {_esc(described.get('corpusnorm', '?'))}</li>"
         f"<li>inputs: {_esc(', '.join(inputs) or '–')}</li>"
         + (f"<li>packages: {_esc(packages)}</li>" if packages else "")
         + (f"<li>stages, in order:<ul>{''.join(stages)}</ul></li>" if stages else "")
