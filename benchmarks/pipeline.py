@@ -42,7 +42,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def machine() -> str:
-    return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    load = ", load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()) if hasattr(os, "getloadavg") else ""
+    cpu = platform.processor() or platform.machine()
+    return f"{cpu}, {os.cpu_count()} cores{load}, Python {platform.python_version()}"
 
 
 class CpuTimed:
@@ -197,7 +199,7 @@ def report_embedding(docs: list[Document], embedded: EmbedCount, total_cpu: floa
     per_token = embedded.cpu / all_tokens if all_tokens else 0.0
     print(
         f"\ncross-lingual embedding, {n} unseen articles: {len(embedded.texts)} passages, {all_tokens} model tokens "
-        f"(with e5's prefix and the 2 specials), CPU {1000 * embedded.cpu:.0f} ms "
+        f"(with e5's prefix and the 2 specials; {all_tokens / n:.0f} per article), CPU {1000 * embedded.cpu:.0f} ms "
         f"({1000 * per_token:.2f} ms/token, {100 * embedded.cpu / total_cpu:.0f} % of the pipeline's CPU)"
     )
     oracle_cpu = total_cpu - per_token * (all_tokens - aligned_tokens)

@@ -224,8 +224,9 @@ def _bookkeeping_cost(n: int) -> float:
 
 
 def test_edit_bookkeeping_grows_linearly_with_the_document() -> None:
-    small, large = min(_bookkeeping_cost(5_000) for _ in range(2)), min(_bookkeeping_cost(20_000) for _ in range(2))
-    assert large < 7 * max(small, 0.01), (small, large)  # linear: ~4x (n log n: a little more); quadratic: 16x
+    small = min(_bookkeeping_cost(5_000) for _ in range(3))
+    large = min(_bookkeeping_cost(20_000) for _ in range(3))
+    assert large < 9 * max(small, 0.02), (small, large)  # linear: ~4x (n log n: a little more); quadratic: 16x
 
 
 def test_apply_edits_is_split_into_short_functions() -> None:

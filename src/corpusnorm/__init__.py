@@ -31,6 +31,7 @@ from .clean import (
 )
 from .detect import DetectConfig, DetectStage, LanguageGuess, detect_language, detect_segments, language_shares
 from .document import Alignment, Document, Edit, EditError, Segment, apply_edits, undo
+from .frames import alignments_frame, documents_frame, to_pandas
 from .io import DecodeError, decode_bytes
 from .outputs import alignment_rows
 from .pipeline import Pipeline, PipelineError, Stage, get_stage, register_stage, registered_stages
@@ -79,12 +80,14 @@ __all__ = [
     "align",
     "align_quotes",
     "alignment_rows",
+    "alignments_frame",
     "apply_edits",
     "canonical_quotes",
     "clean_text",
     "decode_bytes",
     "detect_language",
     "detect_segments",
+    "documents_frame",
     "fix_encoding",
     "get_embedder",
     "get_stage",
@@ -104,6 +107,7 @@ __all__ = [
     "repair",
     "repair_text",
     "spin_score",
+    "to_pandas",
     "undo",
     "write_report",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
@@ -45,10 +46,27 @@ def normalize(
     return pipeline(to_document(text, doc_id))
 
 
+PATH_AS_TEXT_WARNING = (
+    "item {index} is {item!r}, the path of an existing file; a str is normalised as text, not read. "
+    "Pass pathlib.Path({item!r}) to read the file."
+)
+
+
+def _looks_like_a_path(item: str) -> bool:
+    if not item or len(item) > 1024 or "\n" in item or "\0" in item:
+        return False
+    try:
+        return Path(item).is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def _as_record(item: Any, index: int, *, text_key: str = "text", id_key: str = "id") -> Record:
     if isinstance(item, Record):
         return item
     if isinstance(item, str | bytes):
+        if isinstance(item, str) and _looks_like_a_path(item):
+            warnings.warn(PATH_AS_TEXT_WARNING.format(index=index, item=item), UserWarning, stacklevel=4)
         return Record(None, item, f"item {index}")
     if isinstance(item, os.PathLike):
         path = Path(item)
@@ -176,6 +194,19 @@ def _pool_map(pipeline: Pipeline, records: Iterable[Record], workers: int) -> It
             future.cancel()
 
 
+def _corpus_items(items: Any, text_key: str, id_key: str) -> Iterable[Any]:
+    """The items of a corpus: a DataFrame's or dataset's rows as dict records, any other iterable as is."""
+    from .frames import table_items
+
+    if isinstance(items, str | bytes | os.PathLike):
+        raise TypeError(
+            f"normalize_corpus takes an iterable of items, got one {type(items).__name__}: "
+            "use normalize(text) for one text, or wrap it in a list"
+        )
+    rows = table_items(items, text_key=text_key, id_key=id_key)
+    return items if rows is None else rows
+
+
 def normalize_corpus(
     items: Iterable[Any],
     *,
@@ -186,14 +217,25 @@ def normalize_corpus(
 ) -> Iterator[Document]:
     """Normalise many texts lazily, yielding Documents in input order.
 
-    Items are str (a text), bytes, paths (``os.PathLike``), dict records (``text_key``, default
-    ``"text"``; ``id_key``, default ``"id"``; other fields kept as ``Document.metadata``), or
-    :class:`~corpusnorm.io.Record`. A bad item yields a Document whose ``error`` says why (and whose
+    ``items`` is an iterable of str (a text, never a file name: a str naming an existing file is
+    normalised as text with a :class:`UserWarning`), bytes, paths (``os.PathLike``: the file is read),
+    dict records (``text_key``, default ``"text"``; ``id_key``, default ``"id"``; other fields kept as
+    ``Document.metadata``) or :class:`~corpusnorm.io.Record`; or a pandas DataFrame or Hugging Face
+    ``datasets.Dataset``, whose rows are records (a table without the ``text_key`` column raises
+    :class:`ValueError` at once). A bad item yields a Document whose ``error`` says why (and whose
     ``warnings`` say it too); the run goes on. ``workers > 1`` runs the pipeline in that many spawned
     processes (one embedding thread each); if they die while starting (a script without an
     ``if __name__ == "__main__":`` guard) a :class:`WorkerPoolError` says so at once.
     """
-    pipeline = pipeline or _default_pipeline()
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
+    source = _corpus_items(items, text_key, id_key)
+    return _normalize_items(source, pipeline or _default_pipeline(), workers, text_key, id_key)
+
+
+def _normalize_items(
+    items: Iterable[Any], pipeline: Pipeline, workers: int, text_key: str, id_key: str
+) -> Iterator[Document]:
     records = (_as_record(item, index, text_key=text_key, id_key=id_key) for index, item in enumerate(items))
     if workers <= 1:
         for record in records:

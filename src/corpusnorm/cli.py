@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from .pipeline import DEFAULT_ORDER as STAGE_NAMES
 from .versions import __version__
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_CRASHED = 0, 1, 2, 3
@@ -22,12 +23,61 @@ EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 
 
-def _progress(iterable: Any, *, enabled: bool, unit: str = "doc") -> Any:
+def _count_documents(paths: Sequence[str]) -> int | None:
+    """How many documents the inputs hold (a .txt file one, a .jsonl file one per non-blank line,
+    folders as :func:`corpusnorm.io.iter_records` walks them); ``None`` with stdin. Reads each JSONL
+    file once more, at disk speed, so that the progress bar has a total and an ETA."""
+    total = 0
+    for raw in paths:
+        if raw == "-":
+            return None
+        path = Path(raw)
+        files = [path]
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.suffix.lower() in {".txt", ".jsonl"} and p.is_file())
+        for file in files:
+            if file.suffix.lower() != ".jsonl":
+                total += 1
+                continue
+            try:
+                with file.open("rb") as handle:
+                    total += sum(1 for line in handle if line.strip())
+            except OSError:
+                total += 1
+    return total
+
+
+def _progress(iterable: Any, *, enabled: bool, total: int | None = None, unit: str = "doc") -> Any:
     if not enabled:
         return iterable
     from tqdm import tqdm
 
-    return tqdm(iterable, unit=unit, file=sys.stderr, dynamic_ncols=True)
+    return tqdm(iterable, total=total, unit=unit, file=sys.stderr, dynamic_ncols=True)
+
+
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
+    return number
+
+
+def _unit_float(value: str) -> float:
+    number = float(value)
+    if not 0.0 <= number <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {number}")
+    return number
+
+
+def _describe(doc: Any) -> str:
+    """One line per document for --verbose."""
+    if doc.error is not None:
+        return f"{doc.id}: failed: {doc.error}"
+    spin = "" if doc.spin_score is None else f", spin {doc.spin_score:.2f}"
+    return (
+        f"{doc.id}: {doc.language}, {len(doc.text):,} chars, {len(doc.edits)} edits, "
+        f"{len(doc.alignments)} alignments, {len(doc.warnings)} warnings{spin}"
+    )
 
 
 def _build_pipeline(args: argparse.Namespace) -> Any:
@@ -81,19 +131,22 @@ def _run_plan(args: argparse.Namespace, plan: Any, pipeline: Any, out: Path) -> 
         return EXIT_USAGE
     if writer.resumed:
         print(f"corpusnorm run: resuming: {writer.resumed} documents already complete in {out}", file=sys.stderr)
-    show = not args.no_progress and sys.stderr.isatty()
+    show = not (args.no_progress or args.quiet) and sys.stderr.isatty()
+    total = _count_documents(args.paths) if show else None
     status, code, error = "complete", EXIT_OK, None
     try:
         with sigterm_interrupts():
             records = (r for r in records_of(plan, **options) if not writer.is_done(r.source))
             docs = normalize_corpus(records, pipeline=pipeline, workers=args.workers)
-            for doc in _progress(docs, enabled=show):
+            for doc in _progress(docs, enabled=show, total=total):
                 for message in writer.write(doc):
                     print(f"corpusnorm run: {message}", file=sys.stderr)
+                if args.verbose:
+                    print(f"corpusnorm run: {_describe(doc)}", file=sys.stderr)
             if args.report:
                 from .report import write_report
 
-                write_report(writer.kept, out / "report.html", quotes=args.quotes)
+                write_report(writer.kept, out / "report.html", quotes=args.quotes, inputs=args.paths)
     except (KeyboardInterrupt, Terminated) as exc:
         status, code = "interrupted", EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
     except Exception as exc:  # a crashed run: one line, the traceback in run.json
@@ -106,7 +159,11 @@ def _run_plan(args: argparse.Namespace, plan: Any, pipeline: Any, out: Path) -> 
     except OSError as exc:
         print(f"corpusnorm run: cannot write {out / 'run.json'}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_CRASHED
-    print(writer.summary.line(out), file=sys.stderr)
+    if args.verbose and pipeline.timings:
+        timings = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in pipeline.timings.items())
+        print(f"corpusnorm run: time per stage (this process): {timings}", file=sys.stderr)
+    if not args.quiet:
+        print(writer.summary.line(out), file=sys.stderr)
     if code == EXIT_OK and writer.summary.failures:
         return EXIT_FAILURES
     return code
@@ -136,6 +193,8 @@ def cmd_run_sharded(args: argparse.Namespace, pipeline: Any) -> int:
     for failure in summary["failures"] if summary["ran"] else []:
         print(f"corpusnorm run: {failure}", file=sys.stderr)
     skipped = len(summary["shards"]) - len(summary["ran"])
+    if args.quiet:
+        return EXIT_FAILURES if summary["failures"] else EXIT_OK
     print(
         f"corpusnorm: {len(summary['ran'])} shards written, {skipped} already complete; {summary['documents']} "
         f"documents ({summary['failed']} failed); languages {summary['languages']}; output in {args.out}",
@@ -156,11 +215,14 @@ def _add_run(sub: Any) -> None:
     p.add_argument(
         "--overwrite", action="store_true", help="replace an earlier run in --out (default: resume it, refuse others)"
     )
-    p.add_argument("--workers", type=int, default=1, help="processes to use (default 1)")
-    p.add_argument("--skip", action="append", metavar="STAGE", help="leave a stage out (repeatable)")
+    p.add_argument("--workers", type=_positive_int, default=1, help="processes to use, at least 1 (default 1)")
+    _add_skip(p)
     p.add_argument("--quotes", help="quote set (JSON or one quote per line) for the align stage")
     p.add_argument("--report", action="store_true", help="also write report.html")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    talk = p.add_mutually_exclusive_group()
+    talk.add_argument("-q", "--quiet", action="store_true", help="print only errors (no progress bar, no summary)")
+    talk.add_argument("-v", "--verbose", action="store_true", help="also one line per document and time per stage")
     p.add_argument("--text-key", default="text", help='JSONL field holding the text (default "text")')
     p.add_argument("--id-key", default="id", help='JSONL field holding the id (default "id")')
     p.add_argument(
@@ -169,6 +231,16 @@ def _add_run(sub: Any) -> None:
     p.add_argument("--executor", choices=("local", "dask"), help="where shards run (implies shards; default local)")
     p.add_argument("--scheduler", metavar="ADDR", help="Dask scheduler address (default: a LocalCluster of --workers)")
     _COMMANDS["run"] = cmd_run
+
+
+def _add_skip(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--skip",
+        action="append",
+        choices=STAGE_NAMES,
+        metavar="STAGE",
+        help=f"leave a stage out: {', '.join(STAGE_NAMES)} (repeatable)",
+    )
 
 
 def _read_input(path: str) -> tuple[str, list[str]]:
@@ -215,7 +287,7 @@ def _add_repair(sub: Any) -> None:
     )
     p.add_argument("file", nargs="?", default="-", help="a text file, or - for stdin (default)")
     p.add_argument("--explain", action="store_true", help="print the edits and suggestions as a TSV table")
-    p.add_argument("--min-confidence", type=float, help="apply edits at or above this confidence")
+    p.add_argument("--min-confidence", type=_unit_float, help="apply edits at or above this confidence (0..1)")
     p.add_argument("--lexicon", action="append", metavar="TSV", help="an extra lexicon (repeatable)")
     p.add_argument("--no-builtin", action="store_true", help="do not use the shipped lexicon")
     p.add_argument("--force", action="store_true", help="repair even if the text does not look spun")
@@ -284,7 +356,7 @@ def _add_align(sub: Any) -> None:
     )
     p.add_argument("file", nargs="?", default="-", help="a text file, or - for stdin (default)")
     p.add_argument("--quotes", help="quote set: JSON like the shipped one, or one quote per line")
-    p.add_argument("--skip", action="append", metavar="STAGE", help="leave a stage out (repeatable)")
+    _add_skip(p)
     _COMMANDS["align"] = cmd_align
 
 

@@ -232,9 +232,12 @@ class _Mover:
         return position + delta
 
 
-@dataclass
+@dataclass(repr=False)
 class Document:
-    """A text, what the pipeline made of it, and how to get back."""
+    """A text, what the pipeline made of it, and how to get back.
+
+    ``repr(doc)`` is one short line (id, language, sizes, counts); in a notebook a Document renders as
+    the report's article view (``_repr_html_``)."""
 
     id: str
     original: str
@@ -379,6 +382,16 @@ class Document:
         values["suggestions"] = [Edit(**e) for e in data.get("suggestions", [])]
         values["alignments"] = [Alignment(**a) for a in data.get("alignments", [])]
         return cls(**values)
+
+    def __repr__(self) -> str:
+        spin = "None" if self.spin_score is None else f"{self.spin_score:.2f}"
+        error = f", error={self.error!r}" if self.error is not None else ""
+        return (
+            f"Document(id={self.id!r}, language={self.language!r}, original={len(self.original):,} chars, "
+            f"text={len(self.text):,} chars, segments={len(self.segments)}, edits={len(self.edits)}, "
+            f"suggestions={len(self.suggestions)}, alignments={len(self.alignments)}, "
+            f"warnings={len(self.warnings)}, spin_score={spin}{error})"
+        )
 
     def _repr_html_(self) -> str | None:
         """The report's article view in a notebook (None, so plain ``repr``, if no view is registered)."""

@@ -13,6 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corpusnorm.align import AlignStage, align
+from corpusnorm.align import passages as passages_module
+from corpusnorm.align.crosslingual import PASSAGE_CACHE_ENV
 from corpusnorm.backends.embed import Embedder, SentenceTransformerEmbedder, get_embedder
 from corpusnorm.backends.translate import DictTranslator, Translator
 from corpusnorm.document import Alignment, Document, Edit
@@ -253,6 +255,53 @@ def test_embedder_interface_is_pluggable() -> None:
     assert [(a.quote_id, a.kind, a.text) for a in hits] == [("L11", "translated", "el mundo está en peligro")]
 
 
+class _Recording(_OneHotEmbedder):
+    name = "one-hot-recording"
+
+    def __init__(self, quotes: list[Quote], same: dict[str, str]) -> None:
+        super().__init__(quotes, same)
+        self.seen: list[str] = []
+
+    def embed(self, texts):  # type: ignore[no-untyped-def]
+        self.seen.extend(texts)
+        return super().embed(texts)
+
+
+def test_a_passage_naming_what_the_quote_set_never_names_is_not_embedded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CORPUSNORM_QUOTE_CACHE", "0")
+    monkeypatch.setenv(PASSAGE_CACHE_ENV, "0")
+    quotes = canonical_quotes()
+    l11 = next(q for q in quotes if q.id == "L11")
+    embedder = _Recording(quotes, {"il mondo è in pericolo": l11.text})
+    text = (
+        "Sharma ha scritto che «il mondo è in pericolo». Su X il divulgatore ha commentato: «quando chi "
+        "costruisce i freni se ne va, Paolo Restelli ha ragione a preoccuparsi». "
+        "Lascia Anthropic «con il cuore pesante»."
+    )
+    hits = align(text, embedder=embedder, language="it")
+    assert [(a.quote_id, a.text) for a in hits] == [("L11", "il mondo è in pericolo")]
+    assert not any("Restelli" in t for t in embedder.seen)  # a name the letter never uses
+    assert "il mondo è in pericolo" in embedder.seen and "con il cuore pesante" in embedder.seen
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "named"),
+    [
+        ("Su X il divulgatore Paolo Restelli ha sintetizzato", "it", True),
+        ("अपने AI प्लेटफॉर्म क्लाउड कोवर्क (Claude Cowork) के जरिये", "hi", True),
+        ("Ich habe beschlossen, Anthropic zu verlassen", "de", False),  # a name of the quote set
+        ("Die Welt ist in Gefahr, schreibt der Forscher", "de", False),  # German nouns are common words
+        ("nicht nur durch KI oder Biowaffen, sondern durch Polykrisen", "de", False),  # rare, but nouns
+        ("Una Serie Di Crisi Interconnesse", "it", False),  # a title-case heading
+        ("Restelli ha sintetizzato così", "it", False),  # the first word may be capitalised for any reason
+        ("Su X il divulgatore Paolo Restelli ha sintetizzato", None, False),  # language unknown: not judged
+    ],
+)
+def test_names_outside_the_quote_set(text: str, language: str | None, named: bool) -> None:
+    words = passages_module._quote_words(tuple(q.text for q in canonical_quotes()))
+    assert passages_module._names_outside(text, words, language) is named
+
+
 def test_missing_sentence_transformers_is_a_warning_with_the_pip_hint(tmp_path: Path) -> None:
     if importlib.util.find_spec("sentence_transformers") is not None:
         pytest.skip("sentence-transformers is installed here")
@@ -357,6 +406,13 @@ def test_passage_cache_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> Non
     module._passage_vectors(["x y z"], embedder)
     module._passage_vectors(["x y z"], embedder)
     assert embedder.calls[2:] == [["x y z"]]  # kept, so embedded once
+    # one article's memo: what its candidates embedded is not embedded again for its run sentences
+    monkeypatch.setenv(module.PASSAGE_CACHE_ENV, "0")
+    memo: dict[str, np.ndarray] = {}
+    module._passage_vectors(["p q r", "s t u"], embedder, memo)
+    again = module._passage_vectors(["s t u", "v w x"], embedder, memo)
+    assert embedder.calls[3:] == [["p q r", "s t u"], ["v w x"]]
+    assert (again[0] == memo["s t u"]).all() and set(memo) == {"p q r", "s t u", "v w x"}
 
 
 # --- polarity, scripts without spaces, headings, repeated renderings -------------------------------

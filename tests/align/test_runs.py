@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from corpusnorm.align import align
-from corpusnorm.align.runs import QuoteSide, Sentence, extend_runs, split_sentences
+from corpusnorm.align.runs import QuoteSide, Sentence, _reporting_sentences, extend_runs, split_sentences
 
 
 def _side(n: int, dim: int = 64) -> QuoteSide:
@@ -72,6 +72,47 @@ def test_nothing_is_embedded_without_an_anchor() -> None:
     assert calls == []
 
 
+def test_no_sentence_is_embedded_towards_a_side_without_quotes() -> None:
+    """An anchor on the set's last quote has nothing after it: the sentences after it are never embedded."""
+    side = _side(4)
+    v = side.vectors
+    embedded: list[str] = []
+
+    def embed(texts: list[str]) -> np.ndarray:
+        embedded.extend(texts)
+        return np.stack([v[0] for _ in texts])
+
+    extend_runs(_sentences(7), [(3, 3)], lambda i: True, embed, side)
+    assert embedded and all(int(t[1:]) < 3 for t in embedded)  # only the side before the anchor
+
+
+def test_a_reporting_sentence_is_bridged_but_never_embedded() -> None:
+    side = _side(12)
+    v = side.vectors
+    article = {1: v[3], 2: v[4], 3: v[5]}
+    embedded: list[str] = []
+
+    def embed(texts: list[str]) -> np.ndarray:
+        embedded.extend(texts)
+        return np.stack([article[int(t[1:])] for t in texts])
+
+    steps = extend_runs(_sentences(4), [(0, 2)], lambda i: True, embed, side, frozenset({1}))
+    assert "s1" not in embedded
+    assert {(s.sentences, s.quotes) for s in steps} == {((2,), (4,)), ((3,), (5,))}
+
+
+def test_reporting_sentences_are_those_with_a_quote_or_reported_speech() -> None:
+    text = (
+        "Il a écrit une lettre. Il cite « la sycophancy » de ses assistants. Le monde change vite. "
+        "Elle explique que tout va bien. Nous verrons."
+    )
+    sents = split_sentences(text)
+    assert [sents[i].text for i in sorted(_reporting_sentences(text, sents))] == [
+        "Il cite « la sycophancy » de ses assistants",
+        "Elle explique que tout va bien",
+    ]
+
+
 SV_REPRINT = (
     "Säkerhetsforskare lämnar Anthropic\n\n"
     "Forskaren skrev i ett brev till sina kollegor att han slutar. ”Jag har bestämt mig för att lämna Anthropic.” "
@@ -87,6 +128,17 @@ def test_unquoted_translated_reprint_is_found_after_a_quoted_rendering() -> None
     assert {"L24", "L25", "L26"} <= set(found)
     assert found["L25"].kind == "translated" and "passage run" in found["L25"].evidence
     assert "talesperson" not in " ".join(a.text for a in found.values())
+
+
+def test_a_quote_inside_a_reporting_frame_starts_no_run() -> None:
+    """The anchor must be a quoted sentence on its own: one quoted inside a long reporting frame is the
+    journalist quoting, so the sentences after it are narration (nothing is embedded for them)."""
+    framed = SV_REPRINT.replace(
+        "”Jag har bestämt mig för att lämna Anthropic.”",
+        "I sitt långa brev till kollegorna på företaget skriver han: ”Jag har bestämt mig för att lämna Anthropic.”",
+    )
+    found = {a.quote_id for a in align(framed, language="sv")}
+    assert "L01" in found and not found & {"L24", "L25", "L26"}
 
 
 def test_article_that_only_discusses_the_letter_gets_nothing() -> None:

@@ -89,3 +89,18 @@ def test_not_a_model_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
     bad.write_bytes(b"nope" * 10)
     with pytest.raises(ValueError):
         e5_numpy.E5Numpy(bad)
+
+
+def test_int8_rounding_is_bit_identical_to_abs_max() -> None:
+    """The activation rounding finds each block's |max| from the float bits; it must equal abs().max()."""
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(7, 96)).astype(np.float32) * np.float32(3.0)
+    x[0, :32] = 0.0  # an all-zero block
+    x[1, :32] = -0.0  # negative zeros
+    x[2, 40] = -1e30  # a block dominated by a large negative value
+    blocks = x.reshape(7, 3, 32)
+    d = np.abs(blocks).max(axis=2, keepdims=True) * np.float32(1.0 / 127.0)
+    d[d == 0] = 1.0
+    expected = (np.rint(blocks * (np.float32(1.0) / d)) * d).reshape(7, 96)
+    assert np.array_equal(e5_numpy._quantised(x), expected)
+    assert np.array_equal(e5_numpy._quantised(x[:, ::1].T.copy().T), expected)  # a non-contiguous input

