@@ -8,7 +8,7 @@ from importlib.metadata import PackageNotFoundError, version
 __all__ = ["__version__", "package_version"]
 
 
-@functools.cache
+@functools.lru_cache(maxsize=256)
 def package_version(dist: str) -> str:
     """The installed version of distribution ``dist``, or ``"not installed"``."""
     try:

@@ -27,7 +27,7 @@ class _QuoteIndex:
     language: str
 
 
-@functools.cache
+@functools.lru_cache(maxsize=16)
 def _index(quotes: tuple[Quote, ...], language: str) -> _QuoteIndex:
     """The index of a quote set, built once per process (see :func:`_build_index`)."""
     return _build_index(quotes, language)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 from dataclasses import dataclass
 from os import PathLike
@@ -102,7 +103,7 @@ class AlignStage(Stage):
         return out
 
 
-@functools.cache
+@functools.lru_cache(maxsize=4)
 def _versions(canonical_quotes: bool) -> dict[str, str]:
     """Versions of the align stage's code and data: read once per process (every document's
     pipeline description asks for them; package metadata and the data hash took ~1.5 ms a time)."""
@@ -121,11 +122,14 @@ def _mark_repaired(doc: Document) -> None:
     if not repairs:
         return
     kind = "spun" if doc.spin_score is None or _text_is_spun(doc.text, doc.spin_score)[0] else "paraphrase"
+    starts, ends = [e.start for e in repairs], [e.end for e in repairs]  # sorted, disjoint: both sorted
     for a in doc.alignments:
         if a.kind not in {"verbatim", "near"}:
             continue
         start, end = doc.to_original(a.start, a.end)
-        inside = sum(1 for e in repairs if e.start < end and start < e.end)
+        # repairs overlapping [start, end): those starting before end, less those ending by start
+        # (bisection, not a scan of every repair for every alignment: quadratic in a long document)
+        inside = max(0, bisect.bisect_left(starts, end) - bisect.bisect_right(ends, start))
         if inside:
             a.kind = kind
             a.evidence += f"; {inside} word(s) restored by repair in this span"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from functools import cache
+from functools import lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 
@@ -15,13 +15,13 @@ def data_path(name: str) -> Traversable:
     return resources.files("corpusnorm") / "data" / name
 
 
-@cache
+@lru_cache(maxsize=64)
 def read_data(name: str) -> str:
     """Text of a data file (read once per process)."""
     return data_path(name).read_text(encoding="utf-8")
 
 
-@cache
+@lru_cache(maxsize=64)
 def data_digest(name: str) -> str:
     """A short content hash of a data file, recorded in pipeline descriptions."""
     return "sha256:" + hashlib.sha256(data_path(name).read_bytes()).hexdigest()[:16]

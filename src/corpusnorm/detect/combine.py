@@ -23,7 +23,7 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from ..backends import lid as backends
@@ -61,7 +61,7 @@ class Plan:
     full_weights: dict[str, tuple[float, ...]] = field(hash=False)
 
 
-@cache
+@lru_cache(maxsize=64)
 def plan(languages: tuple[str, ...]) -> Plan:
     has_ft = all(lang in backends.FASTTEXT_LABELS for lang in languages)
     has_lh = all(lang in backends.lingua_languages() for lang in languages)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import cache
+from functools import lru_cache
 
 import regex
 
@@ -75,7 +75,7 @@ def scripts_of(languages: Sequence[str]) -> tuple[str, ...]:
     return tuple(sorted({s for lang in languages for s in script_of(lang)}))
 
 
-@cache
+@lru_cache(maxsize=256)
 def script_re(script: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """(one character, a run) of letters and marks of ``script`` (Basic Multilingual Plane)."""
     prop = regex.compile(rf"(?V1)[\p{{{script}}}&&[\p{{L}}\p{{M}}]]")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
 import regex
 
@@ -90,7 +90,7 @@ def _word_script(word: str, scripts: Sequence[str]) -> str:
     return ""
 
 
-@cache
+@lru_cache(maxsize=64)
 def _groups(languages: tuple[str, ...]) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
     """The candidates' scripts, and for each script the candidates writing it."""
     scripts = tuple(sorted({s for lang in languages for s in script_of(lang)}))

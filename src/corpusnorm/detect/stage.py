@@ -69,7 +69,7 @@ class DetectStage(Stage):
         return dict(_versions(self.config.backend))
 
 
-@functools.cache
+@functools.lru_cache(maxsize=16)
 def _versions(backend: str) -> dict[str, str]:
     """Versions of the detect stage's code and data: read once per process (every document's
     pipeline description asks for them; reading package metadata took ~3 ms a time)."""

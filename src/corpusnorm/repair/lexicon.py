@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 import regex
@@ -72,7 +72,7 @@ class Entry:
         return _condition(self.left, left) and _condition(self.right, right)
 
 
-@cache
+@lru_cache(maxsize=1 << 14)
 def _compiled(pattern: str) -> regex.Pattern[str]:
     return regex.compile(pattern)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
 import regex
 
@@ -37,7 +37,7 @@ class BoilerplateRule:
         return _compile_rule(self.scope, self.pattern)
 
 
-@cache
+@lru_cache(maxsize=1024)
 def _compile_rule(scope: str, pattern: str) -> regex.Pattern[str]:
     if scope == "line":
         # a whole line, with its line break; spaces around the words allowed
@@ -75,7 +75,7 @@ def parse_boilerplate(text: str, *, source: str = "<string>") -> tuple[Boilerpla
     return tuple(rules)
 
 
-@cache
+@lru_cache(maxsize=16)
 def boilerplate_rules(path: str | None = None) -> tuple[BoilerplateRule, ...]:
     """The shipped boilerplate rules, or those of a user's file."""
     if path is None:
