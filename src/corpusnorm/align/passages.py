@@ -3,8 +3,10 @@ fragments, unquoted reported speech (and, on request, every sentence)."""
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import regex
@@ -202,6 +204,21 @@ def _reported(text: str) -> list[tuple[int, int]]:
     ]
 
 
+def _overlap_test(spans: list[tuple[int, int]]) -> Callable[[int, int], bool]:
+    """``overlaps(s, e)``: whether [s, e) overlaps one of ``spans`` (which may overlap each other), in
+    O(log n) by bisection over the spans sorted by start with the running maximum of their ends (a scan
+    of every span for every candidate was quadratic in a long document)."""
+    ordered = sorted(spans)
+    starts = [a for a, _ in ordered]
+    reach = list(itertools.accumulate((b for _, b in ordered), max))
+
+    def overlaps(s: int, e: int) -> bool:
+        i = bisect.bisect_left(starts, e)  # spans starting before e
+        return i > 0 and reach[i - 1] > s
+
+    return overlaps
+
+
 def _candidates(
     text: str,
     taken: list[tuple[int, int]],
@@ -219,13 +236,14 @@ def _candidates(
     """
     found: dict[tuple[int, int], _Candidate] = {}
     rank: dict[tuple[int, int], int] = {}
+    overlaps_taken = _overlap_test(taken)
 
     def add(lo: int, hi: int, priority: int, *, quoted: bool = True) -> None:
         words = list(RE_WORD.finditer(text, lo, hi))
         if not words or _word_count(text[lo:hi]) < CROSS_MIN_WORDS:
             return
         s, e = words[0].start(), words[-1].end()
-        if (s, e) in found or any(s < b and a < e for a, b in taken) or _looks_like(text[s:e], language, text_language):
+        if (s, e) in found or overlaps_taken(s, e) or _looks_like(text[s:e], language, text_language):
             return
         found[(s, e)] = _Candidate(s, e, text[s:e], quoted)
         rank[(s, e)] = priority
