@@ -118,3 +118,17 @@ def test_local_executor_runs_shards_in_parallel_with_the_same_output(tmp_path) -
         assert one == two
     manifests = [json.loads((tmp_path / "two" / "shards" / f"{n}.manifest.json").read_text()) for n in "ab"]
     assert all(m["pid"] != os.getpid() for m in manifests)  # computed in the worker processes
+
+
+def test_a_sharded_run_into_a_folder_inside_its_input_never_reads_its_output(tmp_path) -> None:
+    from corpusnorm.cli import main
+
+    root = tmp_path / "corpus"
+    root.mkdir()
+    (root / "a.txt").write_text("First  text.\n", encoding="utf-8")
+    out = root / "out"
+    args = ["run", str(root), "--out", str(out), "--format", "jsonl", "--no-progress", "--skip", "align"]
+    assert main(args) == 0
+    assert main(args) == 0  # the shard is complete: its input digest does not include the output
+    (shard,) = (out / "shards").glob("*.jsonl")
+    assert [json.loads(line)["id"] for line in shard.read_text(encoding="utf-8").splitlines()] == ["a"]

@@ -89,17 +89,19 @@ def plan_shards(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathL
     return shards
 
 
-def _input_files(path: Path) -> list[Path]:
-    if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in {".txt", ".jsonl"})
-    return [path]
+def _input_files(path: Path, exclude: Sequence[str | os.PathLike[str]] = ()) -> list[Path]:
+    """The files an input holds, as :func:`corpusnorm.io.resolve_inputs` reads them (never under ``exclude``)."""
+    from .io import resolve_inputs
+
+    return [e for e in resolve_inputs([path], exclude=exclude).entries if isinstance(e, Path)]
 
 
-def input_digest(path: str | os.PathLike[str]) -> str:
-    """SHA-256 of an input's bytes (a folder: of each file's relative name and bytes, in order)."""
+def input_digest(path: str | os.PathLike[str], *, exclude: Sequence[str | os.PathLike[str]] = ()) -> str:
+    """SHA-256 of an input's bytes (a folder: of each file's relative name and bytes, in order; files
+    under ``exclude``, the output folder, left out)."""
     root = Path(path)
     digest = hashlib.sha256()
-    for file in _input_files(root):
+    for file in _input_files(root, exclude):
         if root.is_dir():
             digest.update(file.relative_to(root).as_posix().encode("utf-8", "surrogateescape") + b"\0")
         try:
@@ -212,9 +214,9 @@ def run_shard(
     started, cpu_started = time.perf_counter(), time.process_time()
     shard.path.parent.mkdir(parents=True, exist_ok=True)
     description = pipeline.describe()
-    input_sha256 = input_sha256 or input_digest(shard.input)
+    input_sha256 = input_sha256 or input_digest(shard.input, exclude=[shard.out_dir])
     counts = _Counts()
-    records = iter_records([shard.input], text_key=text_key, id_key=id_key)
+    records = iter_records([shard.input], text_key=text_key, id_key=id_key, exclude=[shard.out_dir])
     docs = (d for d in normalize_corpus(records, pipeline=pipeline, workers=workers) if counts.add(d))
     tmp = shard.path.with_name(f".{shard.path.name}.{os.getpid()}{_PARTIAL}")
     try:
@@ -325,7 +327,7 @@ def plan_run(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike
     todo: list[tuple[Shard, str]] = []
     done: dict[str, dict[str, Any]] = {}
     for shard in shards:
-        digest = input_digest(shard.input)
+        digest = input_digest(shard.input, exclude=[out_dir])
         manifest = is_complete(shard, digest, key)
         if manifest is None:
             todo.append((shard, digest))
