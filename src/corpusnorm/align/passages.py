@@ -245,8 +245,10 @@ def _candidates(
     """Passages to compare across languages, not in the quote language and not already matched.
 
     ``quoted``: quoted passages (split into sentences), plus the clause around a short quoted
-    fragment (reported speech: ... and will let himself 'become invisible' for a while), plus unquoted
-    reported speech after a reporting verb and its 'that' (:func:`_reported`).
+    fragment (reported speech: ... and will let himself 'become invisible' for a while), plus the clause of a
+    4-8-word fragment opening mid-clause (:func:`_mid_clause`; marked with ``fragment``, embedded only when the
+    fragment alone comes close to a quote), plus unquoted reported speech after a reporting verb and its
+    'that' (:func:`_reported`).
     ``sentences``: also every sentence and clause of the text (slower; finds unquoted renderings).
     """
     found: dict[tuple[int, int], _Candidate] = {}
