@@ -150,10 +150,10 @@ def _crosslingual(
     out: list[Alignment] = []
     # first every candidate but the clauses of mid-clause fragments; a clause only if its fragment came close
     first = [c for c in candidates if c.fragment is None]
-    near = _score_candidates(text, first, quotes, side, language, embedder, text_language, memo, out)
+    near = _score_candidates(first, quotes, side, language, embedder, text_language, memo, out)
     clauses = [c for c in candidates if c.fragment is not None and near.get(c.fragment, False)]
     if clauses:
-        _score_candidates(text, clauses, quotes, side, language, embedder, text_language, memo, out)
+        _score_candidates(clauses, quotes, side, language, embedder, text_language, memo, out)
     return out
 
 
@@ -162,7 +162,6 @@ MID_CLAUSE_MIN_MARGIN = 0.995  # a fragment this close to a quote (under the flo
 
 
 def _score_candidates(
-    text: str,
     candidates: list[_Candidate],
     quotes: Sequence[Quote],
     side: QuoteSide,
