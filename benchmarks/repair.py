@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import re
 import subprocess
 import sys
 import time
@@ -246,6 +247,92 @@ def mechanism_section(shared: Path) -> None:
         print(f"TOTAL model-edit precision ({label}): {precision} of {applied} applied guesses {tuple(guesses)}")
 
 
+FAMILY_RE = re.compile(r"^\| (2\d\d) \| (\S+) \|[^|]*\|[^|]*\| ([^|]+) \|")
+"""A row of the spun_train README table: number, original URL, spinner family."""
+
+
+def family_of(label: str) -> str:
+    """The spinner family of a README label ('standard family, partial' -> partial)."""
+    label = label.lower()
+    if "harsher" in label or "presentations" in label:
+        return "presentations"
+    for name in ("partial", "harsh"):
+        if name in label:
+            return name
+    return "standard"
+
+
+def train_pairs(shared: Path) -> list[tuple[str, str, str, str, str]]:
+    """(number, spun, original, family, original's URL) of every spun_train pair with an original."""
+    folder = shared / "spun_train"
+    out = []
+    for line in (folder / "README.md").read_text(encoding="utf-8").splitlines():
+        found = FAMILY_RE.match(line)
+        if not found:
+            continue
+        number, url, label = found.groups()
+        family = family_of(label)
+        spun = (folder / f"{number}_spun.txt").read_text(encoding="utf-8")
+        original = (folder / f"{number}_original.txt").read_text(encoding="utf-8")
+        out.append((number, spun, original, family, url))
+    return out
+
+
+def train_lexicon(shared: Path, exclude_url: str = "") -> Lexicon:
+    """Static entries + what the development pairs and every spun_train pair of another original teach."""
+    pairs = dev_pairs(shared) + [
+        (spun, original, f"train:{number}")
+        for number, spun, original, _, url in train_pairs(shared)
+        if url != exclude_url
+    ]
+    return Lexicon([*static_entries().entries(), *learn_entries(pairs, prefix="loo")])
+
+
+def loo_section(shared: Path, configs: dict[str, dict[str, object]] | None = None) -> dict[str, float]:
+    """Leave-one-original-out on spun_train: all spins of one original held out together, the
+    lexicon rebuilt from the other originals' pairs + spun_dev + seed 001. Returns config -> share undone."""
+    print("\n## Leave-one-original-out on spun_train (damage undone, by spinner family)")
+    pairs = train_pairs(shared)
+    configs = configs or {
+        "dev-only lexicon (no spun_train: as main)": {"lexicon": "dev"},
+        "LOO lexicon, default": {},
+    }
+    dev_only = Lexicon([*static_entries().entries(), *learn_entries(dev_pairs(shared), prefix="dev")])
+    totals: dict[str, dict[str, list[int]]] = {c: {} for c in configs}
+    folds: dict[str, Lexicon] = {}
+    for number, spun, original, family, url in pairs:
+        for label, options in configs.items():
+            opts = dict(options)
+            kind = opts.pop("lexicon", "loo")
+            if kind == "dev":
+                lexicon = dev_only
+            else:
+                if url not in folds:
+                    folds[url] = train_lexicon(shared, url)
+                lexicon = folds[url]
+            result = repair(spun, builtin=False, lexicons=[lexicon], **opts)  # type: ignore[arg-type]
+            before, after, share = undone(spun, result.text, original)
+            for key in (family, "ALL"):
+                acc = totals[label].setdefault(key, [0, 0])
+                acc[0] += before
+                acc[1] += after
+            print(
+                f"{number} {family:<13} {label:<42} {before:>4} -> {after:>4} {100 * share:6.1f}%  "
+                f"spin={result.spin.score:.3f}"
+            )
+    out = {}
+    for label, by_family in totals.items():
+        parts = []
+        for key in ("ALL", "standard", "partial", "harsh", "presentations"):
+            if key in by_family:
+                before, after = by_family[key]
+                parts.append(f"{key} {100 * (before - after) / before:.1f}%")
+        before, after = by_family["ALL"]
+        out[label] = (before - after) / before
+        print(f"LOO TOTAL {label:<42} " + ", ".join(parts))
+    return out
+
+
 def clean_texts(shared: Path) -> dict[str, str]:
     texts = {}
     for name in ("002", "003"):
@@ -373,10 +460,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--no-speed", action="store_true")
+    parser.add_argument("--loo-only", action="store_true", help="only the leave-one-original-out section")
     args = parser.parse_args(argv)
     if not (args.shared / "spun_dev").exists():
         print(f"no spun_dev under {args.shared}", file=sys.stderr)
         return 2
+    loo_section(args.shared)
+    if args.loo_only:
+        return 0
     spun_section(args.shared)
     mechanism_section(args.shared)
     clean_section(args.shared)
