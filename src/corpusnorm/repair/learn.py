@@ -172,6 +172,18 @@ CONTEXT_ZIPF = 4.0
 """Context words kept as conditions must be this common (names and rare words are dropped)."""
 
 
+def _distinct(texts: list[list[str]]) -> list[list[str]]:
+    """Each text once (several spins share one original)."""
+    out: list[list[str]] = []
+    keys: set[tuple[str, ...]] = set()
+    for words in texts:
+        key = tuple(words)
+        if key not in keys:
+            keys.add(key)
+            out.append(words)
+    return out
+
+
 def _occurrences(words: list[str], phrase: tuple[str, ...]) -> int:
     size = len(phrase)
     return sum(1 for i in range(len(words) - size + 1) if tuple(words[i : i + size]) == phrase)
@@ -186,8 +198,10 @@ def learn_entries(pairs: Sequence[tuple[str, str, str]], *, prefix: str = "learn
     found: dict[tuple[str, str], tuple[int, list[str]]] = {}
     rights: dict[tuple[str, str], list[str]] = {}
     spun_words: list[list[str]] = []
+    clean_words: list[list[str]] = []
     for spun, original, source in pairs:
         spun_words.append([t.lower for t in tokenize(spun)])
+        clean_words.append([t.lower for t in tokenize(original)])
         for sub in learn_substitutions(spun, original):
             count, sources = found.get((sub.spun, sub.original), (0, []))
             if source not in sources:
@@ -198,6 +212,7 @@ def learn_entries(pairs: Sequence[tuple[str, str, str]], *, prefix: str = "learn
                 word = context.rsplit("] ", 1)[1] if "] " in context else ""
                 if word and word not in seen_right:
                     seen_right.append(word)
+    originals = _distinct(clean_words)
     totals: dict[str, int] = {}
     for (spun_phrase, _), (count, _) in found.items():
         totals[spun_phrase] = totals.get(spun_phrase, 0) + count
@@ -205,6 +220,7 @@ def learn_entries(pairs: Sequence[tuple[str, str, str]], *, prefix: str = "learn
     for number, ((spun_phrase, original), (count, sources)) in enumerate(sorted(found.items()), 1):
         phrase = tuple(spun_phrase.split())
         seen = sum(_occurrences(words, phrase) for words in spun_words)
+        clean = sum(_occurrences(words, phrase) for words in originals)
         right = ""
         if len(phrase) == 1 and count <= COMMON_MAX_COUNT and wordfreq.zipf(spun_phrase) >= COMMON_ZIPF:
             # a common word seen swapped only a few times: trust it only where it was seen
@@ -224,6 +240,7 @@ def learn_entries(pairs: Sequence[tuple[str, str, str]], *, prefix: str = "learn
                 seen=max(seen, count),
                 share=round(count / totals[spun_phrase], 3),
                 right=right,
+                clean=clean,
             )
         )
     return entries

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import regex
 
+from ..backends import wordfreq
 from ..backends.data import data_digest, read_data
 from .tokens import normalise_word
 
@@ -31,6 +32,17 @@ DATA_FILES = ("spin_lexicon.tsv",)
 """The built-in lexicon files in ``corpusnorm/data``."""
 
 _SPLIT_RE = regex.compile(r"\s+")
+
+LEARNT_SOURCES = ("dev:", "loo")
+"""Sources of entries learnt by alignment (the reviewed and PPS rows are not gated as common)."""
+
+SHARE_WEIGHT = 1.0
+"""Weight of log(share) in an entry's prior: the channel term P(spun | original) among the spun
+phrase's learnt originals ("cash" -> coins 42 times, money once)."""
+
+RISKY_ZIPF = 5.0
+"""A learnt one-word pair whose spun word is at least this common in English (wordfreq Zipf) is
+:attr:`Entry.common`."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +58,9 @@ class Entry:
     """Share of this original among the substitutions learnt for the same spun phrase."""
     left: str = ""
     right: str = ""
+    clean: int = 0
+    """How often the spun phrase occurred in the *original* (clean) texts the pair was learnt from:
+    a phrase writers use as often as spinners produce it is ordinary English (see :attr:`risky`)."""
 
     @cached_property
     def original_words(self) -> list[str]:
@@ -66,7 +81,19 @@ class Entry:
         seen = max(self.seen, self.count)
         p = (self.count / self.share + 1.0) / (seen + 1.2)
         p = min(max(p, 0.02), 0.98)
-        return math.log(p / (1 - p)) + 0.5 * math.log(self.share)
+        return math.log(p / (1 - p)) + SHARE_WEIGHT * math.log(self.share)
+
+    @cached_property
+    def common(self) -> bool:
+        """A one-word entry whose spun word writers use at least as often as spinners produce it
+        (``clean >= count`` in the texts it was learnt from), or that is itself common English
+        (wordfreq Zipf >= :data:`RISKY_ZIPF`): "value" (price), "full" (total). Such a pair is
+        repaired where the language model prefers the original, but is no evidence of spinning
+        (:func:`~.spin.is_fingerprint`): without this, a clean crypto report ("value", "price",
+        "sign", "could") looked spun to a lexicon learnt from spun crypto reports."""
+        if len(self.spun) != 1 or not self.source.startswith(LEARNT_SOURCES):
+            return False
+        return self.clean >= self.count or wordfreq.zipf(self.spun[0]) >= RISKY_ZIPF
 
     def context_ok(self, left: str, right: str) -> bool:
         return _condition(self.left, left) and _condition(self.right, right)
@@ -136,11 +163,12 @@ def _parse(lines: Iterable[str], *, origin: str) -> list[Entry]:
         cells = line.split("\t")
         if cells[0] == "id" or cells[0] == "spun":
             continue
-        seen, share = "0", "1"
+        seen, share, clean = "0", "1", "0"
         if len(cells) >= 5 and cells[4].strip().isdigit():
             # full format: id spun original source count [seen share left right note]
-            cells = cells + [""] * (10 - len(cells))
+            cells = cells + [""] * (11 - len(cells))
             entry_id, spun, original, source, count, seen, share, left, right = cells[:9]
+            clean = cells[10]
         elif len(cells) >= 4 and cells[3].isdigit():
             # learnt format: spun original source count [contexts]
             spun, original, source, count = cells[:4]
@@ -165,6 +193,7 @@ def _parse(lines: Iterable[str], *, origin: str) -> list[Entry]:
                 share=float(share) if share.strip() else 1.0,
                 left=left.strip(),
                 right=right.strip(),
+                clean=int(clean) if clean.strip().isdigit() else 0,
             )
         )
     return entries
