@@ -254,6 +254,10 @@ FAMILY_RE = re.compile(r"^\| (2\d\d) \| (\S+) \|[^|]*\|[^|]*\| ([^|]+) \|")
 """A row of the spun_train README table: number, original URL, spinner family."""
 
 
+CUT_WORDS = 50
+"""Length of the short cuts the spin score is measured on."""
+
+
 def family_of(label: str) -> str:
     """The spinner family of a README label ('standard family, partial' -> partial)."""
     label = label.lower()
@@ -335,7 +339,71 @@ def loo_section(shared: Path, configs: dict[str, dict[str, object]] | None = Non
         before, after = by_family["ALL"]
         out[label] = (before - after) / before
         print(f"LOO TOTAL {label:<42} " + ", ".join(parts))
+    held_out_clean_and_auc(shared, folds)
     return out
+
+
+def cuts(text: str, size: int = CUT_WORDS, most: int = 3) -> list[str]:
+    """Up to ``most`` consecutive cuts of ``size`` whitespace-separated words (whole lines kept as
+    written inside a cut; the last partial cut is dropped)."""
+    tokens = text.split()
+    return [" ".join(tokens[k : k + size]) for k in range(0, len(tokens) - size + 1, size)][:most]
+
+
+def auc(spun: list[float], clean: list[float]) -> float:
+    """Probability that a spun text scores above a clean one (ties count half)."""
+    wins = sum(1.0 if a > b else 0.5 if a == b else 0.0 for a in spun for b in clean)
+    return wins / (len(spun) * len(clean))
+
+
+def held_out_clean_and_auc(shared: Path, folds: dict[str, Lexicon]) -> None:
+    """Clean changes and spin AUC with each spun_train original's own fold lexicon (never learnt
+    from it): spun copies against the originals, seeds 002/003, spun_dev's original and the lid
+    sentences (built-in lexicon for texts no fold learnt from), full texts and 50-word cuts."""
+    print("\n## Held-out clean changes and spin-score AUC (fold lexicons for spun_train)")
+    spun_scores: dict[str, list[float]] = {"full": [], "cut": []}
+    clean_scores: dict[str, list[float]] = {"full": [], "cut": []}
+    changed = total = 0
+    done: set[str] = set()
+    for number, spun, original, _family, url in train_pairs(shared):
+        lexicon = folds[url]
+        spun_scores["full"].append(spin_score(spun, lexicons=[lexicon], builtin=False).score)
+        spun_scores["cut"].extend(spin_score(c, lexicons=[lexicon], builtin=False).score for c in cuts(spun))
+        if url in done:
+            continue
+        done.add(url)
+        result = repair(original, builtin=False, lexicons=[lexicon])
+        changed += distance(original, result.text)
+        total += len(words(original))
+        clean_scores["full"].append(result.spin.score)
+        clean_scores["cut"].extend(spin_score(c, lexicons=[lexicon], builtin=False).score for c in cuts(original))
+        if result.spin.score >= 0.2:
+            print(f"clean {number}_original: spin {result.spin.score:.3f}")
+    others = list(clean_texts(shared).values())
+    sentences = [s for s in others.pop().splitlines() if s.strip()]
+    others.append("\n".join(sentences[:200]))
+    for text in others:
+        result = repair(text)
+        changed += distance(text, result.text)
+        total += len(words(text))
+        clean_scores["full"].append(result.spin.score)
+        clean_scores["cut"].extend(spin_score(c).score for c in cuts(text))
+    for path in sorted((shared / "spun_train").glob("3*_spun.txt")):
+        text = path.read_text(encoding="utf-8")
+        spun_scores["full"].append(spin_score(text).score)
+        spun_scores["cut"].extend(spin_score(c).score for c in cuts(text))
+    print(
+        f"clean English (held-out originals, seeds 002/003, spun_dev original, 200 lid sentences): "
+        f"{changed} words changed in {total} = {1000 * changed / total:.2f} per 1,000"
+    )
+    for kind in ("full", "cut"):
+        spun, clean = spun_scores[kind], clean_scores[kind]
+        label = "full texts" if kind == "full" else f"{CUT_WORDS}-word cuts"
+        print(
+            f"spin AUC, {label}: {auc(spun, clean):.3f} ({len(spun)} spun, {len(clean)} clean; "
+            f"lowest spun {min(spun):.3f}, highest clean {max(clean):.3f}, "
+            f"spun below 0.5: {sum(x < 0.5 for x in spun)}, clean at/above 0.5: {sum(x >= 0.5 for x in clean)})"
+        )
 
 
 def clean_texts(shared: Path) -> dict[str, str]:

@@ -33,8 +33,8 @@ DATA_FILES = ("spin_lexicon.tsv",)
 
 _SPLIT_RE = regex.compile(r"\s+")
 
-LEARNT_SOURCES = ("dev:", "loo")
-"""Sources of entries learnt by alignment (the reviewed and PPS rows are not gated as common)."""
+REVIEWED_SOURCES = ("issue4", "news-spinners", "pps")
+"""Sources of rows written or reviewed by people (not learnt by alignment): never :attr:`Entry.common`."""
 
 SHARE_WEIGHT = 1.0
 """Weight of log(share) in an entry's prior: the channel term P(spun | original) among the spun
@@ -85,15 +85,18 @@ class Entry:
 
     @cached_property
     def common(self) -> bool:
-        """A one-word entry whose spun word writers use at least as often as spinners produce it
-        (``clean >= count`` in the texts it was learnt from), or that is itself common English
-        (wordfreq Zipf >= :data:`RISKY_ZIPF`): "value" (price), "full" (total). Such a pair is
-        repaired where the language model prefers the original, but is no evidence of spinning
-        (:func:`~.spin.is_fingerprint`): without this, a clean crypto report ("value", "price",
-        "sign", "could") looked spun to a lexicon learnt from spun crypto reports."""
-        if len(self.spun) != 1 or not self.source.startswith(LEARNT_SOURCES):
+        """A learnt pair whose spun phrase writers use at least as often as spinners produce it
+        (``clean >= count`` in the texts it was learnt from: "value" for price, "right now" for at
+        this time), or a learnt one-word pair whose spun word is common English (wordfreq Zipf >=
+        :data:`RISKY_ZIPF`: "full" for total). Such a pair is repaired where the context prefers
+        the original, but is no evidence of spinning (:func:`~.spin.is_fingerprint`): without
+        this, clean crypto reports looked spun to a lexicon learnt from spun crypto reports.
+        Reviewed rows (:data:`REVIEWED_SOURCES`) are never common."""
+        if self.source.startswith(REVIEWED_SOURCES):
             return False
-        return self.clean >= self.count or wordfreq.zipf(self.spun[0]) >= RISKY_ZIPF
+        if self.clean >= self.count:
+            return True
+        return len(self.spun) == 1 and wordfreq.zipf(self.spun[0]) >= RISKY_ZIPF
 
     def context_ok(self, left: str, right: str) -> bool:
         return _condition(self.left, left) and _condition(self.right, right)
