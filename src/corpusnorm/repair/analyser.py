@@ -24,7 +24,7 @@ AGREE_MIN_GAIN = 0.0
 """Document agreement: the repeated repair must not read worse on either side."""
 
 TRIGRAM_VETO = 0.8
-"""A common learnt pair is not applied where the trigram model prefers the present word by this
+"""A learnt pair of a very common spun word is not applied where the trigram model prefers the present word by this
 many nats (see :meth:`Analyser._vetoed`)."""
 
 VETO_ZIPF = 5.4
@@ -125,12 +125,13 @@ class Analyser:
                 return guess if guess.score >= floor else None
         if best is None or best[0] < floor:
             return None
-        if best[1].common and self._vetoed(i, best[1]):
+        if best[1].learnt and self._vetoed(i, best[1]):
             return None
         return self.scorer.decision(i, best)
 
     def _vetoed(self, i: int, entry: Entry) -> bool:
-        """The trigram model says the spun word of a common learnt pair reads better than the
+        """The trigram model says the spun word of a learnt pair, a very common word
+        (:data:`VETO_ZIPF`), reads better than the
         original in its sentence (by :data:`TRIGRAM_VETO` nats): "his full resignation letter"
         is not spun "total", though spinners do write "full" for "total"."""
         model = trigram_model()

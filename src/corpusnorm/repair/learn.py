@@ -203,6 +203,8 @@ def learn_entries(pairs: Sequence[tuple[str, str, str]], *, prefix: str = "learn
         spun_words.append([t.lower for t in tokenize(spun)])
         clean_words.append([t.lower for t in tokenize(original)])
         for sub in learn_substitutions(spun, original):
+            if len(sub.spun.split()) > MAX_PHRASE or len(sub.original.split()) > MAX_PHRASE:
+                continue  # text one side has and the other lacks (a caption, a clause), not a swap
             count, sources = found.get((sub.spun, sub.original), (0, []))
             if source not in sources:
                 sources = [*sources, source]

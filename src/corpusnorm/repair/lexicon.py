@@ -22,7 +22,6 @@ from pathlib import Path
 
 import regex
 
-from ..backends import wordfreq
 from ..backends.data import data_digest, read_data
 from .tokens import normalise_word
 
@@ -39,10 +38,6 @@ REVIEWED_SOURCES = ("issue4", "news-spinners", "pps")
 SHARE_WEIGHT = 1.0
 """Weight of log(share) in an entry's prior: the channel term P(spun | original) among the spun
 phrase's learnt originals ("cash" -> coins 42 times, money once)."""
-
-RISKY_ZIPF = 5.0
-"""A learnt one-word pair whose spun word is at least this common in English (wordfreq Zipf) is
-:attr:`Entry.common`."""
 
 
 @dataclass(frozen=True)
@@ -84,19 +79,18 @@ class Entry:
         return math.log(p / (1 - p)) + SHARE_WEIGHT * math.log(self.share)
 
     @cached_property
+    def learnt(self) -> bool:
+        """Learnt by alignment (not a row written or reviewed by people, :data:`REVIEWED_SOURCES`)."""
+        return not self.source.startswith(REVIEWED_SOURCES)
+
+    @cached_property
     def common(self) -> bool:
         """A learnt pair whose spun phrase writers use at least as often as spinners produce it
         (``clean >= count`` in the texts it was learnt from: "value" for price, "right now" for at
-        this time), or a learnt one-word pair whose spun word is common English (wordfreq Zipf >=
-        :data:`RISKY_ZIPF`: "full" for total). Such a pair is repaired where the context prefers
-        the original, but is no evidence of spinning (:func:`~.spin.is_fingerprint`): without
-        this, clean crypto reports looked spun to a lexicon learnt from spun crypto reports.
-        Reviewed rows (:data:`REVIEWED_SOURCES`) are never common."""
-        if self.source.startswith(REVIEWED_SOURCES):
-            return False
-        if self.clean >= self.count:
-            return True
-        return len(self.spun) == 1 and wordfreq.zipf(self.spun[0]) >= RISKY_ZIPF
+        this time). Such a pair is repaired where the context prefers the original, but is no
+        evidence of spinning (:func:`~.spin.is_fingerprint`): without this, clean crypto reports
+        looked spun to a lexicon learnt from spun crypto reports."""
+        return self.learnt and self.clean >= self.count
 
     def context_ok(self, left: str, right: str) -> bool:
         return _condition(self.left, left) and _condition(self.right, right)
