@@ -19,13 +19,18 @@ ORIGINAL = "The inflow of bitcoin rose. Analysts say the inflow may fall. The da
 
 
 def test_learnt_entries_count_the_spun_phrase_in_the_originals() -> None:
-    # "value" is spun for "price" twice, but the original also uses "value" itself three times
-    spun = "The value rose. The value fell. Its value is high, value is low, and the value rose."
-    original = "The price rose. The price fell. Its value is high, value is low, and the value rose."
+    # "value" is spun for "price" four times, but the original also uses "value" itself five times
+    spun = "The value rose. The value fell. The value rose. The value fell. " + "Its value is high. " * 5
+    original = "The price rose. The price fell. The price rose. The price fell. " + "Its value is high. " * 5
     entries = {(" ".join(e.spun), e.original): e for e in learn_entries([(spun, original, "t")])}
     pair = entries[("value", "price")]
-    assert (pair.count, pair.clean) == (2, 3)
+    assert (pair.count, pair.seen, pair.clean) == (4, 9, 5)
     assert pair.common  # writers use it more often than the spinner produced it
+    # a common word swapped only a few times keeps its right-hand words as a condition, and is
+    # counted only where the condition holds ("value" before "rose": once in the original)
+    few = learn_entries([("The value rose. Its value is high.", "The price rose. Its value rose.", "t")])
+    conditioned = next(e for e in few if e.spun == ("value",) and e.original == "price")
+    assert conditioned.right == "(rose)" and (conditioned.seen, conditioned.clean) == (1, 1)
     learnt = {(" ".join(e.spun), e.original): e for e in learn_entries([(SPUN, ORIGINAL, "t")])}
     influx = learnt[("influx", "inflow")]
     assert (influx.count, influx.clean) == (2, 0)

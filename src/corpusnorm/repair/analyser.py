@@ -32,6 +32,12 @@ VETO_ZIPF = 5.4
 checked by the trigram model: measured on leave-one-original-out, a wider check (Zipf 5.0, or
 every :attr:`~.lexicon.Entry.common` pair) or a smaller margin vetoed more right repairs than wrong."""
 
+VETO_MAX_BIGRAM_GAIN = 0.0
+"""The trigram check only runs where the bigram model does not prefer the original either (weighted
+gain at most this): two models must agree that the present word reads right. Measured: seed 001
+in-sample 89.9% -> 90.3% (the checks on "really", "important", "always", "said" were wrong), and
+leave-one-original-out 51.1% -> 51.3%; "full" (for "total") is still kept."""
+
 AGREE_PENALTY = 0.5
 """Document agreement: log-odds taken off the first repair's score for each copy."""
 
@@ -125,7 +131,7 @@ class Analyser:
                 return guess if guess.score >= floor else None
         if best is None or best[0] < floor:
             return None
-        if best[1].learnt and self._vetoed(i, best[1]):
+        if best[1].learnt and best[5] <= VETO_MAX_BIGRAM_GAIN and self._vetoed(i, best[1]):
             return None
         return self.scorer.decision(i, best)
 

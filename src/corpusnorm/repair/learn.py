@@ -184,16 +184,23 @@ def _distinct(texts: list[list[str]]) -> list[list[str]]:
     return out
 
 
-def _occurrences(words: list[str], phrase: tuple[str, ...]) -> int:
+def _occurrences(words: list[str], phrase: tuple[str, ...], before: frozenset[str] | None = None) -> int:
+    """How often ``phrase`` occurs in ``words`` (only before one of ``before``, if given)."""
     size = len(phrase)
-    return sum(1 for i in range(len(words) - size + 1) if tuple(words[i : i + size]) == phrase)
+    n = len(words)
+    return sum(
+        1
+        for i in range(n - size + 1)
+        if tuple(words[i : i + size]) == phrase and (before is None or (i + size < n and words[i + size] in before))
+    )
 
 
 def learn_entries(pairs: Sequence[tuple[str, str, str]], *, prefix: str = "learnt") -> list[Entry]:
     """Lexicon entries from ``(spun, original, source)`` pairs, with counts, occurrences and shares.
 
     ``seen`` counts the spun phrase in all the spun texts, so a phrase the spinner also left
-    alone (or that is ordinary English there) gets a weaker prior.
+    alone (or that is ordinary English there) gets a weaker prior; ``clean`` counts it in the
+    (distinct) originals. Both count only where the entry's right-context condition holds.
     """
     found: dict[tuple[str, str], tuple[int, list[str]]] = {}
     rights: dict[tuple[str, str], list[str]] = {}
@@ -221,9 +228,8 @@ def learn_entries(pairs: Sequence[tuple[str, str, str]], *, prefix: str = "learn
     entries: list[Entry] = []
     for number, ((spun_phrase, original), (count, sources)) in enumerate(sorted(found.items()), 1):
         phrase = tuple(spun_phrase.split())
-        seen = sum(_occurrences(words, phrase) for words in spun_words)
-        clean = sum(_occurrences(words, phrase) for words in originals)
         right = ""
+        kept: list[str] = []
         if len(phrase) == 1 and count <= COMMON_MAX_COUNT and wordfreq.zipf(spun_phrase) >= COMMON_ZIPF:
             # a common word seen swapped only a few times: trust it only where it was seen
             # ordinary words only: a name seen next to the pair says nothing general
@@ -232,6 +238,10 @@ def learn_entries(pairs: Sequence[tuple[str, str, str]], *, prefix: str = "learn
             kept = sorted(w for w in rights[(spun_phrase, original)] if wordfreq.zipf(w) >= CONTEXT_ZIPF)
             if kept:
                 right = "(" + "|".join(regex.escape(w) for w in kept) + ")"
+        # with a condition, the prior is about the phrase where the condition holds ("put" before "aside")
+        before = frozenset(kept) if right else None
+        seen = sum(_occurrences(words, phrase, before) for words in spun_words)
+        clean = sum(_occurrences(words, phrase, before) for words in originals)
         entries.append(
             Entry(
                 id=f"{prefix}:{number}",
