@@ -2,13 +2,15 @@
 
 The rows are learnt with :func:`corpusnorm.repair.learn.learn_entries` from the development
 pairs: the four spun copies in ``shared/spun_dev`` against ``003_original.txt``, and seed 001
-against its hand-restored original ``tests/reference/gold/001_restored.txt``. The reviewed rows
+against its hand-restored original ``tests/reference/gold/001_restored.txt``, and the real spun
+pages of ``shared/spun_train`` against their originals (all but :data:`UNFAITHFUL`). The file
+stores word and phrase pairs with counts (``count``, ``seen``, ``clean``), never text. The reviewed rows
 (``issue4:*``) and the filtered PPS rows (``pps:*``) are kept as they are.
 
     python scripts/build_spin_lexicon.py [--shared ../shared] [--check]
 
 ``--check`` exits 1 (and writes nothing) when the file differs from what the data gives;
-``tests/test_repair.py`` runs the same comparison.
+``tests/repair/test_repair.py`` runs the same comparison.
 """
 
 from __future__ import annotations
