@@ -610,20 +610,21 @@ def report_cjk_sweep() -> None:
 
 
 DEV_PASSAGES = ROOT / "benchmarks" / "data" / "dev_passages"
+DEV_RECALL = ROOT / "benchmarks" / "data" / "dev_recall"  # short and mid-clause renderings (zh/ja/de/it/fr)
 SHORT_WORDS = crosslingual.SHORT_PASSAGE_WORDS
 SCALE_QUOTES = 5000
 SCALE_ARTICLES = 1000
 
 
 def _dev_candidates() -> list[tuple[float, float, int, bool, int, str]]:
-    """Every candidate passage and every sentence of the dev articles (dev_xling, dev_passages) with its
+    """Every candidate passage and every sentence of the dev articles (dev_xling, dev_passages, dev_recall) with its
     best quote's margin and cosine and whether that is a gold rendering: (margin, cosine, label,
     is a candidate, words, language)."""
     quotes = canonical_quotes()
     embedder = get_embedder()
     side = quoteset.quote_side(tuple(q.text for q in quotes), embedder)
     rows: list[tuple[float, float, int, bool, int, str]] = []
-    for folder in (DEV_XLING, DEV_PASSAGES):
+    for folder in (DEV_XLING, DEV_PASSAGES, DEV_RECALL):
         for art in json.loads((folder / "articles.json").read_text(encoding="utf-8"))["articles"]:
             text = art["text"]
             gold = [(qid, _anchor_span(text, anchor)) for qid, anchor in art["gold"]]
@@ -804,6 +805,7 @@ def main(argv: list[str] | None = None) -> int:
         report_calibration(rows)
         report_floors(rows)
         report_dev_xling(folder=DEV_PASSAGES)
+        report_dev_xling(folder=DEV_RECALL)
         report_crosslingual()
         report_cjk_sweep()
         report_other_languages()
@@ -831,6 +833,7 @@ def main(argv: list[str] | None = None) -> int:
     report_cjk_sweep()
     report_dev_xling()
     report_dev_xling(folder=DEV_PASSAGES)
+    report_dev_xling(folder=DEV_RECALL)
     rows = _dev_candidates()
     report_calibration(rows)
     report_floors(rows)

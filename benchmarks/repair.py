@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import re
 import subprocess
 import sys
 import time
@@ -27,6 +28,9 @@ from corpusnorm.repair import repair, spin_score
 from corpusnorm.repair.learn import learn_entries
 from corpusnorm.repair.lexicon import Lexicon, builtin_lexicon
 from corpusnorm.repair.tokens import tokenize
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+from build_spin_lexicon import UNFAITHFUL
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "reference" / "gold" / "001_restored.txt"
@@ -246,6 +250,162 @@ def mechanism_section(shared: Path) -> None:
         print(f"TOTAL model-edit precision ({label}): {precision} of {applied} applied guesses {tuple(guesses)}")
 
 
+FAMILY_RE = re.compile(r"^\| (2\d\d) \| (\S+) \|[^|]*\|[^|]*\| ([^|]+) \|")
+"""A row of the spun_train README table: number, original URL, spinner family."""
+
+
+CUT_WORDS = 50
+"""Length of the short cuts the spin score is measured on."""
+
+
+def family_of(label: str) -> str:
+    """The spinner family of a README label ('standard family, partial' -> partial)."""
+    label = label.lower()
+    if "harsher" in label or "presentations" in label:
+        return "presentations"
+    for name in ("partial", "harsh"):
+        if name in label:
+            return name
+    return "standard"
+
+
+def train_pairs(shared: Path) -> list[tuple[str, str, str, str, str]]:
+    """(number, spun, original, family, original's URL) of every spun_train pair with an original."""
+    folder = shared / "spun_train"
+    out = []
+    for line in (folder / "README.md").read_text(encoding="utf-8").splitlines():
+        found = FAMILY_RE.match(line)
+        if not found:
+            continue
+        number, url, label = found.groups()
+        if number in UNFAITHFUL:
+            continue
+        family = family_of(label)
+        spun = (folder / f"{number}_spun.txt").read_text(encoding="utf-8")
+        original = (folder / f"{number}_original.txt").read_text(encoding="utf-8")
+        out.append((number, spun, original, family, url))
+    return out
+
+
+def train_lexicon(shared: Path, exclude_url: str = "") -> Lexicon:
+    """Static entries + what the development pairs and every spun_train pair of another original teach."""
+    pairs = dev_pairs(shared) + [
+        (spun, original, f"train:{number}")
+        for number, spun, original, _, url in train_pairs(shared)
+        if url != exclude_url
+    ]
+    return Lexicon([*static_entries().entries(), *learn_entries(pairs, prefix="loo")])
+
+
+def loo_section(shared: Path, configs: dict[str, dict[str, object]] | None = None) -> dict[str, float]:
+    """Leave-one-original-out on spun_train: all spins of one original held out together, the
+    lexicon rebuilt from the other originals' pairs + spun_dev + seed 001. Returns config -> share undone."""
+    print("\n## Leave-one-original-out on spun_train (damage undone, by spinner family)")
+    pairs = train_pairs(shared)
+    configs = configs or {
+        "dev-only lexicon (no spun_train: as main)": {"lexicon": "dev"},
+        "LOO lexicon, default": {},
+    }
+    dev_only = Lexicon([*static_entries().entries(), *learn_entries(dev_pairs(shared), prefix="dev")])
+    totals: dict[str, dict[str, list[int]]] = {c: {} for c in configs}
+    folds: dict[str, Lexicon] = {}
+    for number, spun, original, family, url in pairs:
+        for label, options in configs.items():
+            opts = dict(options)
+            kind = opts.pop("lexicon", "loo")
+            if kind == "dev":
+                lexicon = dev_only
+            else:
+                if url not in folds:
+                    folds[url] = train_lexicon(shared, url)
+                lexicon = folds[url]
+            result = repair(spun, builtin=False, lexicons=[lexicon], **opts)  # type: ignore[arg-type]
+            before, after, share = undone(spun, result.text, original)
+            for key in (family, "ALL"):
+                acc = totals[label].setdefault(key, [0, 0])
+                acc[0] += before
+                acc[1] += after
+            print(
+                f"{number} {family:<13} {label:<42} {before:>4} -> {after:>4} {100 * share:6.1f}%  "
+                f"spin={result.spin.score:.3f}"
+            )
+    out = {}
+    for label, by_family in totals.items():
+        parts = []
+        for key in ("ALL", "standard", "partial", "harsh", "presentations"):
+            if key in by_family:
+                before, after = by_family[key]
+                parts.append(f"{key} {100 * (before - after) / before:.1f}%")
+        before, after = by_family["ALL"]
+        out[label] = (before - after) / before
+        print(f"LOO TOTAL {label:<42} " + ", ".join(parts))
+    held_out_clean_and_auc(shared, folds)
+    return out
+
+
+def cuts(text: str, size: int = CUT_WORDS, most: int = 3) -> list[str]:
+    """Up to ``most`` consecutive cuts of ``size`` whitespace-separated words (whole lines kept as
+    written inside a cut; the last partial cut is dropped)."""
+    tokens = text.split()
+    return [" ".join(tokens[k : k + size]) for k in range(0, len(tokens) - size + 1, size)][:most]
+
+
+def auc(spun: list[float], clean: list[float]) -> float:
+    """Probability that a spun text scores above a clean one (ties count half)."""
+    wins = sum(1.0 if a > b else 0.5 if a == b else 0.0 for a in spun for b in clean)
+    return wins / (len(spun) * len(clean))
+
+
+def held_out_clean_and_auc(shared: Path, folds: dict[str, Lexicon]) -> None:
+    """Clean changes and spin AUC with each spun_train original's own fold lexicon (never learnt
+    from it): spun copies against the originals, seeds 002/003, spun_dev's original and the lid
+    sentences (built-in lexicon for texts no fold learnt from), full texts and 50-word cuts."""
+    print("\n## Held-out clean changes and spin-score AUC (fold lexicons for spun_train)")
+    spun_scores: dict[str, list[float]] = {"full": [], "cut": []}
+    clean_scores: dict[str, list[float]] = {"full": [], "cut": []}
+    changed = total = 0
+    done: set[str] = set()
+    for number, spun, original, _family, url in train_pairs(shared):
+        lexicon = folds[url]
+        spun_scores["full"].append(spin_score(spun, lexicons=[lexicon], builtin=False).score)
+        spun_scores["cut"].extend(spin_score(c, lexicons=[lexicon], builtin=False).score for c in cuts(spun))
+        if url in done:
+            continue
+        done.add(url)
+        result = repair(original, builtin=False, lexicons=[lexicon])
+        changed += distance(original, result.text)
+        total += len(words(original))
+        clean_scores["full"].append(result.spin.score)
+        clean_scores["cut"].extend(spin_score(c, lexicons=[lexicon], builtin=False).score for c in cuts(original))
+        if result.spin.score >= 0.2:
+            print(f"clean {number}_original: spin {result.spin.score:.3f}")
+    others = list(clean_texts(shared).values())
+    sentences = [s for s in others.pop().splitlines() if s.strip()]
+    others.append("\n".join(sentences[:200]))
+    for text in others:
+        result = repair(text)
+        changed += distance(text, result.text)
+        total += len(words(text))
+        clean_scores["full"].append(result.spin.score)
+        clean_scores["cut"].extend(spin_score(c).score for c in cuts(text))
+    for path in sorted((shared / "spun_train").glob("3*_spun.txt")):
+        text = path.read_text(encoding="utf-8")
+        spun_scores["full"].append(spin_score(text).score)
+        spun_scores["cut"].extend(spin_score(c).score for c in cuts(text))
+    print(
+        f"clean English (held-out originals, seeds 002/003, spun_dev original, 200 lid sentences): "
+        f"{changed} words changed in {total} = {1000 * changed / total:.2f} per 1,000"
+    )
+    for kind in ("full", "cut"):
+        spun, clean = spun_scores[kind], clean_scores[kind]
+        label = "full texts" if kind == "full" else f"{CUT_WORDS}-word cuts"
+        print(
+            f"spin AUC, {label}: {auc(spun, clean):.3f} ({len(spun)} spun, {len(clean)} clean; "
+            f"lowest spun {min(spun):.3f}, highest clean {max(clean):.3f}, "
+            f"spun below 0.5: {sum(x < 0.5 for x in spun)}, clean at/above 0.5: {sum(x >= 0.5 for x in clean)})"
+        )
+
+
 def clean_texts(shared: Path) -> dict[str, str]:
     texts = {}
     for name in ("002", "003"):
@@ -373,10 +533,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--no-speed", action="store_true")
+    parser.add_argument("--loo-only", action="store_true", help="only the leave-one-original-out section")
     args = parser.parse_args(argv)
     if not (args.shared / "spun_dev").exists():
         print(f"no spun_dev under {args.shared}", file=sys.stderr)
         return 2
+    loo_section(args.shared)
+    if args.loo_only:
+        return 0
     spun_section(args.shared)
     mechanism_section(args.shared)
     clean_section(args.shared)

@@ -496,3 +496,52 @@ def test_unquoted_reported_speech_is_compared_without_its_frame() -> None:
     ]
     found = align(text, language="it")
     assert [(a.quote_id, a.kind, a.text) for a in found] == [("L11", "paraphrase", "il mondo è in pericolo")]
+
+
+def test_a_quoted_fragment_opening_mid_clause_is_also_compared_with_its_clause() -> None:
+    from corpusnorm.align.passages import _candidates
+
+    text = (
+        "Er werde zurückkehren und sich „für eine Weile ganz unsichtbar machen“. "
+        "据悉，他打算搬回英国，“在一段时间里让自己不为人知”。"
+        "Er schreibt: „Die Welt ist in großer Gefahr“. Sie sagte, „Wir sehen, was passiert.“"
+    )
+    texts = [c.text for c in _candidates(text, [], "en", text_language="de")]
+    # words before the opening mark in its clause; after a comma, the clause before the comma
+    assert "Er werde zurückkehren und sich „für eine Weile ganz unsichtbar machen" in texts
+    assert "他打算搬回英国，“在一段时间里让自己不为人知" in texts
+    # after a colon the quote opens its own sentence; a quoted whole sentence is not a fragment
+    assert not any(t.startswith(("Er schreibt", "Sie sagte")) for t in texts)
+    assert {"für eine Weile ganz unsichtbar machen", "Die Welt ist in großer Gefahr"} <= set(texts)
+    # a quoted short sentence is no fragment: its clause is not a candidate (it was, for 2-3 words, before)
+    short = "他写道：“世界正面临危险。”他还表示，自己累了。"
+    assert [c.text for c in _candidates(short, [], "en", text_language="zh")] == ["世界正面临危险"]
+
+
+def test_the_clause_of_a_fragment_is_embedded_only_when_the_fragment_came_close(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CORPUSNORM_QUOTE_CACHE", "0")
+    monkeypatch.setenv(PASSAGE_CACHE_ENV, "0")
+    quotes = canonical_quotes()
+    l27 = next(q for q in quotes if q.id == "L27")
+    # one-hot: a fragment mapped on a quote is a rendering; any other text is equally near every quote
+    # (margin 1.0, over the gate) with a cosine far under the floors: a near miss
+    embedder = _Recording(quotes, {"per un certo periodo rendersi invisibile": l27.text})
+    text = (
+        "Vuole tornare a Londra e «per un certo periodo rendersi invisibile». "
+        "Nella lettera dice di voler «scrivere molte belle poesie»."
+    )
+    hits = align(text, embedder=embedder, language="it")
+    assert [(a.quote_id, a.text) for a in hits] == [("L27", "per un certo periodo rendersi invisibile")]
+    seen = embedder.seen
+    # the clause leaves its reporting frame ("dice di") out
+    assert seen.index("voler «scrivere molte belle poesie") > seen.index("scrivere molte belle poesie")
+    assert not any(t.startswith("Vuole tornare") for t in embedder.seen)  # the rendering's clause: never
+
+
+def test_a_rendering_inside_reported_speech_is_found_through_its_clause() -> None:
+    text = "Laut dem Brief will er nach Großbritannien zurückgehen und sich „für einige Zeit unsichtbar machen“."
+    found = align(text, language="de")
+    assert [(a.quote_id, a.kind) for a in found] == [("L27", "translated")]
+    assert found[0].text.startswith("Laut dem Brief will er")

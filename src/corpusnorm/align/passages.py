@@ -67,6 +67,16 @@ REPORTED_BEFORE_BREAK_RE = regex.compile(r"[、。！？「」『』\n]")
 REPORTED_BEFORE_MAX_CHARS = 200
 REPORTED_MAX_WORDS = 40  # longer unquoted passages after a reporting verb are narration, not a rendering
 SHORT_QUOTED_WORDS = (2, 3)  # a quoted fragment of this many words is also compared with its clause
+# A quoted fragment opening mid-clause ("und sich „für eine Zeit unsichtbar machen“", "他计划搬回英国，“让自己…”")
+# is also compared with the clause that carries it: the words before the opening mark in its clause, or, when a
+# comma stands right before the mark, the clause before that comma. Not for a quote opening a sentence or
+# following a colon ("He writes: “…”"), nor for a quoted whole sentence (ending in . ! ? 。 inside the marks); a
+# reporting frame at the clause's start ("Sharma ha affermato che") is left out. Only fragments of 4-8 words: on
+# benchmarks/data/dev_recall the renderings this finds are 4-7 words; longer fragments carry their meaning alone.
+MID_CLAUSE_WORDS = (4, 8)
+MID_CLAUSE_COMMA_RE = regex.compile(r"[,，、][^\S\n]*+$")
+MID_CLAUSE_WORD_RE = regex.compile(r"[\p{L}\p{M}\p{N}][^\S\n]*+$")
+QUOTED_SENTENCE_END_RE = regex.compile(r"[.!?。！？…][^\p{L}\p{N}]*$")
 CROSS_MIN_WORDS = 3  # shorter quoted passages carry too little meaning to embed
 CROSS_MAX_CANDIDATES = 48  # per text, quoted passages first (bounds the embedding time)
 SAME_LANGUAGE_SHARE = 0.6  # share of a passage's words that are words of the quote language: same language
@@ -80,6 +90,9 @@ class _Candidate:
     text: str
     quoted: bool = True
     """Inside quote marks or around a quoted fragment; unquoted renderings are paraphrases."""
+    fragment: tuple[int, int] | None = None
+    """For the clause of a fragment opening mid-clause: the fragment's own candidate span. Such a clause is
+    embedded only when the fragment came close to a quote without reaching the floors (:mod:`.crosslingual`)."""
 
 
 def _word_count(text: str) -> int:
@@ -185,6 +198,25 @@ def _clause_around(text: str, start: int, end: int) -> tuple[int, int]:
     return (before[-1] if before else max(0, start - CLAUSE_WINDOW)), (after.start() if after else end)
 
 
+def _mid_clause(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The clause carrying a quoted fragment text[start:end] (marks included) that opens mid-clause, else None."""
+    head = text[max(0, start - CLAUSE_WINDOW) : start]
+    if comma := MID_CLAUSE_COMMA_RE.search(head):
+        cut = start - len(comma.group())  # the comma: take the clause before it
+    elif MID_CLAUSE_WORD_RE.search(head):
+        cut = start
+    else:
+        return None
+    before = [m.end() for m in CLAUSE_BOUNDARY_RE.finditer(text, max(0, cut - CLAUSE_WINDOW), cut)]
+    lo = before[-1] if before else max(0, cut - CLAUSE_WINDOW)
+    frames = [m.end() for m in REPORTED_AFTER_RE.finditer(text, lo, cut)]  # "… ha affermato che": not part of it
+    lo = frames[-1] if frames else lo
+    if not RE_WORD.search(text, lo, cut):
+        return None  # nothing but the frame before the mark: the quote opens the reported clause
+    after = CLAUSE_BOUNDARY_RE.search(text, end, min(len(text), end + CLAUSE_WINDOW))
+    return lo, (after.start() if after else end)
+
+
 def _reported(text: str) -> list[tuple[int, int]]:
     """Unquoted reported speech: what follows a reporting verb (and its 'that') or a colon, to the end of
     the sentence; in Japanese, the clause before と述べた / と書いた / という. The reporting frame itself
@@ -230,22 +262,24 @@ def _candidates(
     """Passages to compare across languages, not in the quote language and not already matched.
 
     ``quoted``: quoted passages (split into sentences), plus the clause around a short quoted
-    fragment (reported speech: ... and will let himself 'become invisible' for a while), plus unquoted
-    reported speech after a reporting verb and its 'that' (:func:`_reported`).
+    fragment (reported speech: ... and will let himself 'become invisible' for a while), plus the clause of a
+    4-8-word fragment opening mid-clause (:func:`_mid_clause`; marked with ``fragment``, embedded only when the
+    fragment alone comes close to a quote), plus unquoted reported speech after a reporting verb and its
+    'that' (:func:`_reported`).
     ``sentences``: also every sentence and clause of the text (slower; finds unquoted renderings).
     """
     found: dict[tuple[int, int], _Candidate] = {}
     rank: dict[tuple[int, int], int] = {}
     overlaps_taken = _overlap_test(taken)
 
-    def add(lo: int, hi: int, priority: int, *, quoted: bool = True) -> None:
+    def add(lo: int, hi: int, priority: int, *, quoted: bool = True, fragment: tuple[int, int] | None = None) -> None:
         words = list(RE_WORD.finditer(text, lo, hi))
         if not words or _word_count(text[lo:hi]) < CROSS_MIN_WORDS:
             return
         s, e = words[0].start(), words[-1].end()
         if (s, e) in found or overlaps_taken(s, e) or _looks_like(text[s:e], language, text_language):
             return
-        found[(s, e)] = _Candidate(s, e, text[s:e], quoted)
+        found[(s, e)] = _Candidate(s, e, text[s:e], quoted, fragment)
         rank[(s, e)] = priority
 
     for m in QUOTED_RE.finditer(text):
@@ -254,7 +288,18 @@ def _candidates(
         for (_, a), (b, _) in itertools.pairwise(pieces):
             add(a, b, 0)
         if SHORT_QUOTED_WORDS[0] <= _word_count(m.group("q")) <= SHORT_QUOTED_WORDS[1]:
-            add(*_clause_around(text, m.start(), m.end()), 1)
+            if not QUOTED_SENTENCE_END_RE.search(m.group("q")):  # a quoted short sentence is no fragment
+                add(*_clause_around(text, m.start(), m.end()), 1)
+        elif (
+            MID_CLAUSE_WORDS[0] <= _word_count(m.group("q")) <= MID_CLAUSE_WORDS[1]
+            and not QUOTED_SENTENCE_END_RE.search(m.group("q"))
+            and (clause := _mid_clause(text, m.start(), m.end()))
+            and _word_count(text[clause[0] : clause[1]]) <= REPORTED_MAX_WORDS
+        ):
+            words = list(RE_WORD.finditer(text, lo, hi))
+            fragment = (words[0].start(), words[-1].end())
+            if fragment in found:  # the fragment itself is compared: its clause may be, after it
+                add(*clause, 1, fragment=fragment)
     for lo, hi in _reported(text):
         add(lo, hi, 2, quoted=False)
     if mode == "sentences":

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..backends import wordfreq
 from ..backends.ngram import LanguageModel
+from ..backends.trigram import trigram_model
 from ..document import Edit
 from ..text.patterns import RE_APOSTROPHE
 from .decision import Decision, sigmoid
 from .flags import TokenFlags
 from .guesses import Guesser, guessable
-from .lexicon import Lexicon
+from .lexicon import Entry, Lexicon
 from .matches import LexicalScorer, Match, lexicon_matches
 from .tokens import match_case, spans_and_words
 
@@ -20,6 +22,21 @@ __all__ = ["AGREE_MIN_GAIN", "AGREE_PENALTY", "Analyser"]
 
 AGREE_MIN_GAIN = 0.0
 """Document agreement: the repeated repair must not read worse on either side."""
+
+TRIGRAM_VETO = 0.8
+"""A learnt pair of a very common spun word is not applied where the trigram model prefers the present word by this
+many nats (see :meth:`Analyser._vetoed`)."""
+
+VETO_ZIPF = 5.4
+"""Only pairs whose spun word is at least this common (wordfreq Zipf: "full", "might", "said") are
+checked by the trigram model: measured on leave-one-original-out, a wider check (Zipf 5.0, or
+every :attr:`~.lexicon.Entry.common` pair) or a smaller margin vetoed more right repairs than wrong."""
+
+VETO_MAX_BIGRAM_GAIN = 0.0
+"""The trigram check only runs where the bigram model does not prefer the original either (weighted
+gain at most this): two models must agree that the present word reads right. Measured: seed 001
+in-sample 89.9% -> 90.3% (the checks on "really", "important", "always", "said" were wrong), and
+leave-one-original-out 51.1% -> 51.3%; "full" (for "total") is still kept."""
 
 AGREE_PENALTY = 0.5
 """Document agreement: log-odds taken off the first repair's score for each copy."""
@@ -43,6 +60,7 @@ class Analyser:
         self.scorer = LexicalScorer(lm)
         self.guesser = Guesser(text, self.words, lexicon, lm, word_pairs=word_pairs)
         self._matched: dict[int, list[Match]] | None = None
+        self._vetoes: dict[tuple[int, int], bool] = {}
         self.firsts: list[str] = list(self.words)
         self.lasts: list[str] = list(self.words)
 
@@ -113,7 +131,27 @@ class Analyser:
                 return guess if guess.score >= floor else None
         if best is None or best[0] < floor:
             return None
+        if best[1].learnt and best[5] <= VETO_MAX_BIGRAM_GAIN and self._vetoed(i, best[1]):
+            return None
         return self.scorer.decision(i, best)
+
+    def _vetoed(self, i: int, entry: Entry) -> bool:
+        """The trigram model says the spun word of a learnt pair, a very common word
+        (:data:`VETO_ZIPF`), reads better than the
+        original in its sentence (by :data:`TRIGRAM_VETO` nats): "his full resignation letter"
+        is not spun "total", though spinners do write "full" for "total"."""
+        model = trigram_model()
+        if model is None or len(entry.original_words) != 1 or wordfreq.zipf(entry.spun[0]) < VETO_ZIPF:
+            return False
+        key = (i, id(entry))
+        found = self._vetoes.get(key)
+        if found is None:
+            words, joined = self.words, self.flags.joined
+            left = [words[k] for k in (i - 2, i - 1) if k >= 0 and all(joined(m) for m in range(k + 1, i + 1))]
+            right = [words[k] for k in (i + 1, i + 2) if k < self.n and all(joined(m) for m in range(i + 1, k + 1))]
+            gain = model.gain(left, entry.original_words, entry.spun, right)
+            found = self._vetoes[key] = gain < -TRIGRAM_VETO
+        return found
 
     def _absorb(self, decision: Decision) -> None:
         """Make a kept decision the context of later words."""

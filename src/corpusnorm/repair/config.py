@@ -9,8 +9,11 @@ from typing import Any
 
 __all__ = ["DEFAULT_MIN_CONFIDENCE", "SPIN_THRESHOLD", "SUGGESTION_FLOOR", "RepairConfig"]
 
-DEFAULT_MIN_CONFIDENCE = 0.6
-"""Edits at or above this confidence are applied; weaker ones are suggestions."""
+DEFAULT_MIN_CONFIDENCE = 0.5
+"""Edits at or above this confidence are applied; weaker ones are suggestions. 0.5 is the
+noisy-channel boundary (the original is more likely than the present word); measured on
+leave-one-original-out (when chosen), 0.5 / 0.6 / 0.7 undid 50.9% / 49.8% / 48.0% of the damage, with
+no change on clean text at any of them (the spin gate stays closed; see docs/repair.md)."""
 
 SUGGESTION_FLOOR = 0.3
 """Below this confidence a candidate is dropped altogether."""

@@ -172,23 +172,46 @@ CONTEXT_ZIPF = 4.0
 """Context words kept as conditions must be this common (names and rare words are dropped)."""
 
 
-def _occurrences(words: list[str], phrase: tuple[str, ...]) -> int:
+def _distinct(texts: list[list[str]]) -> list[list[str]]:
+    """Each text once (several spins share one original)."""
+    out: list[list[str]] = []
+    keys: set[tuple[str, ...]] = set()
+    for words in texts:
+        key = tuple(words)
+        if key not in keys:
+            keys.add(key)
+            out.append(words)
+    return out
+
+
+def _occurrences(words: list[str], phrase: tuple[str, ...], before: frozenset[str] | None = None) -> int:
+    """How often ``phrase`` occurs in ``words`` (only before one of ``before``, if given)."""
     size = len(phrase)
-    return sum(1 for i in range(len(words) - size + 1) if tuple(words[i : i + size]) == phrase)
+    n = len(words)
+    return sum(
+        1
+        for i in range(n - size + 1)
+        if tuple(words[i : i + size]) == phrase and (before is None or (i + size < n and words[i + size] in before))
+    )
 
 
 def learn_entries(pairs: Sequence[tuple[str, str, str]], *, prefix: str = "learnt") -> list[Entry]:
     """Lexicon entries from ``(spun, original, source)`` pairs, with counts, occurrences and shares.
 
     ``seen`` counts the spun phrase in all the spun texts, so a phrase the spinner also left
-    alone (or that is ordinary English there) gets a weaker prior.
+    alone (or that is ordinary English there) gets a weaker prior; ``clean`` counts it in the
+    (distinct) originals. Both count only where the entry's right-context condition holds.
     """
     found: dict[tuple[str, str], tuple[int, list[str]]] = {}
     rights: dict[tuple[str, str], list[str]] = {}
     spun_words: list[list[str]] = []
+    clean_words: list[list[str]] = []
     for spun, original, source in pairs:
         spun_words.append([t.lower for t in tokenize(spun)])
+        clean_words.append([t.lower for t in tokenize(original)])
         for sub in learn_substitutions(spun, original):
+            if len(sub.spun.split()) > MAX_PHRASE or len(sub.original.split()) > MAX_PHRASE:
+                continue  # text one side has and the other lacks (a caption, a clause), not a swap
             count, sources = found.get((sub.spun, sub.original), (0, []))
             if source not in sources:
                 sources = [*sources, source]
@@ -198,14 +221,15 @@ def learn_entries(pairs: Sequence[tuple[str, str, str]], *, prefix: str = "learn
                 word = context.rsplit("] ", 1)[1] if "] " in context else ""
                 if word and word not in seen_right:
                     seen_right.append(word)
+    originals = _distinct(clean_words)
     totals: dict[str, int] = {}
     for (spun_phrase, _), (count, _) in found.items():
         totals[spun_phrase] = totals.get(spun_phrase, 0) + count
     entries: list[Entry] = []
     for number, ((spun_phrase, original), (count, sources)) in enumerate(sorted(found.items()), 1):
         phrase = tuple(spun_phrase.split())
-        seen = sum(_occurrences(words, phrase) for words in spun_words)
         right = ""
+        kept: list[str] = []
         if len(phrase) == 1 and count <= COMMON_MAX_COUNT and wordfreq.zipf(spun_phrase) >= COMMON_ZIPF:
             # a common word seen swapped only a few times: trust it only where it was seen
             # ordinary words only: a name seen next to the pair says nothing general
@@ -214,6 +238,10 @@ def learn_entries(pairs: Sequence[tuple[str, str, str]], *, prefix: str = "learn
             kept = sorted(w for w in rights[(spun_phrase, original)] if wordfreq.zipf(w) >= CONTEXT_ZIPF)
             if kept:
                 right = "(" + "|".join(regex.escape(w) for w in kept) + ")"
+        # with a condition, the prior is about the phrase where the condition holds ("put" before "aside")
+        before = frozenset(kept) if right else None
+        seen = sum(_occurrences(words, phrase, before) for words in spun_words)
+        clean = sum(_occurrences(words, phrase, before) for words in originals)
         entries.append(
             Entry(
                 id=f"{prefix}:{number}",
@@ -224,6 +252,7 @@ def learn_entries(pairs: Sequence[tuple[str, str, str]], *, prefix: str = "learn
                 seen=max(seen, count),
                 share=round(count / totals[spun_phrase], 3),
                 right=right,
+                clean=clean,
             )
         )
     return entries

@@ -32,6 +32,13 @@ DATA_FILES = ("spin_lexicon.tsv",)
 
 _SPLIT_RE = regex.compile(r"\s+")
 
+REVIEWED_SOURCES = ("issue4", "news-spinners", "pps")
+"""Sources of rows written or reviewed by people (not learnt by alignment): never :attr:`Entry.common`."""
+
+SHARE_WEIGHT = 1.0
+"""Weight of log(share) in an entry's prior: the channel term P(spun | original) among the spun
+phrase's learnt originals ("cash" -> coins 42 times, money once)."""
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -46,6 +53,9 @@ class Entry:
     """Share of this original among the substitutions learnt for the same spun phrase."""
     left: str = ""
     right: str = ""
+    clean: int = 0
+    """How often the spun phrase occurred in the *original* (clean) texts the pair was learnt from:
+    a phrase writers use as often as spinners produce it is ordinary English (see :attr:`risky`)."""
 
     @cached_property
     def original_words(self) -> list[str]:
@@ -66,7 +76,21 @@ class Entry:
         seen = max(self.seen, self.count)
         p = (self.count / self.share + 1.0) / (seen + 1.2)
         p = min(max(p, 0.02), 0.98)
-        return math.log(p / (1 - p)) + 0.5 * math.log(self.share)
+        return math.log(p / (1 - p)) + SHARE_WEIGHT * math.log(self.share)
+
+    @cached_property
+    def learnt(self) -> bool:
+        """Learnt by alignment (not a row written or reviewed by people, :data:`REVIEWED_SOURCES`)."""
+        return not self.source.startswith(REVIEWED_SOURCES)
+
+    @cached_property
+    def common(self) -> bool:
+        """A learnt pair whose spun phrase writers use at least as often as spinners produce it
+        (``clean >= count`` in the texts it was learnt from: "value" for price, "right now" for at
+        this time). Such a pair is repaired where the context prefers the original, but is no
+        evidence of spinning (:func:`~.spin.is_fingerprint`): without this, clean crypto reports
+        looked spun to a lexicon learnt from spun crypto reports."""
+        return self.learnt and self.clean >= self.count
 
     def context_ok(self, left: str, right: str) -> bool:
         return _condition(self.left, left) and _condition(self.right, right)
@@ -136,11 +160,12 @@ def _parse(lines: Iterable[str], *, origin: str) -> list[Entry]:
         cells = line.split("\t")
         if cells[0] == "id" or cells[0] == "spun":
             continue
-        seen, share = "0", "1"
+        seen, share, clean = "0", "1", "0"
         if len(cells) >= 5 and cells[4].strip().isdigit():
             # full format: id spun original source count [seen share left right note]
-            cells = cells + [""] * (10 - len(cells))
+            cells = cells + [""] * (11 - len(cells))
             entry_id, spun, original, source, count, seen, share, left, right = cells[:9]
+            clean = cells[10]
         elif len(cells) >= 4 and cells[3].isdigit():
             # learnt format: spun original source count [contexts]
             spun, original, source, count = cells[:4]
@@ -165,6 +190,7 @@ def _parse(lines: Iterable[str], *, origin: str) -> list[Entry]:
                 share=float(share) if share.strip() else 1.0,
                 left=left.strip(),
                 right=right.strip(),
+                clean=int(clean) if clean.strip().isdigit() else 0,
             )
         )
     return entries

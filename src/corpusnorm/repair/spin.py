@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from ..backends import wordfreq
 from .config import SPIN_THRESHOLD
 from .decision import Decision, sigmoid
+from .lexicon import Entry
 
 __all__ = ["SPIN_THRESHOLD", "SpinReport", "spin_report"]
 
@@ -54,6 +55,9 @@ class SpinReport:
 def is_fingerprint(words: list[str], decision: Decision) -> bool:
     """A confident lexicon repair that is evidence of spinning (not an everyday word)."""
     if not decision.lexical:
+        return False
+    entry = decision.detail[0]
+    if isinstance(entry, Entry) and entry.common:
         return False
     return decision.last > decision.first or wordfreq.zipf(words[decision.first]) < SPIN_COMMON_ZIPF
 
