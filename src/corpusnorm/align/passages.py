@@ -76,7 +76,8 @@ SHORT_QUOTED_WORDS = (2, 3)  # a quoted fragment of this many words is also comp
 MID_CLAUSE_WORDS = (4, 8)
 MID_CLAUSE_COMMA_RE = regex.compile(r"[,，、][^\S\n]*+$")
 MID_CLAUSE_WORD_RE = regex.compile(r"[\p{L}\p{M}\p{N}][^\S\n]*+$")
-QUOTED_SENTENCE_END_RE = regex.compile(r"[.!?。！？…][^\p{L}\p{N}]*$")
+# a lookbehind from the end of the text: tried there only, not from every sentence mark (linear)
+QUOTED_SENTENCE_END_RE = regex.compile(r"$(?<=[.!?。！？…][^\p{L}\p{N}]*)")
 CROSS_MIN_WORDS = 3  # shorter quoted passages carry too little meaning to embed
 CROSS_MAX_CANDIDATES = 48  # per text, quoted passages first (bounds the embedding time)
 SAME_LANGUAGE_SHARE = 0.6  # share of a passage's words that are words of the quote language: same language
