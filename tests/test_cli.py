@@ -113,3 +113,13 @@ def test_console_script_version_and_help() -> None:
         result = subprocess.run([*exe.split(), *args], capture_output=True, text=True, timeout=60)
         assert result.returncode == 0, result.stderr
         assert result.stdout.strip()
+
+
+def test_progress_total_never_counts_the_output_folder(tmp_path) -> None:
+    from corpusnorm.cli import _count_documents
+
+    (tmp_path / "a.txt").write_text("A.", encoding="utf-8")
+    (tmp_path / "out" / "text").mkdir(parents=True)
+    (tmp_path / "out" / "text" / "a.txt").write_text("A.", encoding="utf-8")
+    assert _count_documents([str(tmp_path)]) == 2
+    assert _count_documents([str(tmp_path)], exclude=[tmp_path / "out"]) == 1

@@ -23,27 +23,25 @@ EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 
 
-def _count_documents(paths: Sequence[str]) -> int | None:
+def _count_documents(paths: Sequence[str], *, exclude: Sequence[str | Path] = ()) -> int | None:
     """How many documents the inputs hold (a .txt file one, a .jsonl file one per non-blank line,
-    folders as :func:`corpusnorm.io.iter_records` walks them); ``None`` with stdin. Reads each JSONL
-    file once more, at disk speed, so that the progress bar has a total and an ETA."""
+    a path that cannot be read one, folders as :func:`corpusnorm.io.resolve_inputs` walks them, never
+    under ``exclude``); ``None`` with stdin. Reads each JSONL file once more, at disk speed, so that the
+    progress bar has a total and an ETA (a FIFO is never opened: it is an error entry)."""
+    from .io import resolve_inputs
+
     total = 0
-    for raw in paths:
-        if raw == "-":
+    for entry in resolve_inputs(paths, exclude=exclude).entries:
+        if entry == "-":
             return None
-        path = Path(raw)
-        files = [path]
-        if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.suffix.lower() in {".txt", ".jsonl"} and p.is_file())
-        for file in files:
-            if file.suffix.lower() != ".jsonl":
-                total += 1
-                continue
-            try:
-                with file.open("rb") as handle:
-                    total += sum(1 for line in handle if line.strip())
-            except OSError:
-                total += 1
+        if not isinstance(entry, Path) or entry.suffix.lower() != ".jsonl":
+            total += 1
+            continue
+        try:
+            with entry.open("rb") as handle:
+                total += sum(1 for line in handle if line.strip())
+        except OSError:
+            total += 1
     return total
 
 
@@ -132,13 +130,14 @@ def _run_plan(args: argparse.Namespace, plan: Any, pipeline: Any, out: Path) -> 
     if writer.resumed:
         print(f"corpusnorm run: resuming: {writer.resumed} documents already complete in {out}", file=sys.stderr)
     show = not (args.no_progress or args.quiet) and sys.stderr.isatty()
-    total = _count_documents(args.paths) if show else None
+    total = _count_documents(args.paths, exclude=[out]) if show else None
     status, code, error = "complete", EXIT_OK, None
     try:
         with sigterm_interrupts():
             records = (r for r in records_of(plan, **options) if not writer.is_done(r.source))
             docs = normalize_corpus(records, pipeline=pipeline, workers=args.workers)
-            for doc in _progress(docs, enabled=show, total=total):
+            remaining = None if total is None else max(0, total - writer.resumed)
+            for doc in _progress(docs, enabled=show, total=remaining):
                 for message in writer.write(doc):
                     print(f"corpusnorm run: {message}", file=sys.stderr)
                 if args.verbose:
