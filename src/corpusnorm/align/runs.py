@@ -314,16 +314,7 @@ def passage_runs(
     if not found:
         return []
     sentences = split_sentences(text)
-    ids = {q.id: j for j, q in enumerate(quotes)}
-    starts = [s.start for s in sentences]
-    anchors: list[tuple[int, int]] = []
-    for a in found:
-        i = bisect.bisect_right(starts, a.start) - 1
-        if a.quote_id not in ids or i < 0 or a.kind != "translated" or not a.evidence.startswith(embedder.name):
-            continue
-        sent = sentences[i]
-        if min(a.end, sent.end) - max(a.start, sent.start) >= ANCHOR_SENTENCE_SHARE * (sent.end - sent.start):
-            anchors.append((i, ids[a.quote_id]))  # a rendering of (most of) a whole sentence
+    anchors = _anchors(sentences, quotes, found, embedder.name)
     if not anchors:
         return []
     spans = sorted((a.start, a.end) for a in found)
@@ -345,22 +336,45 @@ def passage_runs(
         if _names_outside(sent.text, words, _passage_language(sent.text) or text_language)
     }
     steps = extend_runs(sentences, anchors, eligible, lambda t: _passage_vectors(t, embedder, memo), side, frames)
+    return [a for step in steps for a in _step_alignments(text, sentences, quotes, step, embedder.name)]
+
+
+def _anchors(
+    sentences: Sequence[Sentence], quotes: Sequence[Quote], found: list[Alignment], engine: str
+) -> list[tuple[int, int]]:
+    """(sentence index, quote index) for each embedding rendering that covers most of a whole sentence."""
+    ids = {q.id: j for j, q in enumerate(quotes)}
+    starts = [s.start for s in sentences]
+    anchors: list[tuple[int, int]] = []
+    for a in found:
+        i = bisect.bisect_right(starts, a.start) - 1
+        if a.quote_id not in ids or i < 0 or a.kind != "translated" or not a.evidence.startswith(engine):
+            continue
+        sent = sentences[i]
+        if min(a.end, sent.end) - max(a.start, sent.start) >= ANCHOR_SENTENCE_SHARE * (sent.end - sent.start):
+            anchors.append((i, ids[a.quote_id]))  # a rendering of (most of) a whole sentence
+    return anchors
+
+
+def _step_alignments(
+    text: str, sentences: Sequence[Sentence], quotes: Sequence[Quote], step: RunStep, engine: str
+) -> list[Alignment]:
+    """One ``translated`` alignment per quote a run step renders, spanning the step's sentences."""
+    first, last = sentences[min(step.sentences)], sentences[max(step.sentences)]
+    span = text[first.start : last.end]
     out: list[Alignment] = []
-    for step in steps:
-        first, last = sentences[min(step.sentences)], sentences[max(step.sentences)]
-        for j in sorted(step.quotes):
-            q_words = _word_count(quotes[j].text)
-            span = text[first.start : last.end]
-            out.append(
-                Alignment(
-                    quote_id=quotes[j].id,
-                    kind="translated",
-                    score=translated_score(step.margin, step.cosine),
-                    start=first.start,
-                    end=last.end,
-                    text=span,
-                    coverage=round(min(1.0, _word_count(span) / q_words), 4) if q_words else 0.0,
-                    evidence=f"{embedder.name}: passage run, margin {step.margin:.3f}, cosine {step.cosine:.3f}",
-                )
+    for j in sorted(step.quotes):
+        q_words = _word_count(quotes[j].text)
+        out.append(
+            Alignment(
+                quote_id=quotes[j].id,
+                kind="translated",
+                score=translated_score(step.margin, step.cosine),
+                start=first.start,
+                end=last.end,
+                text=span,
+                coverage=round(min(1.0, _word_count(span) / q_words), 4) if q_words else 0.0,
+                evidence=f"{engine}: passage run, margin {step.margin:.3f}, cosine {step.cosine:.3f}",
             )
+        )
     return out
