@@ -56,6 +56,11 @@ def _repair_one(
         analyser.reset()
         analyser.sweep(lexicon=config.lexicon, thesaurus=use_thesaurus and config.apply_thesaurus, floor=confident)
     # final pass: every decision with the confident decisions of the previous pass as context
+    if config.model == "smollm2":
+        from ..backends.smollm import smollm_model
+        from .rerank import Reranker
+
+        analyser.reranker = Reranker(analyser.text, analyser.spans, smollm_model(), confident)
     decisions = analyser.sweep(
         lexicon=config.lexicon,
         thesaurus=use_thesaurus,
@@ -64,6 +69,7 @@ def _repair_one(
         guesses_in_context=config.apply_thesaurus,
         sure_in_context=config.apply_sure_guesses,
     )
+    analyser.reranker = None
     if use_thesaurus and config.apply_sure_guesses and config.document_agreement:
         decisions = analyser.agree(decisions, confident)
     return analyser.edits(
