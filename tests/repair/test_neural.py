@@ -31,6 +31,12 @@ def test_stage_without_the_extra_fails_when_built(monkeypatch: pytest.MonkeyPatc
         RepairStage(model="smollm2")
 
 
+def test_repair_without_the_extra_fails_even_on_clean_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(smollm, "smollm_available", lambda: False)
+    with pytest.raises(ImportError, match=r"corpusnorm\[neural\]"):
+        repair("A plain sentence that no spinner touched.", model="smollm2")
+
+
 @needs_model
 def test_stage_records_the_model_and_its_versions() -> None:
     described = RepairStage(model="smollm2").describe()

