@@ -96,6 +96,22 @@ def test_repair_command_restores_spun_text(tmp_path, capsys) -> None:
     assert "not spun" in table and "\nedit\t" not in table
 
 
+def test_repair_model_option(capsys) -> None:
+    from corpusnorm.backends.smollm import smollm_available
+
+    seed = str(SEEDS / "002_6eccf2591978504d.txt")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["repair", "--model", "bert", seed])
+    assert exit_info.value.code == 2
+    capsys.readouterr()
+    code = main(["repair", "--model", "smollm2", seed])
+    captured = capsys.readouterr()
+    if smollm_available():  # clean text comes out unchanged with either model
+        assert code == 0 and captured.out == (SEEDS / "002_6eccf2591978504d.txt").read_text(encoding="utf-8")
+    else:  # one line naming the extra, no traceback
+        assert code == 2 and "corpusnorm[neural]" in captured.err and "Traceback" not in captured.err
+
+
 def test_unknown_quote_file_is_a_usage_error(tmp_path) -> None:
     assert main(["run", str(SEEDS), "--out", str(tmp_path / "o"), "--quotes", str(tmp_path / "missing.json")]) == 2
 

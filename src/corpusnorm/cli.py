@@ -265,12 +265,13 @@ def cmd_repair(args: argparse.Namespace) -> int:
         "lexicons": tuple(args.lexicon or ()),
         "builtin": not args.no_builtin,
         "force": args.force,
+        "model": args.model,
     }
     if args.min_confidence is not None:
         options["min_confidence"] = args.min_confidence
     try:
         result = repair(text, **options)
-    except (ValueError, OSError) as exc:
+    except (ValueError, OSError, ImportError) as exc:
         print(f"corpusnorm repair: {exc}", file=sys.stderr)
         return EXIT_USAGE
     sys.stdout.write(format_explanation(result) if args.explain else result.text)
@@ -290,6 +291,12 @@ def _add_repair(sub: Any) -> None:
     p.add_argument("--lexicon", action="append", metavar="TSV", help="an extra lexicon (repeatable)")
     p.add_argument("--no-builtin", action="store_true", help="do not use the shipped lexicon")
     p.add_argument("--force", action="store_true", help="repair even if the text does not look spun")
+    p.add_argument(
+        "--model",
+        choices=("ngram", "smollm2"),
+        default="ngram",
+        help="ranking model: ngram (default, fast) or smollm2 (re-ranks close calls; needs corpusnorm[neural])",
+    )
     _COMMANDS["repair"] = cmd_repair
 
 
