@@ -71,7 +71,7 @@ SHORT_QUOTED_WORDS = (2, 3)  # a quoted fragment of this many words is also comp
 # is also compared with the clause that carries it: the words before the opening mark in its clause, or, when a
 # comma stands right before the mark, the clause before that comma. Not for a quote opening a sentence or
 # following a colon ("He writes: “…”"), nor for a quoted whole sentence (ending in . ! ? 。 inside the marks); a
-# reporting frame at the clause's start ("Sharma ha affermato che") is left out. Only fragments of 4-8 words: on
+# reporting frame at the clause's start ("la ministra ha affermato che") is left out. Only fragments of 4-8 words: on
 # benchmarks/data/dev_recall the renderings this finds are 4-7 words; longer fragments carry their meaning alone.
 MID_CLAUSE_WORDS = (4, 8)
 MID_CLAUSE_COMMA_RE = regex.compile(r"[,，、][^\S\n]*+$")

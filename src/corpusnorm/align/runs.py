@@ -291,7 +291,7 @@ def _reporting_sentences(text: str, sentences: Sequence[Sentence]) -> frozenset[
 
 
 # A run starts next to a cross-lingual rendering of at least this share of its sentence: a quoted sentence
-# standing on its own. One inside a reporting frame ("Il ajoute : « ... »", "..., scrive Sharma") is the
+# standing on its own. One inside a reporting frame ("Il ajoute : « ... »", "..., scrive il ministro") is the
 # journalist quoting, with narration around it (0.6 until December 2026: the same alignments on the seeds
 # and the dev sets, ~3x the run sentences embedded on the held-out articles).
 ANCHOR_SENTENCE_SHARE = 0.9

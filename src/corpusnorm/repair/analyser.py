@@ -164,7 +164,7 @@ class Analyser:
     def _vetoed(self, i: int, entry: Entry) -> bool:
         """The trigram model says the spun word of a learnt pair, a very common word
         (:data:`VETO_ZIPF`), reads better than the
-        original in its sentence (by :data:`TRIGRAM_VETO` nats): "his full resignation letter"
+        original in its sentence (by :data:`TRIGRAM_VETO` nats): "read the full report"
         is not spun "total", though spinners do write "full" for "total"."""
         model = trigram_model()
         if model is None or len(entry.original_words) != 1 or wordfreq.zipf(entry.spun[0]) < VETO_ZIPF:
