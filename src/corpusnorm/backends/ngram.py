@@ -37,6 +37,12 @@ _UNKNOWN_PROBABILITY = 1e-9
 _NO_PAIRS: dict[str, int] = {}
 
 
+WORD_CACHE_SIZE = 262_144
+"""Words (and previous words) whose values each per-word cache of :class:`LanguageModel` keeps;
+a full cache is emptied and refilled (the values are pure functions of the counts, so output is the
+same and memory plateaus on a long run)."""
+
+
 class LanguageModel:
     """Interpolated bigram log-probabilities over lower-case words.
 
@@ -62,6 +68,8 @@ class LanguageModel:
             probability = count / self.total
         else:
             probability = wordfreq.frequency(word) or _UNKNOWN_PROBABILITY
+        if len(self._uni_cache) >= WORD_CACHE_SIZE:
+            self._uni_cache.clear()
         self._uni_cache[word] = probability
         return probability
 
@@ -79,11 +87,15 @@ class LanguageModel:
     def _context(self, previous: str) -> tuple[dict[str, int], float]:
         """(c(previous, .), c(previous) + K) for a non-empty ``previous``, kept."""
         context = (self._rows.get(previous, _NO_PAIRS), self.unigrams.get(previous, 0) + _SMOOTHING)
+        if len(self._contexts) >= WORD_CACHE_SIZE:
+            self._contexts.clear()
         self._contexts[previous] = context
         return context
 
     def _mass(self, word: str) -> float:
         """K * P(word), kept."""
+        if len(self._masses) >= WORD_CACHE_SIZE:
+            self._masses.clear()
         mass = self._masses[word] = _SMOOTHING * self.unigram(word)
         return mass
 

@@ -19,13 +19,14 @@ from __future__ import annotations
 import atexit
 import importlib.util
 import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from ..memo import BoundedMemo
 
 __all__ = ["INSTALL_HINT", "MODEL_FILE", "SmolLM", "model_path", "smollm_available", "smollm_model"]
 
@@ -109,7 +110,7 @@ class SmolLM:
                 low.llama_model_default_params = defaults
         self._lock = threading.Lock()
         atexit.register(self.close)  # freed before interpreter teardown (Llama.__del__ fails during it)
-        self._cache: OrderedDict[tuple[str, tuple[str, ...], str], tuple[float, ...]] = OrderedDict()
+        self._cache: BoundedMemo[tuple[str, tuple[str, ...], str], tuple[float, ...]] = BoundedMemo(CACHE_SIZE)
         self.calls = 0
         """Candidate sets scored by the model (cache misses)."""
 
@@ -142,13 +143,10 @@ class SmolLM:
         key = (left, tuple(candidates), right)
         found = self._cache.get(key)
         if found is not None:
-            self._cache.move_to_end(key)
             return list(found)
         with self._lock:
             result = self._score(left, candidates, right)
         self._cache[key] = tuple(result)
-        if len(self._cache) > CACHE_SIZE:
-            self._cache.popitem(last=False)
         self.calls += 1
         return result
 

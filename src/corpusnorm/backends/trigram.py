@@ -13,6 +13,8 @@ import os
 from collections.abc import Sequence
 from functools import cache
 
+from ..memo import BoundedMemo
+
 __all__ = ["FLOOR", "UNKNOWN", "TrigramModel", "trigram_model"]
 
 UNKNOWN = -536870912
@@ -20,6 +22,9 @@ UNKNOWN = -536870912
 
 FLOOR = -120_000
 """Log-probability (pocketsphinx units) given to unknown words: about ln 6e-6, a rare word."""
+
+MEMO_SIZE = 262_144
+"""Word windows whose log-probability is kept (LRU)."""
 
 LN_UNIT = math.log(1.0001)
 """One pocketsphinx log unit in nats."""
@@ -30,13 +35,14 @@ class TrigramModel:
 
     def __init__(self, model: object) -> None:
         self._model = model
-        self._memo: dict[tuple[str, ...], float] = {}
+        self._memo: BoundedMemo[tuple[str, ...], float] = BoundedMemo(MEMO_SIZE)
 
     def _prob(self, key: tuple[str, ...]) -> float:
         found = self._memo.get(key)
         if found is None:
             value = self._model.prob(list(key))  # type: ignore[attr-defined]
-            found = self._memo[key] = max(value, FLOOR) * LN_UNIT
+            found = max(value, FLOOR) * LN_UNIT
+            self._memo[key] = found
         return found
 
     def window(self, words: Sequence[str], start: int) -> float:
