@@ -24,14 +24,19 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 
 
 def _count_documents(paths: Sequence[str], *, exclude: Sequence[str | Path] = ()) -> int | None:
-    """How many documents the inputs hold (a .txt file one, a .jsonl file one per non-blank line,
-    a path that cannot be read one, folders as :func:`corpusnorm.io.resolve_inputs` walks them, never
-    under ``exclude``); ``None`` with stdin. Reads each JSONL file once more, at disk speed, so that the
-    progress bar has a total and an ETA (a FIFO is never opened: it is an error entry)."""
+    """How many documents the inputs hold (see :func:`_count_entries`), folders walked as
+    :func:`corpusnorm.io.resolve_inputs` walks them, never under ``exclude``; ``None`` with stdin."""
     from .io import resolve_inputs
 
+    return _count_entries(resolve_inputs(paths, exclude=exclude).entries)
+
+
+def _count_entries(entries: Sequence[Any]) -> int | None:
+    """Documents in resolved input entries: a .txt file one, a .jsonl file one per non-blank line, a
+    path that cannot be read one; ``None`` with stdin. Reads each JSONL file once more, at disk speed,
+    so that the progress bar has a total and an ETA (a FIFO is never opened: it is an error entry)."""
     total = 0
-    for entry in resolve_inputs(paths, exclude=exclude).entries:
+    for entry in entries:
         if entry == "-":
             return None
         if not isinstance(entry, Path) or entry.suffix.lower() != ".jsonl":
@@ -130,7 +135,7 @@ def _run_plan(args: argparse.Namespace, plan: Any, pipeline: Any, out: Path) -> 
     if writer.resumed:
         print(f"corpusnorm run: resuming: {writer.resumed} documents already complete in {out}", file=sys.stderr)
     show = not (args.no_progress or args.quiet) and sys.stderr.isatty()
-    total = _count_documents(args.paths, exclude=[out]) if show else None
+    total = _count_entries(plan.entries) if show else None
     status, code, error = "complete", EXIT_OK, None
     try:
         with sigterm_interrupts():
