@@ -127,13 +127,18 @@ class Analyser:
         return ""
 
     def _decide(self, i: int, matched: dict[int, list[Match]], thesaurus: bool, floor: float) -> Decision | None:
-        """The kept candidate at ``i`` (lexicon first; a model guess where no entry clears the floor)."""
+        """The kept candidate at ``i`` (lexicon first; a model guess where no entry clears the floor).
+        With a :attr:`reranker`, a close lexicon call is re-ranked by SmolLM2 (see :mod:`.rerank`)."""
         left = self._context_left(i)
         found = matched.get(i)
         best = self.scorer.best(left, self.right, floor, found) if found else None
+        maker: LexicalScorer | Reranker = self.scorer
         reranker = self.reranker
         if reranker is not None and best is not None and found and reranker.close(best[0]):
-            return self._reranked(i, left, found, thesaurus, floor)
+            from .rerank import scored_all
+
+            best = reranker.rerank(i, scored_all(self.lm.windows, left, self.right, found))
+            maker = reranker
         if thesaurus and (best is None or best[0] < floor):
             guess = self._guess_at(i, left)
             if guess is not None and (best is None or guess.score > best[0]):
@@ -142,24 +147,7 @@ class Analyser:
             return None
         if best[1].learnt and best[5] <= VETO_MAX_BIGRAM_GAIN and self._vetoed(i, best[1]):
             return None
-        return self.scorer.decision(i, best)
-
-    def _reranked(self, i: int, left: str, found: list[Match], thesaurus: bool, floor: float) -> Decision | None:
-        """:meth:`_decide` for a close lexicon call, re-ranked by SmolLM2 (see :mod:`.rerank`)."""
-        from .rerank import scored_all
-
-        reranker = self.reranker
-        assert reranker is not None
-        best = reranker.rerank(i, scored_all(self.lm.windows, left, self.right, found))
-        if thesaurus and best[0] < floor:
-            guess = self._guess_at(i, left)
-            if guess is not None and guess.score > best[0]:
-                return guess if guess.score >= floor else None
-        if best[0] < floor:
-            return None
-        if best[1].learnt and best[5] <= VETO_MAX_BIGRAM_GAIN and self._vetoed(i, best[1]):
-            return None
-        return reranker.decision(i, best)
+        return maker.decision(i, best)
 
     def _vetoed(self, i: int, entry: Entry) -> bool:
         """The trigram model says the spun word of a learnt pair, a very common word
