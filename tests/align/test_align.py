@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Sequence
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import pytest
@@ -235,12 +236,22 @@ class _OneHotEmbedder(Embedder):
     def __init__(self, quotes: list[Quote], same: dict[str, str]) -> None:
         self.axes = {q.text: i for i, q in enumerate(quotes)}
         self.same = same
-        self.size = len(quotes) + 64
+        self.size = len(quotes) + 4096
+
+    # other texts: an axis each, the same in every call and every instance (the quote set's clause targets are
+    # embedded once per process and embedder key)
+    own: ClassVar[dict[str, int]] = {}
+
+    def version(self) -> str:
+        return f"axes-{self.size}"  # the vector space (keys the quote vectors cached on disk)
 
     def embed(self, texts):  # type: ignore[no-untyped-def]
         out = np.zeros((len(texts), self.size), dtype=np.float32)
         for row, text in enumerate(texts):
-            axis = self.axes.get(self.same.get(text, text), len(self.axes) + row % 64)
+            key = self.same.get(text, text)
+            axis = self.axes.get(key)
+            if axis is None:
+                axis = len(self.axes) + self.own.setdefault(key, len(self.own) % (self.size - len(self.axes) - 1))
             out[row, axis] = 1.0
             out[row, -1] += 0.5  # a shared component, as real embeddings have
         return out / np.linalg.norm(out, axis=1, keepdims=True)
