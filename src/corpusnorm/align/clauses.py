@@ -26,7 +26,7 @@ CLAUSE_MIN_WORDS = 7  # a clause target carries at least this many words (5-6-wo
 # contribute to AI safety" drew company statements on dev_partial: docs/align.md, "Partial renderings")
 CLAUSE_MAX_PIECES = 2  # a target is one piece or two consecutive pieces
 CLAUSE_SHORT_OF_QUOTE = 3  # ... and at least this many words fewer than its quote (else it is the quote)
-PUNCT_SPLIT_RE = regex.compile(r"[^\S\n]*(?:[,;:()\[\]—–]|[^\S\n]-[^\S\n]|[，；：、（）])[^\S\n]*")
+PUNCT_SPLIT_RE = regex.compile(r"[,;:()\[\]—–，；：、（）]|(?<=[^\S\n])-(?=[^\S\n])")  # pieces lose their spaces later
 # coordinating conjunctions and clause openers per quote language (a split point; the word starts the next piece)
 CONJUNCTIONS: dict[str, str] = {
     "en": r"and|but|or|lest|while|whereas|because|so that|where|when",
