@@ -1,6 +1,6 @@
 """Clause targets of long quotes, for partial renderings: an article that renders only a part of a long quote
-sentence ("Spero di intraprendere una laurea in poesia" for "I hope to explore a poetry degree and devote myself
-to the practice of courageous speech") sits far from the whole quote's vector. Each quote of at least
+sentence (only "the river will be closed to boats" of "The council said that the river will be closed to boats
+until the bridge is repaired and the banks are safe") sits far from the whole quote's vector. Each quote of at least
 :data:`CLAUSE_MIN_QUOTE_WORDS` words is cut at punctuation and at coordinating conjunctions of the quote
 language; runs of one to :data:`CLAUSE_MAX_PIECES` consecutive pieces of at least :data:`CLAUSE_MIN_WORDS`
 words (and a few words short of the whole quote) are extra targets. They are embedded once per quote set
@@ -22,8 +22,8 @@ from .quoteset import MARGIN_K, _load_quote_vectors, quote_side
 __all__ = ["ClauseSide", "clause_side", "quote_clauses"]
 
 CLAUSE_MIN_QUOTE_WORDS = 10  # shorter quotes are rendered whole or not at all
-CLAUSE_MIN_WORDS = 7  # a clause target carries at least this many words (5-6-word clauses such as "wanting to
-# contribute to AI safety" drew company statements on dev_partial: docs/align.md, "Partial renderings")
+CLAUSE_MIN_WORDS = 7  # a clause target carries at least this many words (5-6-word clauses drew on-topic
+# statements by others on dev_partial: docs/align.md, "Partial renderings")
 CLAUSE_MAX_PIECES = 2  # a target is one piece or two consecutive pieces
 CLAUSE_SHORT_OF_QUOTE = 3  # ... and at least this many words fewer than its quote (else it is the quote)
 PUNCT_SPLIT_RE = regex.compile(r"[,;:()\[\]—–，；：、（）]|(?<=[^\S\n])-(?=[^\S\n])")  # pieces lose their spaces later

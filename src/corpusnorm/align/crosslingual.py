@@ -191,8 +191,8 @@ class _Scoring:
 # A clause target of a long quote (:mod:`.clauses`) needs margin >= 1.03 and a cosine 0.025 above the passage's
 # family floor (Latin 0.885, CJK 0.865). Set on the candidates of benchmarks/data/dev_partial, dev_recall, dev_xling
 # and dev_passages (docs/align.md, "Partial renderings"; `benchmarks/align.py --dev-only`, "clause targets"): at the
-# passage's own floors and 5-word clauses, 29 of 36 partial renderings for 9 false (company statements -> "wanting
-# to contribute to AI safety"); with clauses of >= 7 words and +0.025 cosine, 23 passages for 0 false (the closest
+# passage's own floors and 5-word clauses, 29 of 36 partial renderings for 9 false (on-topic statements by
+# others matching a 5-word clause); with clauses of >= 7 words and +0.025 cosine, 23 passages for 0 false (the closest
 # by others at +0.022); at +0.025 the margin floor (1.01-1.03) changes nothing and is kept at 1.03 (at +0.02:
 # 27 for 3 at 1.01, 23 for 1 at 1.03).
 CLAUSE_MIN_MARGIN = 1.03
