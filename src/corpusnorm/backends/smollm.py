@@ -17,6 +17,7 @@ evaluated once and kept in the model's KV cache while the candidates are scored.
 from __future__ import annotations
 
 import atexit
+import ctypes
 import importlib.util
 import os
 import threading
@@ -44,9 +45,14 @@ MAX_CONTEXT_TOKENS = 160
 
 _LOAD_LOCK = threading.Lock()
 
-REQUANTIZE = True
-"""Run the model as Q8_0 (converted in memory at load) rather than the shipped Q4_1: about twice
-the tokens per CPU-second (see :func:`_requantized`)."""
+CONVERT = True
+"""Convert the shipped Q4_1 weights in memory at load (:func:`_converted`): llama.cpp's Q4_1
+matrix kernels run at about 150 tokens per CPU-second on one x86 core here, Q8_0 at about 300
+and Q4_0 in the CPU_REPACK buffer at about 400 (batches of 30-130 tokens)."""
+
+REPACK = True
+"""Where llama.cpp has repacked Q4_0 kernels for the CPU (x86 with AVX2), convert to Q4_0 and
+repack; otherwise to Q8_0 (nearly lossless: 1/17 of a Q4_1 step per weight)."""
 
 MAX_SEQUENCES = 8
 """Candidates scored in one batch (each on a sequence of its own over the shared prefix)."""
@@ -93,26 +99,88 @@ def _common_prefix(sequences: Sequence[Sequence[int]]) -> int:
     return size
 
 
-def _requantized(low: Any, path: Path) -> tuple[int | None, str]:
-    """An in-memory Q8_0 copy of the Q4_1 model (memfd, Linux) and the path to load.
+class _BuftOverride(ctypes.Structure):
+    """llama.cpp's ``llama_model_tensor_buft_override`` (tensor name regex -> buffer type)."""
 
-    llama.cpp's Q4_1 matrix kernels run at about 150 tokens per CPU-second on one x86 core, its
-    Q8_0 kernels at about 300 (batches of 30-100 tokens); Q4_1 -> Q8_0 adds an error of 1/17 of a
-    Q4_1 step per weight (the token embeddings are Q8_0 already and are copied as they are). It
-    takes about 0.6 s CPU once per process and 145 MB of memory; where memfd is missing, or the
-    conversion fails, the shipped file is loaded as it is."""
-    if not REQUANTIZE or not hasattr(os, "memfd_create"):
+    _fields_ = [("pattern", ctypes.c_char_p), ("buft", ctypes.c_void_p)]
+
+
+REPACKED_TENSORS = rb"blk\.[0-9]+\.(attn_(q|k|v|output)|ffn_(gate|down|up))\.weight"
+"""The matrices put in the CPU_REPACK buffer (the norms and the embeddings stay plain)."""
+
+
+def _repack_buffer_type() -> int | None:
+    """llama.cpp's CPU_REPACK buffer type, where it has repacked Q4_0 kernels for this CPU (x86 with
+    AVX2); None elsewhere. Only this one of the "extra buffer types" is used: the other, AMX,
+    segfaults in its matmul on this build (containers, Sapphire Rapids class CPUs)."""
+    import llama_cpp.llama_cpp as low
+    from llama_cpp._ggml import libggml as lib
+
+    info = low.llama_print_system_info().decode("utf-8", "replace")
+    if "AVX2 = 1" not in info or "REPACK = 1" not in info:
+        return None
+    try:
+        lib.ggml_backend_dev_by_type.restype = ctypes.c_void_p
+        lib.ggml_backend_dev_by_type.argtypes = [ctypes.c_int]
+        lib.ggml_backend_dev_backend_reg.restype = ctypes.c_void_p
+        lib.ggml_backend_dev_backend_reg.argtypes = [ctypes.c_void_p]
+        lib.ggml_backend_reg_get_proc_address.restype = ctypes.c_void_p
+        lib.ggml_backend_reg_get_proc_address.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+        lib.ggml_backend_buft_name.restype = ctypes.c_char_p
+        lib.ggml_backend_buft_name.argtypes = [ctypes.c_void_p]
+    except AttributeError:  # pragma: no cover - another ggml build
+        return None
+    device = lib.ggml_backend_dev_by_type(0)  # GGML_BACKEND_DEVICE_TYPE_CPU
+    address = (
+        lib.ggml_backend_reg_get_proc_address(
+            lib.ggml_backend_dev_backend_reg(device), b"ggml_backend_dev_get_extra_bufts"
+        )
+        if device
+        else None
+    )
+    if not address:  # pragma: no cover - another ggml build
+        return None
+    types = ctypes.CFUNCTYPE(ctypes.POINTER(ctypes.c_void_p), ctypes.c_void_p)(address)(device)
+    k = 0
+    while types[k]:
+        if lib.ggml_backend_buft_name(types[k]) == b"CPU_REPACK":
+            return int(types[k])
+        k += 1
+    return None  # pragma: no cover - another ggml build
+
+
+def _converted(low: Any, path: Path, ftype: int) -> tuple[int | None, str]:
+    """An in-memory copy (memfd, Linux) of the Q4_1 model as ``ftype`` and the path to load it
+    from; the shipped file's path where memfd is missing or the conversion fails. The token
+    embeddings are Q8_0 already and are copied as they are; about 0.6 s CPU once per process."""
+    if not hasattr(os, "memfd_create"):
         return None, str(path)
-    fd = os.memfd_create("smollm2-q8_0")
+    from llama_cpp._utils import suppress_stdout_stderr
+
+    fd = os.memfd_create("smollm2")
     params = low.llama_model_quantize_default_params()
-    params.ftype = low.LLAMA_FTYPE_MOSTLY_Q8_0
+    params.ftype = ftype
+    params.token_embedding_type = low.GGML_TYPE_Q8_0
     params.allow_requantize = True
     params.nthread = 1
     target = f"/proc/self/fd/{fd}"
-    if low.llama_model_quantize(str(path).encode(), target.encode(), params) != 0 or not os.path.exists(target):
+    with suppress_stdout_stderr(disable=False):
+        status = low.llama_model_quantize(str(path).encode(), target.encode(), params)
+    if status != 0 or os.fstat(fd).st_size == 0:  # pragma: no cover - depends on the environment
         os.close(fd)
         return None, str(path)
     return fd, target
+
+
+def _load_plan(low: Any) -> tuple[int | None, Any]:
+    """The weight type to convert to and the tensor buffer overrides (or None) for this CPU."""
+    if not CONVERT:
+        return None, None
+    repack = _repack_buffer_type() if REPACK else None
+    if repack is None:
+        return low.LLAMA_FTYPE_MOSTLY_Q8_0, None
+    overrides = (_BuftOverride * 2)(_BuftOverride(REPACKED_TENSORS, repack), _BuftOverride(None, None))
+    return low.LLAMA_FTYPE_MOSTLY_Q4_0, overrides
 
 
 class SmolLM:
@@ -135,10 +203,13 @@ class SmolLM:
         with _LOAD_LOCK:
             low.llama_backend_init()
             model_params = low.llama_model_default_params()
-            # llama.cpp's "extra buffer types" (AMX, weight repacking) stay off: a native build on a
-            # CPU with AMX segfaults in the AMX matmul (seen in containers), and Q4_1 has no repacked kernel.
+            # llama.cpp's automatic "extra buffer types" stay off: the first of them, AMX, segfaults in
+            # its matmul on a native build (seen in containers); CPU_REPACK is asked for by name instead
             model_params.use_extra_bufts = False
-            self._memfd, loaded = _requantized(low, path)
+            ftype, self._overrides = _load_plan(low)
+            if self._overrides is not None:
+                model_params.tensor_buft_overrides = ctypes.cast(self._overrides, ctypes.c_void_p)
+            self._memfd, loaded = (None, str(path)) if ftype is None else _converted(low, path, ftype)
             self._model: Any = LlamaModel(path_model=loaded, params=model_params, verbose=False)
             params = low.llama_context_default_params()
             params.n_ctx = params.n_batch = params.n_ubatch = N_CTX
@@ -189,6 +260,12 @@ class SmolLM:
         self._cache[key] = tuple(result)
         self.calls += 1
         return result
+
+    def cost(self, left: str, candidates: Sequence[str], right: str) -> int:
+        """Tokens the model evaluates to :meth:`score` this call (whether or not it is cached: the
+        count depends on the call alone)."""
+        shared, tails = self._sequences(left, sorted(candidates), right)
+        return len(shared) + sum(len(tail) for tail in tails)
 
     def _sequences(self, left: str, candidates: Sequence[str], right: str) -> tuple[list[int], list[list[int]]]:
         """The shared prefix (BOS, left context, the candidates' common first tokens; at least one

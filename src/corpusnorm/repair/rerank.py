@@ -19,7 +19,7 @@ from .decision import Decision
 from .matches import LM_WEIGHT, Match, Scored
 from .tokens import match_case
 
-__all__ = ["CLOSE_MARGIN", "NEURAL_WEIGHT", "TOP_K", "Reranker"]
+__all__ = ["CLOSE_MARGIN", "MIN_TOKENS", "NEURAL_WEIGHT", "TOKENS_PER_KB", "TOP_K", "Reranker"]
 
 CLOSE_MARGIN = 1.0
 """A decision is close when its n-gram score is within this many log-odds of the threshold.
@@ -39,6 +39,12 @@ ADDITIVE = False
 """SmolLM2's gain is added to the n-gram score (True) rather than replacing the n-gram gain.
 Measured at margin 2.5: replacing (weight 0.5) 52.6%, adding (weight 0.3) 51.9%."""
 
+TOKENS_PER_KB = 150
+"""Model tokens a text may spend on close calls per KB (UTF-8) of text: the CPU bound."""
+
+MIN_TOKENS = 150
+"""Model tokens any text may spend (short texts)."""
+
 SENTENCE_REACH = 400
 """Characters searched on each side for the sentence boundary (the scored context)."""
 
@@ -46,7 +52,10 @@ _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s|\n")
 
 
 class Reranker:
-    """Re-scores the close lexicon decisions of one text with SmolLM2."""
+    """Re-scores the close lexicon decisions of one text with SmolLM2.
+
+    With :attr:`allowed` set (see :meth:`plan`), only the close calls at those positions are
+    re-scored: the per-text budget."""
 
     def __init__(self, text: str, spans: list[tuple[int, int]], model: SmolLM, threshold: float) -> None:
         self.text = text
@@ -55,9 +64,39 @@ class Reranker:
         self.threshold = threshold
         self.reranked = 0
         """Close calls re-scored in this text."""
+        self.allowed: frozenset[int] | None = None
+        """Positions whose close call may be re-scored (None: all)."""
+        self.seen: dict[int, tuple[float, int]] = {}
+        """While planning: position -> (distance to the threshold, model tokens) of each close call."""
+        self.planning = False
 
     def close(self, score: float) -> bool:
         return abs(score - self.threshold) < CLOSE_MARGIN
+
+    def wants(self, i: int, score: float, candidates: Callable[[], list[Scored]]) -> bool:
+        """Whether the call at ``i`` (best n-gram score ``score``) is re-scored; while planning it
+        is recorded with its cost instead, and the n-gram decision stands."""
+        if not self.close(score):
+            return False
+        if self.planning:
+            left, texts = self._call(i, candidates())
+            self.seen[i] = (abs(score - self.threshold), self.model.cost(left, texts, ""))
+            return False
+        return self.allowed is None or i in self.allowed
+
+    def plan(self) -> None:
+        """Allow the closest calls seen while planning, closest first, while their model tokens
+        fit :data:`TOKENS_PER_KB` per KB of text (at least :data:`MIN_TOKENS`): a bound on the CPU
+        per text counted in tokens, so the same text gets the same calls anywhere."""
+        budget = max(MIN_TOKENS, TOKENS_PER_KB * len(self.text.encode("utf-8")) / 1024)
+        allowed, spent = [], 0
+        for i, (_distance, cost) in sorted(self.seen.items(), key=lambda item: (item[1][0], item[0])):
+            if spent + cost > budget:
+                continue
+            allowed.append(i)
+            spent += cost
+        self.allowed = frozenset(allowed)
+        self.planning = False
 
     def _sentence(self, start: int, end: int) -> tuple[int, int]:
         """Start and end offsets of the sentence around ``text[start:end]``."""
@@ -70,23 +109,32 @@ class Reranker:
         finish = found.start() + 1 if found else min(len(text), end + SENTENCE_REACH)
         return begin, finish
 
-    def rerank(self, i: int, candidates: list[Scored]) -> Scored:
-        """The best of the present words and the top :data:`TOP_K` ``candidates`` (n-gram scored,
-        starting at token ``i``) under SmolLM2; returned as a :class:`Scored` whose score and gain
-        are the neural ones."""
-        top = sorted(candidates, key=lambda s: -s[0])[:TOP_K]
+    @staticmethod
+    def _top(candidates: list[Scored]) -> list[Scored]:
+        return sorted(candidates, key=lambda s: -s[0])[:TOP_K]
+
+    def _call(self, i: int, candidates: list[Scored]) -> tuple[str, list[str]]:
+        """The left context and the texts (as written, then each top candidate) SmolLM2 scores."""
+        top = self._top(candidates)
         start = self.spans[i][0]
         ends = [self.spans[s[2] - 1][1] for s in top]
         begin, finish = self._sentence(start, max(ends))
         text = self.text
         after_end = [m.end() for m in re.finditer(r"\S+", text[max(ends) : finish])][:RIGHT_WORDS]
         finish = max(ends) + after_end[-1] if after_end else max(ends)
-        left = text[begin:start]
         texts = [text[start:finish]]
         for scored, end in zip(top, ends, strict=True):
             entry = scored[1]
             after = match_case(text[start:end], " ".join(entry.original_split))
             texts.append(after + text[end:finish])
+        return text[begin:start], texts
+
+    def rerank(self, i: int, candidates: list[Scored]) -> Scored:
+        """The best of the present words and the top :data:`TOP_K` ``candidates`` (n-gram scored,
+        starting at token ``i``) under SmolLM2; returned as a :class:`Scored` whose score and gain
+        are the neural ones."""
+        top = self._top(candidates)
+        left, texts = self._call(i, candidates)
         logps = self.model.score(left, texts, "")
         self.reranked += 1
         keep = logps[0]
