@@ -6,7 +6,8 @@ The n-gram decision (:class:`~.matches.LexicalScorer`) scores each lexicon candi
 :data:`TOP_K` candidates and the present words are re-scored on their whole sentence by SmolLM2
 (:mod:`corpusnorm.backends.smollm`): ``prior + NEURAL_WEIGHT x (log P(sentence with the
 candidate) - log P(sentence as written))``. Only the final sweep is re-ranked: the spin score and
-the gate are the n-gram ones, so clean text stays unchanged.
+the gate are the n-gram ones, so clean text stays unchanged. A text spends at most
+:data:`TOKENS_PER_KB` model tokens per KB, on its closest calls first (:meth:`Reranker.plan`).
 """
 
 from __future__ import annotations
@@ -19,14 +20,14 @@ from .decision import Decision
 from .matches import LM_WEIGHT, Match, Scored
 from .tokens import match_case
 
-__all__ = ["CLOSE_MARGIN", "MIN_TOKENS", "NEURAL_WEIGHT", "TOKENS_PER_KB", "TOP_K", "Reranker"]
+__all__ = ["CLOSE_MARGIN", "NEURAL_WEIGHT", "TOKENS_PER_KB", "TOP_K", "Reranker"]
 
 CLOSE_MARGIN = 1.0
 """A decision is close when its n-gram score is within this many log-odds of the threshold.
-Measured leave-one-original-out (docs/repair.md): margin 2.5 52.6% at 4.7 CPU-s per 2 KB, 1.0
-52.2% at 1.6 s, 0.6 (with TOP_K 2, RIGHT_WORDS 4) 51.7% at 0.87 s; n-grams alone 51.3%."""
+Measured leave-one-original-out with the token budget (docs/repair.md): 1.0 and 1.5 undo the
+same share within 0.2 points, 1.5 spends more CPU on calls the budget then drops."""
 
-TOP_K = 3
+TOP_K = 2
 """Lexicon candidates re-scored at a close call (by n-gram score), besides the present words."""
 
 NEURAL_WEIGHT = 0.5
@@ -39,11 +40,9 @@ ADDITIVE = False
 """SmolLM2's gain is added to the n-gram score (True) rather than replacing the n-gram gain.
 Measured at margin 2.5: replacing (weight 0.5) 52.6%, adding (weight 0.3) 51.9%."""
 
-TOKENS_PER_KB = 150
-"""Model tokens a text may spend on close calls per KB (UTF-8) of text: the CPU bound."""
-
-MIN_TOKENS = 150
-"""Model tokens any text may spend (short texts)."""
+TOKENS_PER_KB = 100
+"""Model tokens a text may spend on close calls per KB (UTF-8) of text: the CPU bound (about
+0.7 CPU-s per 2 KB at the slowest llama.cpp kernels used here; docs/repair.md)."""
 
 SENTENCE_REACH = 400
 """Characters searched on each side for the sentence boundary (the scored context)."""
@@ -86,9 +85,9 @@ class Reranker:
 
     def plan(self) -> None:
         """Allow the closest calls seen while planning, closest first, while their model tokens
-        fit :data:`TOKENS_PER_KB` per KB of text (at least :data:`MIN_TOKENS`): a bound on the CPU
-        per text counted in tokens, so the same text gets the same calls anywhere."""
-        budget = max(MIN_TOKENS, TOKENS_PER_KB * len(self.text.encode("utf-8")) / 1024)
+        fit :data:`TOKENS_PER_KB` per KB of text: a bound on the CPU per KB counted in tokens (not
+        time), so the same text gets the same calls anywhere."""
+        budget = TOKENS_PER_KB * len(self.text.encode("utf-8")) / 1024
         allowed, spent = [], 0
         for i, (_distance, cost) in sorted(self.seen.items(), key=lambda item: (item[1][0], item[0])):
             if spent + cost > budget:
