@@ -142,3 +142,16 @@ def test_the_q8_0_fallback_ranks_like_the_default(monkeypatch: pytest.MonkeyPatc
     assert q8[0] > q8[1]
     assert q8 != default  # another quantisation of the same weights: within 10% here
     assert q8 == pytest.approx(default, rel=0.1)
+
+
+@needs_model
+def test_without_memfd_the_shipped_file_is_loaded_without_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(smollm.os, "memfd_create", raising=False)
+    plain = smollm.SmolLM(smollm.model_path())
+    try:
+        assert plain._memfd is None
+        assert plain._overrides is None  # the CPU_REPACK buffer has no kernel for the shipped Q4_1
+        original, spun = plain.score("announced his resignation via a cryptic social media", [" post", " put up"], ".")
+        assert original > spun
+    finally:
+        plain.close()

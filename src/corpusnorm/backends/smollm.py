@@ -10,8 +10,10 @@ once per process, lazily; without the packages it raises :class:`ImportError` wi
 
 :meth:`SmolLM.score` returns, for each candidate, the sum of the token log-probabilities (nats)
 of ``left + candidate + right`` from the first token where the candidates' sentences differ (the
-shared prefix adds the same amount to every candidate, so it is left out); the shared prefix is
-evaluated once and kept in the model's KV cache while the candidates are scored.
+shared prefix adds the same amount to every candidate, so it is left out). One call is one
+llama.cpp batch: the shared prefix once, each candidate's remaining tokens on a sequence of its
+own. The weights are converted in memory at load (Q4_0 in llama.cpp's CPU_REPACK buffer, or Q8_0):
+about 2.5 times the tokens per CPU-second of the shipped Q4_1 (docs/repair.md).
 """
 
 from __future__ import annotations
@@ -186,9 +188,8 @@ def _load_plan(low: Any) -> tuple[int | None, Any]:
 class SmolLM:
     """Sentence log-probabilities under SmolLM2 (one llama.cpp context, one thread, deterministic).
 
-    A call is one llama.cpp batch: the shared prefix (beyond what the KV cache already holds) on
-    every sequence, then each candidate's tail on a sequence of its own; logits are computed only
-    for the rows that predict a scored token."""
+    A call is one llama.cpp batch: the shared prefix on every sequence, then each candidate's tail
+    on a sequence of its own; logits are computed only for the rows that predict a scored token."""
 
     def __init__(self, path: Path, *, n_threads: int = 1) -> None:
         try:
@@ -206,10 +207,11 @@ class SmolLM:
             # llama.cpp's automatic "extra buffer types" stay off: the first of them, AMX, segfaults in
             # its matmul on a native build (seen in containers); CPU_REPACK is asked for by name instead
             model_params.use_extra_bufts = False
-            ftype, self._overrides = _load_plan(low)
+            ftype, overrides = _load_plan(low)
+            self._memfd, loaded = (None, str(path)) if ftype is None else _converted(low, path, ftype)
+            self._overrides = overrides if self._memfd is not None else None  # Q4_1 has no repacked kernel
             if self._overrides is not None:
                 model_params.tensor_buft_overrides = ctypes.cast(self._overrides, ctypes.c_void_p)
-            self._memfd, loaded = (None, str(path)) if ftype is None else _converted(low, path, ftype)
             self._model: Any = LlamaModel(path_model=loaded, params=model_params, verbose=False)
             params = low.llama_context_default_params()
             params.n_ctx = params.n_batch = params.n_ubatch = N_CTX
@@ -281,7 +283,7 @@ class SmolLM:
         return sequences[0][:start], [seq[start : start + max(0, room)] for seq in sequences]
 
     def _score(self, left: str, candidates: Sequence[str], right: str) -> list[float]:
-        # the batch's layout moves the floats a little (about 0.1 nats): candidates go in sorted, so
+        # the batch's layout moves the floats a little (up to about 0.15 nats): candidates go in sorted, so
         # the result does not depend on the order they are given in
         order = sorted(range(len(candidates)), key=lambda k: candidates[k])
         ordered = [candidates[k] for k in order]
