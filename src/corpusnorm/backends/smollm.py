@@ -114,14 +114,15 @@ REPACKED_TENSORS = rb"blk\.[0-9]+\.(attn_(q|k|v|output)|ffn_(gate|down|up))\.wei
 def _repack_buffer_type() -> int | None:
     """llama.cpp's CPU_REPACK buffer type, where it has repacked Q4_0 kernels for this CPU (x86 with
     AVX2); None elsewhere. Only this one of the "extra buffer types" is used: the other, AMX,
-    segfaults in its matmul on this build (containers, Sapphire Rapids class CPUs)."""
+    segfaults in its matmul on this build (a Xeon with AMX, in a container)."""
     import llama_cpp.llama_cpp as low
-    from llama_cpp._ggml import libggml as lib
 
     info = low.llama_print_system_info().decode("utf-8", "replace")
     if "AVX2 = 1" not in info or "REPACK = 1" not in info:
         return None
     try:
+        from llama_cpp._ggml import libggml as lib
+
         lib.ggml_backend_dev_by_type.restype = ctypes.c_void_p
         lib.ggml_backend_dev_by_type.argtypes = [ctypes.c_int]
         lib.ggml_backend_dev_backend_reg.restype = ctypes.c_void_p
@@ -130,7 +131,7 @@ def _repack_buffer_type() -> int | None:
         lib.ggml_backend_reg_get_proc_address.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
         lib.ggml_backend_buft_name.restype = ctypes.c_char_p
         lib.ggml_backend_buft_name.argtypes = [ctypes.c_void_p]
-    except AttributeError:  # pragma: no cover - another ggml build
+    except (ImportError, AttributeError, OSError):  # pragma: no cover - another llama-cpp-python build
         return None
     device = lib.ggml_backend_dev_by_type(0)  # GGML_BACKEND_DEVICE_TYPE_CPU
     address = (
