@@ -16,7 +16,7 @@ from .decision import Decision, sigmoid
 from .flags import TokenFlags
 from .guesses import Guesser, guessable
 from .lexicon import Entry, Lexicon
-from .matches import LexicalScorer, Match, lexicon_matches
+from .matches import LexicalScorer, Match, Scored, lexicon_matches
 from .tokens import match_case, spans_and_words
 
 if TYPE_CHECKING:
@@ -134,11 +134,15 @@ class Analyser:
         best = self.scorer.best(left, self.right, floor, found) if found else None
         maker: LexicalScorer | Reranker = self.scorer
         reranker = self.reranker
-        if reranker is not None and best is not None and found and reranker.close(best[0]):
+        if reranker is not None and best is not None and found:
             from .rerank import scored_all
 
-            best = reranker.rerank(i, scored_all(self.lm.windows, left, self.right, found))
-            maker = reranker
+            def candidates() -> list[Scored]:
+                return scored_all(self.lm.windows, left, self.right, found)
+
+            if reranker.wants(i, best[0], candidates):
+                best = reranker.rerank(i, candidates())
+                maker = reranker
         if thesaurus and (best is None or best[0] < floor):
             guess = self._guess_at(i, left)
             if guess is not None and (best is None or guess.score > best[0]):

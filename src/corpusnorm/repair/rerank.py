@@ -6,7 +6,8 @@ The n-gram decision (:class:`~.matches.LexicalScorer`) scores each lexicon candi
 :data:`TOP_K` candidates and the present words are re-scored on their whole sentence by SmolLM2
 (:mod:`corpusnorm.backends.smollm`): ``prior + NEURAL_WEIGHT x (log P(sentence with the
 candidate) - log P(sentence as written))``. Only the final sweep is re-ranked: the spin score and
-the gate are the n-gram ones, so clean text stays unchanged.
+the gate are the n-gram ones, so clean text stays unchanged. A text spends at most
+:data:`TOKENS_PER_KB` model tokens per KB, on its closest calls first (:meth:`Reranker.plan`).
 """
 
 from __future__ import annotations
@@ -19,14 +20,14 @@ from .decision import Decision
 from .matches import LM_WEIGHT, Match, Scored
 from .tokens import match_case
 
-__all__ = ["CLOSE_MARGIN", "NEURAL_WEIGHT", "TOP_K", "Reranker"]
+__all__ = ["CLOSE_MARGIN", "NEURAL_WEIGHT", "TOKENS_PER_KB", "TOP_K", "Reranker"]
 
 CLOSE_MARGIN = 1.0
 """A decision is close when its n-gram score is within this many log-odds of the threshold.
-Measured leave-one-original-out (docs/repair.md): margin 2.5 52.6% at 4.7 CPU-s per 2 KB, 1.0
-52.2% at 1.6 s, 0.6 (with TOP_K 2, RIGHT_WORDS 4) 51.7% at 0.87 s; n-grams alone 51.3%."""
+Measured leave-one-original-out with the token budget (docs/repair.md): 1.0 and 1.5 undo the
+same share within 0.2 points, 1.5 spends more CPU on calls the budget then drops."""
 
-TOP_K = 3
+TOP_K = 2
 """Lexicon candidates re-scored at a close call (by n-gram score), besides the present words."""
 
 NEURAL_WEIGHT = 0.5
@@ -39,6 +40,10 @@ ADDITIVE = False
 """SmolLM2's gain is added to the n-gram score (True) rather than replacing the n-gram gain.
 Measured at margin 2.5: replacing (weight 0.5) 52.6%, adding (weight 0.3) 51.9%."""
 
+TOKENS_PER_KB = 100
+"""Model tokens a text may spend on close calls per KB (UTF-8) of text: the CPU bound (about
+0.7 CPU-s per 2 KB at the slowest llama.cpp kernels used here; docs/repair.md)."""
+
 SENTENCE_REACH = 400
 """Characters searched on each side for the sentence boundary (the scored context)."""
 
@@ -46,7 +51,10 @@ _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s|\n")
 
 
 class Reranker:
-    """Re-scores the close lexicon decisions of one text with SmolLM2."""
+    """Re-scores the close lexicon decisions of one text with SmolLM2.
+
+    With :attr:`allowed` set (see :meth:`plan`), only the close calls at those positions are
+    re-scored: the per-text budget."""
 
     def __init__(self, text: str, spans: list[tuple[int, int]], model: SmolLM, threshold: float) -> None:
         self.text = text
@@ -55,9 +63,39 @@ class Reranker:
         self.threshold = threshold
         self.reranked = 0
         """Close calls re-scored in this text."""
+        self.allowed: frozenset[int] | None = None
+        """Positions whose close call may be re-scored (None: all)."""
+        self.seen: dict[int, tuple[float, int]] = {}
+        """While planning: position -> (distance to the threshold, model tokens) of each close call."""
+        self.planning = False
 
     def close(self, score: float) -> bool:
         return abs(score - self.threshold) < CLOSE_MARGIN
+
+    def wants(self, i: int, score: float, candidates: Callable[[], list[Scored]]) -> bool:
+        """Whether the call at ``i`` (best n-gram score ``score``) is re-scored; while planning it
+        is recorded with its cost instead, and the n-gram decision stands."""
+        if not self.close(score):
+            return False
+        if self.planning:
+            left, texts = self._call(i, candidates())
+            self.seen[i] = (abs(score - self.threshold), self.model.cost(left, texts, ""))
+            return False
+        return self.allowed is None or i in self.allowed
+
+    def plan(self) -> None:
+        """Allow the closest calls seen while planning, closest first, while their model tokens
+        fit :data:`TOKENS_PER_KB` per KB of text: a bound on the CPU per KB counted in tokens (not
+        time), so the same text gets the same calls anywhere."""
+        budget = TOKENS_PER_KB * len(self.text.encode("utf-8")) / 1024
+        allowed, spent = [], 0
+        for i, (_distance, cost) in sorted(self.seen.items(), key=lambda item: (item[1][0], item[0])):
+            if spent + cost > budget:
+                continue
+            allowed.append(i)
+            spent += cost
+        self.allowed = frozenset(allowed)
+        self.planning = False
 
     def _sentence(self, start: int, end: int) -> tuple[int, int]:
         """Start and end offsets of the sentence around ``text[start:end]``."""
@@ -70,23 +108,32 @@ class Reranker:
         finish = found.start() + 1 if found else min(len(text), end + SENTENCE_REACH)
         return begin, finish
 
-    def rerank(self, i: int, candidates: list[Scored]) -> Scored:
-        """The best of the present words and the top :data:`TOP_K` ``candidates`` (n-gram scored,
-        starting at token ``i``) under SmolLM2; returned as a :class:`Scored` whose score and gain
-        are the neural ones."""
-        top = sorted(candidates, key=lambda s: -s[0])[:TOP_K]
+    @staticmethod
+    def _top(candidates: list[Scored]) -> list[Scored]:
+        return sorted(candidates, key=lambda s: -s[0])[:TOP_K]
+
+    def _call(self, i: int, candidates: list[Scored]) -> tuple[str, list[str]]:
+        """The left context and the texts (as written, then each top candidate) SmolLM2 scores."""
+        top = self._top(candidates)
         start = self.spans[i][0]
         ends = [self.spans[s[2] - 1][1] for s in top]
         begin, finish = self._sentence(start, max(ends))
         text = self.text
         after_end = [m.end() for m in re.finditer(r"\S+", text[max(ends) : finish])][:RIGHT_WORDS]
         finish = max(ends) + after_end[-1] if after_end else max(ends)
-        left = text[begin:start]
         texts = [text[start:finish]]
         for scored, end in zip(top, ends, strict=True):
             entry = scored[1]
             after = match_case(text[start:end], " ".join(entry.original_split))
             texts.append(after + text[end:finish])
+        return text[begin:start], texts
+
+    def rerank(self, i: int, candidates: list[Scored]) -> Scored:
+        """The best of the present words and the top :data:`TOP_K` ``candidates`` (n-gram scored,
+        starting at token ``i``) under SmolLM2; returned as a :class:`Scored` whose score and gain
+        are the neural ones."""
+        top = self._top(candidates)
+        left, texts = self._call(i, candidates)
         logps = self.model.score(left, texts, "")
         self.reranked += 1
         keep = logps[0]

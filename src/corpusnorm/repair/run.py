@@ -46,6 +46,20 @@ def lexicon_from(lexicons: Sequence[str | Path | Lexicon] | None, *, builtin: bo
     return merged
 
 
+def _plan_reranking(analyser: Analyser, confident: float, final: dict[str, Any]) -> None:
+    """Set up SmolLM2 re-ranking for the final sweep: an n-gram dry run of that sweep finds the
+    close calls and their cost, and the budget picks the closest (:meth:`Reranker.plan`)."""
+    from ..backends.smollm import smollm_model
+    from .rerank import Reranker
+
+    reranker = Reranker(analyser.text, analyser.spans, smollm_model(), confident)
+    context = list(analyser.firsts), list(analyser.lasts)
+    analyser.reranker, reranker.planning = reranker, True
+    analyser.sweep(**final)
+    analyser.firsts, analyser.lasts = context
+    reranker.plan()
+
+
 def _repair_one(
     analyser: Analyser, config: RepairConfig, confident: float, floor: float
 ) -> tuple[list[Edit], list[Edit]]:
@@ -56,19 +70,17 @@ def _repair_one(
         analyser.reset()
         analyser.sweep(lexicon=config.lexicon, thesaurus=use_thesaurus and config.apply_thesaurus, floor=confident)
     # final pass: every decision with the confident decisions of the previous pass as context
+    final = {
+        "lexicon": config.lexicon,
+        "thesaurus": use_thesaurus,
+        "floor": floor,
+        "context_floor": confident,
+        "guesses_in_context": config.apply_thesaurus,
+        "sure_in_context": config.apply_sure_guesses,
+    }
     if config.model == "smollm2":
-        from ..backends.smollm import smollm_model
-        from .rerank import Reranker
-
-        analyser.reranker = Reranker(analyser.text, analyser.spans, smollm_model(), confident)
-    decisions = analyser.sweep(
-        lexicon=config.lexicon,
-        thesaurus=use_thesaurus,
-        floor=floor,
-        context_floor=confident,
-        guesses_in_context=config.apply_thesaurus,
-        sure_in_context=config.apply_sure_guesses,
-    )
+        _plan_reranking(analyser, confident, final)
+    decisions = analyser.sweep(**final)
     analyser.reranker = None
     if use_thesaurus and config.apply_sure_guesses and config.document_agreement:
         decisions = analyser.agree(decisions, confident)
