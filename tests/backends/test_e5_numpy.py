@@ -102,5 +102,18 @@ def test_int8_rounding_is_bit_identical_to_abs_max() -> None:
     d = np.abs(blocks).max(axis=2, keepdims=True) * np.float32(1.0 / 127.0)
     d[d == 0] = 1.0
     expected = (np.rint(blocks * (np.float32(1.0) / d)) * d).reshape(7, 96)
-    assert np.array_equal(e5_numpy._quantised(x), expected)
-    assert np.array_equal(e5_numpy._quantised(x[:, ::1].T.copy().T), expected)  # a non-contiguous input
+    # the engine's layout is features x tokens: blocks run down the columns
+    assert np.array_equal(e5_numpy._quantised(np.ascontiguousarray(x.T)).T, expected)
+    assert np.array_equal(e5_numpy._quantised(x.T).T, expected)  # a non-contiguous input
+
+
+@pytest.mark.parametrize("features", [384, 96, 136, 1536, 200, 5])
+def test_feature_sums_add_in_numpys_row_order(features: int) -> None:
+    """The layer norm sums each token's features down a column; it must round as numpy's (pairwise)
+    sum of the token-major row does, or vectors would drift from the reference engine's."""
+    rng = np.random.default_rng(features)
+    x = (rng.normal(size=(37, features)) * rng.uniform(0.01, 100.0, size=(37, 1))).astype(np.float32)
+    columns = np.ascontiguousarray(x.T)
+    assert np.array_equal(e5_numpy._feature_sum(columns), x.sum(axis=1))
+    if features > 8:  # the plain running sum down the columns rounds otherwise
+        assert not np.array_equal(columns.sum(axis=0), x.sum(axis=1))
