@@ -332,23 +332,30 @@ class E5Numpy:
 
     def _attend(self, qkv: np.ndarray, ctx: np.ndarray, starts: np.ndarray, lengths: np.ndarray, width: int) -> None:
         """Self-attention of texts of one length group, each over its own tokens, padded to ``width``
-        (``qkv`` and ``ctx`` are features x tokens)."""
+        (``qkv`` and ``ctx`` are features x tokens; a text's tokens are a slice of columns). The products
+        run on token-major copies, as BLAS rounds them differently per operand layout."""
         heads = self.config.heads
         dim = self.config.hidden // heads
         n = len(lengths)
-        valid = np.arange(width)[None, :] < lengths[:, None]
-        cols = np.where(valid, starts[:, None] + np.arange(width)[None, :], 0).reshape(-1)
-        packed = qkv[:, cols].reshape(3, heads, dim, n, width)
-        att = packed[0].transpose(2, 0, 3, 1) @ packed[1].transpose(2, 0, 1, 3)  # [text, head, query, key]
+        padded = not (lengths == width).all()
+        if padded:
+            valid = np.arange(width)[None, :] < lengths[:, None]
+            cols = np.where(valid, starts[:, None] + np.arange(width)[None, :], 0).reshape(-1)
+            tokens = qkv.T[cols]  # [n * width, 3 * hidden]
+        else:
+            cols = (starts[:, None] + np.arange(width)[None, :]).reshape(-1)
+            tokens = qkv.T[cols] if n > 1 else qkv[:, starts[0] : starts[0] + width].T.copy()
+        packed = tokens.reshape(n, width, 3, heads, dim).transpose(2, 0, 3, 1, 4)  # [3, text, head, token, dim]
+        att = packed[0] @ packed[1].transpose(0, 1, 3, 2)
         att *= np.float32(1.0 / np.sqrt(dim))
-        if not valid.all():
+        if padded:
             att += np.where(valid, 0.0, -1e30).astype(np.float32)[:, None, None, :]
         att -= att.max(axis=3, keepdims=True)
         np.exp(att, out=att)
         att /= att.sum(axis=3, keepdims=True)
-        out = packed[2].transpose(2, 0, 1, 3) @ att.transpose(0, 1, 3, 2)  # [text, head, dim, query]
-        keep = valid.reshape(-1)
-        ctx[:, cols[keep]] = out.transpose(1, 2, 0, 3).reshape(heads * dim, n * width)[:, keep]
+        out = (att @ packed[2]).transpose(0, 1, 3, 2)  # [text, head, dim, query]
+        for i, (lo, n_tokens) in enumerate(zip(starts.tolist(), lengths.tolist(), strict=True)):
+            ctx[:, lo : lo + n_tokens] = out[i, :, :, :n_tokens].reshape(heads * dim, n_tokens)
 
     def forward(self, sequences: Sequence[Sequence[int]]) -> np.ndarray:
         """Mean-pooled last hidden states of token id sequences (with specials), not normalised."""
