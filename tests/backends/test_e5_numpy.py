@@ -174,3 +174,11 @@ def _token_major_forward(engine: e5_numpy.E5Numpy, sequences: list[tuple[int, ..
 def test_features_by_tokens_layout_is_bit_identical_to_token_major(engine: e5_numpy.E5Numpy) -> None:
     seqs, _, _ = engine.windows([q.text for q in canonical_quotes()] + FIXED, "query: ")
     assert np.array_equal(engine.forward(seqs), _token_major_forward(engine, seqs))
+
+
+def test_weights_live_in_one_page_aligned_block(engine: e5_numpy.E5Numpy) -> None:
+    """One block of >= 4 MB is what numpy asks huge pages for; the matrices are views into it."""
+    for layer in engine.layers:
+        for w, _ in (layer.qkv, layer.out, layer.up, layer.down):
+            assert np.shares_memory(w, engine._weights)
+            assert w.ctypes.data % 4096 == 0 and w.flags.c_contiguous
