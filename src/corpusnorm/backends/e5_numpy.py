@@ -382,8 +382,9 @@ class E5Numpy:
         packed = tokens.reshape(n, width, 3, heads, dim).transpose(2, 0, 3, 1, 4)  # [3, text, head, token, dim]
         att = packed[0] @ packed[1].transpose(0, 1, 3, 2)
         att *= np.float32(1.0 / np.sqrt(dim))
-        if padded:
-            att += np.where(valid, 0.0, -1e30).astype(np.float32)[:, None, None, :]
+        for i, n_tokens in enumerate(lengths.tolist()):
+            if n_tokens < width:  # padded keys: score + (-1e30) rounds to -1e30 exactly; valid ones + 0 unchanged
+                att[i, :, :, n_tokens:] = np.float32(-1e30)
         att -= _row_max(att)
         np.exp(att, out=att)
         att /= att.sum(axis=3, keepdims=True)
