@@ -102,5 +102,83 @@ def test_int8_rounding_is_bit_identical_to_abs_max() -> None:
     d = np.abs(blocks).max(axis=2, keepdims=True) * np.float32(1.0 / 127.0)
     d[d == 0] = 1.0
     expected = (np.rint(blocks * (np.float32(1.0) / d)) * d).reshape(7, 96)
-    assert np.array_equal(e5_numpy._quantised(x), expected)
-    assert np.array_equal(e5_numpy._quantised(x[:, ::1].T.copy().T), expected)  # a non-contiguous input
+    # the engine's layout is features x tokens: blocks run down the columns
+    assert np.array_equal(e5_numpy._quantised(np.ascontiguousarray(x.T)).T, expected)
+    assert np.array_equal(e5_numpy._quantised(x.T).T, expected)  # a non-contiguous input
+
+
+@pytest.mark.parametrize("features", [384, 96, 136, 1536, 200, 5])
+def test_feature_sums_add_in_numpys_row_order(features: int) -> None:
+    """The layer norm sums each token's features down a column; it must round as numpy's (pairwise)
+    sum of the token-major row does, or vectors would drift from the reference engine's."""
+    rng = np.random.default_rng(features)
+    x = (rng.normal(size=(37, features)) * rng.uniform(0.01, 100.0, size=(37, 1))).astype(np.float32)
+    columns = np.ascontiguousarray(x.T)
+    assert np.array_equal(e5_numpy._feature_sum(columns), x.sum(axis=1))
+    if features > 8:  # the plain running sum down the columns rounds otherwise
+        assert not np.array_equal(columns.sum(axis=0), x.sum(axis=1))
+
+
+@pytest.mark.parametrize("width", [1, 7, 40, 128, 129])
+def test_softmax_row_maxima_equal_numpys(width: int) -> None:
+    rng = np.random.default_rng(width)
+    att = rng.normal(size=(3, 12, width, width)).astype(np.float32) * np.float32(5.0)
+    att[0, 0, 0] = -1e30  # a masked row
+    assert np.array_equal(e5_numpy._row_max(att), att.max(axis=-1, keepdims=True))
+
+
+def _token_major_forward(engine: e5_numpy.E5Numpy, sequences: list[tuple[int, ...]]) -> np.ndarray:
+    """The engine as it was written first: tokens x features, x @ W.T, numpy's own row means and maxima."""
+    cfg = engine.config
+    heads, dim = cfg.heads, cfg.hidden // cfg.heads
+
+    def quantised(x: np.ndarray) -> np.ndarray:
+        blocks = x.reshape(x.shape[0], -1, 32)
+        d = np.abs(blocks).max(axis=2, keepdims=True) * np.float32(1.0 / 127.0)
+        d[d == 0] = 1.0
+        return (np.rint(blocks * (np.float32(1.0) / d)) * d).reshape(x.shape)
+
+    def linear(x: np.ndarray, wb: tuple[np.ndarray, np.ndarray], scale: float = 1.0) -> np.ndarray:
+        return quantised(x) @ np.ascontiguousarray(wb[0].T * np.float32(scale)) + wb[1][:, 0]
+
+    def norm(x: np.ndarray, wb: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        x = x - x.mean(axis=1, keepdims=True)
+        x *= 1.0 / np.sqrt((x * x).mean(axis=1, keepdims=True) + np.float32(cfg.eps))
+        return x * wb[0][:, 0] + wb[1][:, 0]
+
+    lengths = np.array([len(s) for s in sequences])
+    ids = np.concatenate([np.asarray(s) for s in sequences])
+    x = e5_numpy._dequantise(engine.word[ids].reshape(-1), len(ids), cfg.hidden)
+    x = norm(x + engine.positions[np.concatenate([np.arange(n) for n in lengths])] + engine.type0, engine.ln0)
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    for layer in engine.layers:
+        qkv = linear(x, layer.qkv)
+        ctx = np.empty_like(x)
+        for members, width in e5_numpy._length_groups(lengths):
+            valid = np.arange(width)[None, :] < lengths[members][:, None]
+            rows = np.where(valid, starts[members][:, None] + np.arange(width)[None, :], 0).reshape(-1)
+            packed = qkv[rows].reshape(len(members), width, 3, heads, dim).transpose(2, 0, 3, 1, 4)
+            att = packed[0] @ packed[1].transpose(0, 1, 3, 2) * np.float32(1.0 / np.sqrt(dim))
+            att += np.where(valid, 0.0, -1e30).astype(np.float32)[:, None, None, :]
+            att = np.exp(att - att.max(axis=3, keepdims=True))
+            att /= att.sum(axis=3, keepdims=True)
+            out = (att @ packed[2]).transpose(0, 2, 1, 3).reshape(len(rows), -1)
+            ctx[rows[valid.reshape(-1)]] = out[valid.reshape(-1)]
+        x = norm(x + linear(ctx, layer.out), layer.ln1)
+        h = linear(x, layer.up)
+        h = (np.tanh((h * h * np.float32(0.044715) + 1) * h * e5_numpy.SQRT_2_OVER_PI) + 1) * h * np.float32(0.5)
+        x = norm(x + linear(h, layer.down, 2.0), layer.ln2)  # the engine's down weights are halved
+    return np.add.reduceat(x, starts, axis=0) / lengths[:, None]
+
+
+def test_features_by_tokens_layout_is_bit_identical_to_token_major(engine: e5_numpy.E5Numpy) -> None:
+    seqs, _, _ = engine.windows([q.text for q in canonical_quotes()] + FIXED, "query: ")
+    assert np.array_equal(engine.forward(seqs), _token_major_forward(engine, seqs))
+
+
+def test_weights_live_in_one_page_aligned_block(engine: e5_numpy.E5Numpy) -> None:
+    """One block of >= 4 MB is what numpy asks huge pages for; the matrices are views into it."""
+    for layer in engine.layers:
+        for w, _ in (layer.qkv, layer.out, layer.up, layer.down):
+            assert np.shares_memory(w, engine._weights)
+            assert w.ctypes.data % 4096 == 0 and w.flags.c_contiguous
