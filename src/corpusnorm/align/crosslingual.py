@@ -117,16 +117,23 @@ def _quote_negated(text: str, language: str) -> bool:
     return _negated(text, language)
 
 
-def _margins(cos: np.ndarray, y_nn: np.ndarray) -> np.ndarray:
+def _x_neighbours(cos: np.ndarray) -> np.ndarray:
+    """Each passage's margin term: the mean cosine of its k nearest quotes (rows of ``cos``)."""
+    k = min(MARGIN_K, cos.shape[1])
+    return np.partition(cos, -k, axis=1)[:, -k:].mean(axis=1)
+
+
+def _margins(cos: np.ndarray, y_nn: np.ndarray, x_nn: np.ndarray | float | None = None) -> np.ndarray:
     """Ratio margin: cos(x, y) over the mean of x's and y's k nearest neighbours.
 
-    x's neighbours are the quotes; y's neighbours are the other quotes of the set (the set is one
-    text on one topic, so a generic quote that is near everything is discounted); ``y_nn`` is computed
-    once per quote set (:func:`.quoteset.quote_side`).
+    x's neighbours are the quotes (``x_nn``, from ``cos`` when not given); y's neighbours are the other
+    quotes of the set (the set is one text on one topic, so a generic quote that is near everything is
+    discounted); ``y_nn`` is computed once per quote set (:func:`.quoteset.quote_side`). ``cos`` may be one
+    passage's row with its ``x_nn`` a number.
     """
-    k = min(MARGIN_K, cos.shape[1])
-    x_nn = np.partition(cos, -k, axis=1)[:, -k:].mean(axis=1)
-    return cos / ((x_nn[:, None] + y_nn[None, :]) / 2.0)
+    if x_nn is None:
+        x_nn = _x_neighbours(cos)
+    return cos / ((np.asarray(x_nn)[..., None] + y_nn) / 2.0)
 
 
 def _crosslingual(
@@ -206,7 +213,7 @@ def _best_clause(
     """The clause target a passage renders (index, margin, cosine), if one reaches the clause floors."""
     if not len(clauses.texts):
         return None
-    margin = cos_c / ((x_nn + clauses.y_nn) / 2.0)
+    margin = _margins(cos_c, clauses.y_nn, x_nn)
     ci = int(np.argmax(margin))
     m, c = float(margin[ci]), float(cos_c[ci])
     if m < max(floors[0], CLAUSE_MIN_MARGIN) or c < floors[1] + CLAUSE_EXTRA_COSINE:
@@ -225,9 +232,8 @@ def _score_candidates(
     quotes, embedder = scoring.quotes, scoring.embedder
     c_vec = _passage_vectors([c.text for c in candidates], embedder, scoring.memo)
     cos = c_vec @ scoring.side.vectors.T
-    margin = _margins(cos, scoring.side.y_nn)
-    k = min(MARGIN_K, cos.shape[1])
-    x_nn = np.partition(cos, -k, axis=1)[:, -k:].mean(axis=1)
+    x_nn = _x_neighbours(cos)
+    margin = _margins(cos, scoring.side.y_nn, x_nn)
     cos_c = c_vec @ scoring.clauses.vectors.T
     near: dict[tuple[int, int], bool] = {}
     for ci, cand in enumerate(candidates):
