@@ -36,14 +36,21 @@ CONJUNCTIONS: dict[str, str] = {
     "de": r"und|aber|oder|während|weil|wo|wenn|dass",
     "pt": r"e|mas|ou|enquanto|porque|onde|quando|que",
 }
+# compiled once: a run of conjunctions after a word (a split point) and the same run opening a piece
+CONJUNCTION_SPLIT_RES = {
+    lang: regex.compile(rf"(?<=\S)[^\S\n]+(?:(?:{conj})[^\S\n]+)+", regex.IGNORECASE)
+    for lang, conj in CONJUNCTIONS.items()
+}
+CONJUNCTION_LEAD_RES = {
+    lang: regex.compile(rf"^(?:(?:{conj})[^\S\n]+)+", regex.IGNORECASE) for lang, conj in CONJUNCTIONS.items()
+}
 EDGE_RE = regex.compile(r"[\p{L}\p{M}\p{N}](?:.*[\p{L}\p{M}\p{N}])?", regex.DOTALL)  # a piece without its edges
 
 
 def _pieces(text: str, language: str) -> list[tuple[int, int]]:
     """Spans of ``text`` cut at punctuation and before the quote language's conjunctions."""
     cuts = [(m.start(), m.end()) for m in PUNCT_SPLIT_RE.finditer(text)]
-    if conj := CONJUNCTIONS.get(language):
-        conj_re = regex.compile(rf"(?<=\S)[^\S\n]+(?:(?:{conj})[^\S\n]+)+", regex.IGNORECASE)
+    if conj_re := CONJUNCTION_SPLIT_RES.get(language):
         cuts += [(m.start(), m.end()) for m in conj_re.finditer(text)]
     bounds = [0]
     for a, b in sorted(cuts):
@@ -60,8 +67,8 @@ def _pieces(text: str, language: str) -> list[tuple[int, int]]:
 
 def _lead_conjunction(text: str, language: str) -> str:
     """``text`` without a conjunction opening it ("and devote myself ..." -> "devote myself ...")."""
-    conj = CONJUNCTIONS.get(language)
-    return regex.sub(rf"^(?:(?:{conj})[^\S\n]+)+", "", text, flags=regex.IGNORECASE) if conj else text
+    lead_re = CONJUNCTION_LEAD_RES.get(language)
+    return lead_re.sub("", text) if lead_re else text
 
 
 def quote_clauses(text: str, language: str = "en") -> list[str]:
