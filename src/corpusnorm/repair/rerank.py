@@ -78,7 +78,7 @@ class Reranker:
         if not self.close(score):
             return False
         if self.planning:
-            left, texts = self._call(i, candidates())
+            left, texts, _ = self._call(i, candidates())
             self.seen[i] = (abs(score - self.threshold), self.model.cost(left, texts, ""))
             return False
         return self.allowed is None or i in self.allowed
@@ -108,13 +108,10 @@ class Reranker:
         finish = found.start() + 1 if found else min(len(text), end + SENTENCE_REACH)
         return begin, finish
 
-    @staticmethod
-    def _top(candidates: list[Scored]) -> list[Scored]:
-        return sorted(candidates, key=lambda s: -s[0])[:TOP_K]
-
-    def _call(self, i: int, candidates: list[Scored]) -> tuple[str, list[str]]:
-        """The left context and the texts (as written, then each top candidate) SmolLM2 scores."""
-        top = self._top(candidates)
+    def _call(self, i: int, candidates: list[Scored]) -> tuple[str, list[str], list[Scored]]:
+        """The left context and the texts (as written, then each top candidate) SmolLM2 scores, and
+        the top :data:`TOP_K` candidates by n-gram score."""
+        top = sorted(candidates, key=lambda s: -s[0])[:TOP_K]
         start = self.spans[i][0]
         ends = [self.spans[s[2] - 1][1] for s in top]
         begin, finish = self._sentence(start, max(ends))
@@ -126,14 +123,13 @@ class Reranker:
             entry = scored[1]
             after = match_case(text[start:end], " ".join(entry.original_split))
             texts.append(after + text[end:finish])
-        return text[begin:start], texts
+        return text[begin:start], texts, top
 
     def rerank(self, i: int, candidates: list[Scored]) -> Scored:
         """The best of the present words and the top :data:`TOP_K` ``candidates`` (n-gram scored,
         starting at token ``i``) under SmolLM2; returned as a :class:`Scored` whose score and gain
         are the neural ones."""
-        top = self._top(candidates)
-        left, texts = self._call(i, candidates)
+        left, texts, top = self._call(i, candidates)
         logps = self.model.score(left, texts, "")
         self.reranked += 1
         keep = logps[0]
