@@ -278,12 +278,16 @@ class _Recording(_OneHotEmbedder):
         return super().embed(texts)
 
 
-def test_a_passage_naming_what_the_quote_set_never_names_is_not_embedded(monkeypatch: pytest.MonkeyPatch) -> None:
+def _recording(monkeypatch: pytest.MonkeyPatch, rendering: str, quote_id: str) -> _Recording:
+    """A recording one-hot embedder mapping ``rendering`` on quote ``quote_id``, with no cache between calls."""
     monkeypatch.setenv("CORPUSNORM_QUOTE_CACHE", "0")
     monkeypatch.setenv(PASSAGE_CACHE_ENV, "0")
     quotes = canonical_quotes()
-    l11 = next(q for q in quotes if q.id == "L11")
-    embedder = _Recording(quotes, {"il mondo è in pericolo": l11.text})
+    return _Recording(quotes, {rendering: next(q.text for q in quotes if q.id == quote_id)})
+
+
+def test_a_passage_naming_what_the_quote_set_never_names_is_not_embedded(monkeypatch: pytest.MonkeyPatch) -> None:
+    embedder = _recording(monkeypatch, "il mondo è in pericolo", "L11")
     text = (
         "Sharma ha scritto che «il mondo è in pericolo». Su X il divulgatore ha commentato: «quando chi "
         "costruisce i freni se ne va, Paolo Restelli ha ragione a preoccuparsi». "
@@ -532,13 +536,9 @@ def test_a_quoted_fragment_opening_mid_clause_is_also_compared_with_its_clause()
 def test_the_clause_of_a_fragment_is_embedded_only_when_the_fragment_came_close(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("CORPUSNORM_QUOTE_CACHE", "0")
-    monkeypatch.setenv(PASSAGE_CACHE_ENV, "0")
-    quotes = canonical_quotes()
-    l27 = next(q for q in quotes if q.id == "L27")
     # one-hot: a fragment mapped on a quote is a rendering; any other text is equally near every quote
     # (margin 1.0, over the gate) with a cosine far under the floors: a near miss
-    embedder = _Recording(quotes, {"per un certo periodo rendersi invisibile": l27.text})
+    embedder = _recording(monkeypatch, "per un certo periodo rendersi invisibile", "L27")
     text = (
         "Vuole tornare a Londra e «per un certo periodo rendersi invisibile». "
         "Nella lettera dice di voler «scrivere molte belle poesie»."
