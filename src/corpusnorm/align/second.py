@@ -28,7 +28,7 @@ __all__ = ["SECOND_BAND_COSINE", "SECOND_BAND_MARGIN", "SECOND_MIN_COSINE", "SEC
 
 SECOND_BAND_MARGIN = 0.99  # e5 margin a candidate needs to be asked about (the family floors are 1.005-1.02)
 SECOND_BAND_COSINE = 0.03  # and e5 cosine at most this far under its family floor
-SECOND_MIN_COSINE = 0.45  # the second model's cosine to e5's best quote
+SECOND_MIN_COSINE = 0.50  # the second model's cosine to e5's best quote
 SECOND_MIN_MARGIN = 1.9  # and its ratio margin (its cosines spread far wider than e5's: renderings 2.0-2.4)
 SECOND_EVIDENCE = "second opinion"
 
