@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from collections import OrderedDict
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -117,3 +122,22 @@ class _OtherModel(Embedder):
 def test_only_e5_small_near_misses_get_a_second_opinion(recording: _Recording) -> None:
     assert align(ZH_ARTICLE, language="zh", embedder=_OtherModel()) == []
     assert recording.calls == []
+
+
+_PROCESS_SCRIPT = """
+import json, sys
+from corpusnorm.align import align
+print(json.dumps([(a.quote_id, a.start, a.end, a.score, a.evidence) for a in align(sys.argv[1], language="zh")]))
+"""
+
+
+def test_the_second_opinion_is_the_same_in_another_process(tmp_path: Path) -> None:
+    env = {**os.environ, "CORPUSNORM_CACHE": str(tmp_path), "PYTHONHASHSEED": "3"}  # quote vectors computed anew
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", _PROCESS_SCRIPT, ZH_ARTICLE], capture_output=True, text=True, env=env, check=True
+        ).stdout
+        for _ in range(2)
+    ]  # the second run reads the quote vectors the first one cached on disk
+    assert runs[0] == runs[1]
+    assert SECOND_EVIDENCE in json.loads(runs[0])[0][4]
