@@ -22,6 +22,7 @@ from ..repair import spin_score as compute_spin_score
 from .crosslingual import _crosslingual, _echoes, _via_translation
 from .index import _index, _QuoteIndex
 from .monolingual import _monolingual
+from .paraphrase import paraphrases
 from .passages import PASSAGE_MODES
 from .runs import passage_runs
 from .score import monolingual_score
@@ -181,6 +182,9 @@ def align(
         found += renderings
         found += _echoes(tokens, renderings, found, language)
         found += passage_runs(text, quote_list, found, quote_language, get_embedder(embedder), language, memo)
+        if passages == "reported":  # unquoted reported summaries, in the quote language too (.paraphrase)
+            spans = [(a.start, a.end) for a in found]
+            found += paraphrases(text, quote_list, spans, quote_language, get_embedder(embedder), language, memo)
     if backend is not None:
         found += _via_translation(text, quote_list, index, taken, backend, warnings)
     if crosslingual or backend is not None:
