@@ -9,16 +9,18 @@ clauses (never a quoted passage: quoted text is compared by the other matchers),
 cross-lingual matcher never compares. Each is embedded with the same e5 model and compared with the quotes
 and the quote set's clause targets by the ratio margin; same-language pairs (an English clause against the
 English quotes) get their own floors, since their cosines run higher than translations'
-(:data:`SAME_LANGUAGE_FLOORS` and :func:`_floors`, set on benchmarks/data/dev_paraphrase and the other dev sets; docs/align.md,
-"Paraphrase matcher"). English clauses are compared in the first person ("he has decided" -> "I have
-decided"), the reported-speech pronoun shift undone.
+(:data:`SAME_LANGUAGE_FLOORS` and :func:`_floors`, set on benchmarks/data/dev_paraphrase and the other dev
+sets; docs/align.md, "Paraphrase matcher"). English clauses are compared in the first person ("he has decided"
+-> "I have decided"), the reported-speech pronoun shift undone.
 
 Only with ``passages="reported"`` (:func:`corpusnorm.align.align`): it embeds clauses of nearly every
 article, English ones included, which the default does not pay for (docs/align.md gives the cost)."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import regex
@@ -27,8 +29,11 @@ from ..backends.embed import Embedder
 from ..document import Alignment
 from ..quotes import Quote
 from ..text.patterns import RE_WORD
+from .clauses import ClauseSide, clause_side
 from .passages import QUOTED_RE, SENTENCE_BOUNDARY_RE, _names_outside, _passage_language, _quote_words, _word_count
 from .polarity import _negated
+from .quoteset import QuoteSide, quote_side
+from .score import paraphrase_score
 
 __all__ = ["REPORTED_FRAME_RE", "frame_candidates"]
 
@@ -57,7 +62,8 @@ INTENT_VERBS: dict[str, str] = {
     "it": r"vuole|voleva|intende|pensa di|spera|ha deciso|progetta|conta di|desidera",
     "es": r"quiere|quería|planea|pretende|espera|ha decidido|decidió|piensa|desea",
     "fr": r"veut|voulait|compte|envisage|espère|a décidé|souhaite|projette",
-    "de": r"will|wolle|wollte|plant|plane|hofft|hoffe|beabsichtigt|möchte|möchte|hat sich entschieden|habe sich entschieden",
+    "de": r"will|wolle|wollte|plant|plane|hofft|hoffe|beabsichtigt|möchte|hat sich entschieden"
+    r"|habe sich entschieden",
     "pt": r"quer|queria|pretende|planeja|planeia|espera|decidiu|deseja",
     "ru": r"хочет|хотел|собирается|планирует|надеется|решил|намерен",
 }
@@ -86,19 +92,36 @@ _LEFT = r"(?<![\p{L}\p{M}])"
 _RIGHT = r"(?![\p{L}\p{M}])"
 
 
-def _alt(table: dict[str, str]) -> str:
-    return "|".join(f"(?:{v})" for v in table.values())
+@dataclass(frozen=True)
+class _Frames:
+    """One language's frame patterns (or every language's, for a sentence whose language is unknown)."""
+
+    reported: regex.Pattern[str]
+    intent: regex.Pattern[str]
+    attribution: regex.Pattern[str]
+    possessive: regex.Pattern[str]
 
 
-# After a reporting verb: up to 8 words of object ("ai colleghi", "in a farewell letter") and a 'that', or a comma
-REPORTED_FRAME_RE = regex.compile(
-    rf"{_LEFT}(?:{_alt(REPORTING_VERBS)}){_RIGHT}"
-    rf"(?:(?:[^\S\n]+[^\s.,;:!?]+){{0,8}}?[^\S\n]+(?:{_THAT}){_RIGHT}[^\S\n]*|[^\S\n]*,[^\S\n]*|[^\S\n]+)",
-    regex.IGNORECASE,
-)
-INTENT_FRAME_RE = regex.compile(rf"{_LEFT}(?:{_alt(INTENT_VERBS)}){_RIGHT}", regex.IGNORECASE)
-ATTRIBUTION_RE = regex.compile(rf"{_LEFT}(?:{_alt(ATTRIBUTIONS)}){_RIGHT}[^\S\n]*,?[^\S\n]*", regex.IGNORECASE)
-POSSESSIVE_START_RE = regex.compile(rf"^[^\S\n]*(?:{_alt(POSSESSIVES)}){_RIGHT}", regex.IGNORECASE)
+def _compile(languages: Sequence[str]) -> _Frames:
+    def alt(table: dict[str, str]) -> str:
+        return "|".join(f"(?:{table[lang]})" for lang in languages)
+
+    # after a reporting verb: up to 8 words of object ("ai colleghi", "in a farewell letter") and a 'that', or a comma
+    reported = (
+        rf"{_LEFT}(?:{alt(REPORTING_VERBS)}){_RIGHT}"
+        rf"(?:(?:[^\S\n]+[^\s.,;:!?]+){{0,8}}?[^\S\n]+(?:{_THAT}){_RIGHT}[^\S\n]*|[^\S\n]*,[^\S\n]*|[^\S\n]+)"
+    )
+    return _Frames(
+        regex.compile(reported, regex.IGNORECASE),
+        regex.compile(rf"{_LEFT}(?:{alt(INTENT_VERBS)}){_RIGHT}", regex.IGNORECASE),
+        regex.compile(rf"{_LEFT}(?:{alt(ATTRIBUTIONS)}){_RIGHT}[^\S\n]*,?[^\S\n]*", regex.IGNORECASE),
+        regex.compile(rf"^[^\S\n]*(?:{alt(POSSESSIVES)}){_RIGHT}", regex.IGNORECASE),
+    )
+
+
+FRAMES = {lang: _compile([lang]) for lang in REPORTING_VERBS}  # compiled once, at import
+ANY_FRAMES = _compile(list(REPORTING_VERBS))  # a sentence whose language is unknown: every list
+REPORTED_FRAME_RE = ANY_FRAMES.reported
 # The clause a frame opens ends at the sentence's end or at a semicolon
 CLAUSE_END_RE = regex.compile(r"[;；]")
 FIRST_PERSON_RE = regex.compile(r"(?<![\p{L}])(?:I|we|my|our)(?![\p{L}])")  # a frame in the first person: not reported
@@ -127,7 +150,7 @@ def first_person(text: str) -> str:
 
 def _sentences(text: str) -> list[tuple[int, int]]:
     bounds = [0] + [m.end() for m in SENTENCE_BOUNDARY_RE.finditer(text)] + [len(text)]
-    return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+    return [(a, b) for a, b in itertools.pairwise(bounds) if b > a]
 
 
 def _clause_end(text: str, start: int, end: int) -> int:
@@ -135,16 +158,25 @@ def _clause_end(text: str, start: int, end: int) -> int:
     return m.start() if m else end
 
 
-def frame_candidates(text: str) -> list[tuple[int, int]]:
-    """Spans of unquoted clauses in a reported-speech or intent frame (word edges, sorted, distinct)."""
+def _frame_starts(text: str, a: int, b: int, language: str | None) -> list[int]:
+    """Where the reported content of frames in the sentence text[a:b] starts (the sentence's own language's lists:
+    fastText's guess, else ``language``; every list when neither is known)."""
+    frames = FRAMES.get(_passage_language(text[a:b]) or language or "", ANY_FRAMES)
+    starts = [m.end() for m in frames.reported.finditer(text, a, b)]
+    starts += [m.start() for m in frames.intent.finditer(text, a, b)]
+    starts += [m.end() for m in frames.attribution.finditer(text, a, b)]
+    if frames.possessive.match(text[a:b]):
+        starts.append(a)
+    return starts
+
+
+def frame_candidates(text: str, language: str | None = None) -> list[tuple[int, int]]:
+    """Spans of unquoted clauses in a reported-speech or intent frame (word edges, sorted, distinct);
+    ``language`` is the text's, used for sentences whose own language is not told confidently."""
     spans: set[tuple[int, int]] = set()
     quoted = [m.span() for m in QUOTED_RE.finditer(text)]  # compared by the other matchers
     for a, b in _sentences(text):
-        starts = [m.end() for m in REPORTED_FRAME_RE.finditer(text, a, b)]
-        starts += [m.start() for m in INTENT_FRAME_RE.finditer(text, a, b)]
-        starts += [m.end() for m in ATTRIBUTION_RE.finditer(text, a, b)]
-        if POSSESSIVE_START_RE.match(text[a:b]):
-            starts.append(a)
+        starts = _frame_starts(text, a, b, language)
         for s in starts:
             e = _clause_end(text, s, b)
             words = list(RE_WORD.finditer(text, s, e))
@@ -186,6 +218,51 @@ def _is_quote_language(span_text: str, language: str, text_language: str | None)
     return detected == language
 
 
+def _spans(
+    text: str, quotes: Sequence[Quote], taken: Sequence[tuple[int, int]], text_language: str | None
+) -> list[tuple[int, int]]:
+    """Frame clauses not overlapping ``taken`` and naming nothing the quote set never names."""
+    words = _quote_words(tuple(t for q in quotes for t in (q.text, *q.variants)))
+    return [
+        (s, e)
+        for s, e in frame_candidates(text, text_language)
+        if not any(s < b and a < e for a, b in taken)
+        and not _names_outside(text[s:e], words, _passage_language(text[s:e]) or text_language)
+    ][:PARAPHRASE_MAX_CANDIDATES]
+
+
+@dataclass(frozen=True)
+class _Match:
+    qi: int
+    margin: float
+    cosine: float
+    clause: bool
+    negated_quote: bool
+
+
+def _best(
+    passage: str, same: bool, row: tuple[np.ndarray, np.ndarray, float], side: QuoteSide, targets: ClauseSide
+) -> _Match | None:
+    """The quote (or, failing that, the clause target) a reported clause renders, if one reaches its floors;
+    ``row`` holds the clause's cosines to the quotes and to the clause targets and its margin term."""
+    from .crosslingual import _margins
+
+    cos, cos_c, x_nn = row
+    margin = _margins(cos, side.y_nn, x_nn)
+    qi = int(np.argmax(margin))
+    floor_m, floor_c = _floors(passage, same, clause=False)
+    if margin[qi] >= floor_m and cos[qi] >= floor_c:
+        return _Match(qi, float(margin[qi]), float(cos[qi]), False, False)
+    if not len(targets.texts):
+        return None
+    margin_c = _margins(cos_c, targets.y_nn, x_nn)
+    ci = int(np.argmax(margin_c))
+    floor_m, floor_c = _floors(passage, same, clause=True)
+    if margin_c[ci] >= floor_m and cos_c[ci] >= floor_c:
+        return _Match(int(targets.parents[ci]), float(margin_c[ci]), float(cos_c[ci]), True, targets.negated[ci])
+    return None
+
+
 def paraphrases(
     text: str,
     quotes: Sequence[Quote],
@@ -196,56 +273,40 @@ def paraphrases(
     memo: dict[str, np.ndarray] | None,
 ) -> list[Alignment]:
     """Unquoted reported summaries of ``quotes`` in ``text`` (kind ``paraphrase``), not overlapping ``taken``."""
-    from .clauses import clause_side
-    from .crosslingual import CLAUSE_EVIDENCE, _margins, _passage_vectors, _x_neighbours
-    from .quoteset import quote_side
-    from .score import translated_score
+    from .crosslingual import CLAUSE_EVIDENCE, _passage_vectors, _quote_negated, _x_neighbours
 
-    words = _quote_words(tuple(t for q in quotes for t in (q.text, *q.variants)))
-    spans = [
-        (s, e)
-        for s, e in frame_candidates(text)
-        if not any(s < b and a < e for a, b in taken)
-        and not _names_outside(text[s:e], words, _passage_language(text[s:e]) or text_language)
-    ][:PARAPHRASE_MAX_CANDIDATES]
+    spans = _spans(text, quotes, taken, text_language)
     if not spans:
         return []
-    same = [_is_quote_language(text[s:e], language, text_language) for s, e in spans]
-    shown = [first_person(text[s:e]) if sm and language == "en" else text[s:e] for (s, e), sm in zip(spans, same)]
+    passages = [text[s:e] for s, e in spans]
+    same = [_is_quote_language(p, language, text_language) for p in passages]
+    shown = [first_person(p) if sm and language == "en" else p for p, sm in zip(passages, same, strict=True)]
     side = quote_side(tuple(q.text for q in quotes), embedder)
     targets = clause_side(tuple(q.text for q in quotes), language, embedder)
     vec = _passage_vectors(shown, embedder, memo)
-    cos = vec @ side.vectors.T
+    cos, cos_c = vec @ side.vectors.T, vec @ targets.vectors.T
     x_nn = _x_neighbours(cos)
-    margin = _margins(cos, side.y_nn, x_nn)
-    cos_c = vec @ targets.vectors.T if len(targets.texts) else None
     out: list[Alignment] = []
-    for i, (s, e) in enumerate(spans):
-        qi = int(np.argmax(margin[i]))
-        m, c, what = float(margin[i, qi]), float(cos[i, qi]), ""
-        negated_quote = _negated(quotes[qi].text, language)
-        floor_m, floor_c = _floors(text[s:e], same[i], clause=False)
-        if (m < floor_m or c < floor_c) and cos_c is not None:
-            mc = _margins(cos_c[i], targets.y_nn, float(x_nn[i]))
-            ci = int(np.argmax(mc))
-            m, c = float(mc[ci]), float(cos_c[i, ci])
-            qi, what, negated_quote = int(targets.parents[ci]), CLAUSE_EVIDENCE + ", ", targets.negated[ci]
-            floor_m, floor_c = _floors(text[s:e], same[i], clause=True)
-        if m < floor_m or c < floor_c:
+    for i, ((s, e), passage) in enumerate(zip(spans, passages, strict=True)):
+        found = _best(passage, same[i], (cos[i], cos_c[i], float(x_nn[i])), side, targets)
+        if found is None:
             continue
-        if not negated_quote and _negated(text[s:e], _passage_language(text[s:e]) or text_language):
-            continue
-        q_words = _word_count(quotes[qi].text)
+        negated_quote = found.negated_quote if found.clause else _quote_negated(quotes[found.qi].text, language)
+        if not negated_quote and _negated(passage, _passage_language(passage) or text_language):
+            continue  # "he says the world is not in danger" denies the quote
+        q_words = _word_count(quotes[found.qi].text)
+        what = CLAUSE_EVIDENCE + ", " if found.clause else ""
         out.append(
             Alignment(
-                quote_id=quotes[qi].id,
+                quote_id=quotes[found.qi].id,
                 kind="paraphrase",
-                score=translated_score(m, c),
+                score=paraphrase_score(found.margin, found.cosine, same[i]),
                 start=s,
                 end=e,
-                text=text[s:e],
-                coverage=round(min(1.0, _word_count(text[s:e]) / q_words), 4) if q_words else 0.0,
-                evidence=f"{embedder.name}: reported summary, {what}margin {m:.3f}, cosine {c:.3f}",
+                text=passage,
+                coverage=round(min(1.0, _word_count(passage) / q_words), 4) if q_words else 0.0,
+                evidence=f"{embedder.name}: reported summary, {what}margin {found.margin:.3f}, "
+                f"cosine {found.cosine:.3f}",
             )
         )
     return out
