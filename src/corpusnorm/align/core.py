@@ -146,8 +146,11 @@ def align(
     translates the foreign passages and matches them monolingually; its failures are appended to
     ``warnings``. ``passages`` chooses what is compared across languages: ``"quoted"`` (quoted
     passages, the clause around a short quoted fragment, and unquoted reported speech after a
-    reporting verb and its 'that' or a colon; default) or ``"sentences"`` (also every sentence and
-    clause: finds more unquoted renderings, several times slower, less precise).
+    reporting verb and its 'that' or a colon; default), ``"reported"`` (also the paraphrase matcher,
+    :mod:`.paraphrase`: unquoted reported summaries in a reported-speech or intent frame, in the quote
+    language too, kind ``paraphrase``; embeds English articles as well, ~1.5x the default's CPU) or
+    ``"sentences"`` (also every sentence and clause: finds more unquoted renderings, several times
+    slower, less precise).
     ``spin_score`` is the text's spin score if known (:func:`corpusnorm.repair.spin_score`; the
     pipeline passes ``doc.spin_score``): kind ``spun`` needs a spun text (score at least
     :data:`corpusnorm.repair.SPIN_THRESHOLD`); in a text that is not spun, a rewording that keeps
