@@ -88,3 +88,8 @@ def test_the_stage_accepts_the_reported_mode() -> None:
     assert AlignConfig(passages="reported").passages == "reported"
     with pytest.raises(ValueError):
         AlignConfig(passages="summaries")
+
+
+def test_nested_frames_give_one_clause_and_an_adverbial_is_no_content() -> None:
+    text = "She says she plans to sell the house. He said in the interview last week."
+    assert _spans(text) == ["she plans to sell the house"]  # not also "plans to sell the house"; not "in the ..."

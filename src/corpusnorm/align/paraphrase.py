@@ -88,6 +88,17 @@ POSSESSIVES: dict[str, str] = {
     "ru": r"его|её|ее",
 }
 _THAT = r"that|che|di|que|qu['’]|dass|что|ob"
+# After a reporting verb with neither 'that' nor a comma, a preposition opens an adverbial ("said in the post"),
+# not the reported content
+PREPOSITIONS: dict[str, str] = {
+    "en": r"in|on|at|to|with|by|from|about|during|after|before|of|over|via",
+    "it": r"a|in|su|con|da|per|nel|nella|sul|sulla|al|alla|ai|durante",
+    "es": r"a|en|con|de|desde|por|para|durante|sobre|al|del",
+    "fr": r"à|au|aux|en|dans|sur|avec|de|du|des|par|pour|pendant",
+    "de": r"in|im|am|an|auf|mit|von|vom|bei|beim|zu|zum|zur|nach|während|über",
+    "pt": r"a|em|no|na|com|de|do|da|por|para|durante|sobre|ao",
+    "ru": r"в|во|на|с|со|по|для|из|от|о|об|при",
+}
 _LEFT = r"(?<![\p{L}\p{M}])"
 _RIGHT = r"(?![\p{L}\p{M}])"
 
@@ -109,7 +120,8 @@ def _compile(languages: Sequence[str]) -> _Frames:
     # after a reporting verb: up to 8 words of object ("ai colleghi", "in a farewell letter") and a 'that', or a comma
     reported = (
         rf"{_LEFT}(?:{alt(REPORTING_VERBS)}){_RIGHT}"
-        rf"(?:(?:[^\S\n]+[^\s.,;:!?]+){{0,8}}?[^\S\n]+(?:{_THAT}){_RIGHT}[^\S\n]*|[^\S\n]*,[^\S\n]*|[^\S\n]+)"
+        rf"(?:(?:[^\S\n]+[^\s.,;:!?]+){{0,8}}?[^\S\n]+(?:{_THAT}){_RIGHT}[^\S\n]*|[^\S\n]*,[^\S\n]*"
+        rf"|[^\S\n]+(?!(?:{alt(PREPOSITIONS)}){_RIGHT}))"
     )
     return _Frames(
         regex.compile(reported, regex.IGNORECASE),
@@ -187,7 +199,15 @@ def frame_candidates(text: str, language: str | None = None) -> list[tuple[int, 
                 continue
             if PARAPHRASE_MIN_WORDS <= _word_count(text[span[0] : span[1]]) <= PARAPHRASE_MAX_WORDS:
                 spans.add(span)
-    return sorted(spans)
+    return _outermost(spans)
+
+
+def _outermost(spans: set[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Of clauses ending at the same place ("he plans to go", "plans to go"), the longest: one embedding each."""
+    longest: dict[int, int] = {}
+    for s, e in spans:
+        longest[e] = min(s, longest.get(e, s))
+    return sorted((s, e) for e, s in longest.items())
 
 
 # (margin, cosine) floors, set on benchmarks/data/dev_paraphrase (docs/align.md, "Paraphrase matcher"). Same
