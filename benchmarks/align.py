@@ -967,8 +967,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.paraphrase:
         report_paraphrase()
         for folder in (DEV_PARAPHRASE, DEV_XLING, DEV_PASSAGES, DEV_RECALL, DEV_PARTIAL):
-            report_dev_xling("quoted", folder=folder)
-            report_dev_xling("reported", folder=folder)
+            for mode in ("quoted", "reported"):
+                clear_passage_cache()  # each mode pays its own embeddings (CPU comparable)
+                report_dev_xling(mode, folder=folder)
         return 0
     if args.dev_only:
         report_engine()
