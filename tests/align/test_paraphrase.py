@@ -93,3 +93,9 @@ def test_the_stage_accepts_the_reported_mode() -> None:
 def test_nested_frames_give_one_clause_and_an_adverbial_is_no_content() -> None:
     text = "She says she plans to sell the house. He said in the interview last week."
     assert _spans(text) == ["she plans to sell the house"]  # not also "plans to sell the house"; not "in the ..."
+
+
+def test_a_language_without_frame_lists_gives_no_candidates() -> None:
+    romanian = "Cercetătorul spune că vrea să studieze poezia și să se întoarcă în Regatul Unit."
+    assert _spans(romanian) == []
+    assert frame_candidates(romanian, "ro") == []

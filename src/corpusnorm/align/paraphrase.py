@@ -172,8 +172,11 @@ def _clause_end(text: str, start: int, end: int) -> int:
 
 def _frame_starts(text: str, a: int, b: int, language: str | None) -> list[int]:
     """Where the reported content of frames in the sentence text[a:b] starts (the sentence's own language's lists:
-    fastText's guess, else ``language``; every list when neither is known)."""
-    frames = FRAMES.get(_passage_language(text[a:b]) or language or "", ANY_FRAMES)
+    fastText's guess, else ``language``; every list when neither is known; none in a language without lists)."""
+    lang = _passage_language(text[a:b]) or language
+    frames = ANY_FRAMES if lang in {None, "und"} else FRAMES.get(lang or "")
+    if frames is None:
+        return []
     starts = [m.end() for m in frames.reported.finditer(text, a, b)]
     starts += [m.start() for m in frames.intent.finditer(text, a, b)]
     starts += [m.end() for m in frames.attribution.finditer(text, a, b)]
