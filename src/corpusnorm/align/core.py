@@ -22,7 +22,7 @@ from ..repair import spin_score as compute_spin_score
 from .crosslingual import _crosslingual, _echoes, _via_translation
 from .index import _index, _QuoteIndex
 from .monolingual import _monolingual
-from .paraphrase import paraphrases
+from .paraphrase import paraphrase_texts, paraphrases
 from .passages import PASSAGE_MODES
 from .runs import passage_runs
 from .score import monolingual_score
@@ -172,6 +172,8 @@ def align(
     backend = get_translator(translator)
     if crosslingual:
         memo: dict[str, np.ndarray] = {}  # this text's passages embedded once (candidates, then run sentences)
+        # the paraphrase matcher's clauses ride along with the first cross-lingual model call
+        prefetch = paraphrase_texts(text, quote_list, taken, quote_language, language) if passages == "reported" else []
         renderings = _crosslingual(
             text,
             quote_list,
@@ -181,6 +183,7 @@ def align(
             passages=passages,
             text_language=language,
             memo=memo,
+            prefetch=prefetch,
         )
         found += renderings
         found += _echoes(tokens, renderings, found, language)

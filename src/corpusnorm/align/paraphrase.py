@@ -286,6 +286,20 @@ def _best(
     return None
 
 
+def _shown(passages: list[str], same: list[bool], language: str) -> list[str]:
+    """What is embedded: English clauses in the first person, the rest as written."""
+    return [first_person(p) if sm and language == "en" else p for p, sm in zip(passages, same, strict=True)]
+
+
+def paraphrase_texts(
+    text: str, quotes: Sequence[Quote], taken: Sequence[tuple[int, int]], language: str, text_language: str | None
+) -> list[str]:
+    """The texts :func:`paraphrases` will embed for ``text`` (before later matchers take more of it), so that a
+    caller can embed them in an earlier model call of the same article."""
+    passages = [text[s:e] for s, e in _spans(text, quotes, taken, text_language)]
+    return _shown(passages, [_is_quote_language(p, language, text_language) for p in passages], language)
+
+
 def paraphrases(
     text: str,
     quotes: Sequence[Quote],
@@ -303,7 +317,7 @@ def paraphrases(
         return []
     passages = [text[s:e] for s, e in spans]
     same = [_is_quote_language(p, language, text_language) for p in passages]
-    shown = [first_person(p) if sm and language == "en" else p for p, sm in zip(passages, same, strict=True)]
+    shown = _shown(passages, same, language)
     side = quote_side(tuple(q.text for q in quotes), embedder)
     targets = clause_side(tuple(q.text for q in quotes), language, embedder)
     vec = _passage_vectors(shown, embedder, memo)
