@@ -99,3 +99,10 @@ def test_a_language_without_frame_lists_gives_no_candidates() -> None:
     romanian = "Cercetătorul spune că vrea să studieze poezia și să se întoarcă în Regatul Unit."
     assert _spans(romanian) == []
     assert frame_candidates(romanian, "ro") == []
+
+
+def test_verb_final_and_unspaced_languages_have_frames() -> None:
+    hindi = "उनका आखिरी दिन शुक्रवार होगा। मौसम अच्छा है।"
+    assert _spans(hindi) == ["उनका आखिरी दिन शुक्रवार होगा"]  # a possessive report: the whole sentence
+    chinese = "他计划明年回到北京。天气很好。"
+    assert [chinese[a:b] for a, b in frame_candidates(chinese, "zh")] == ["计划明年回到北京"]  # verb to sentence end

@@ -55,6 +55,7 @@ REPORTING_VERBS: dict[str, str] = {
     r"|conclui|concluiu|acredita|pensa|reconhece",
     "ru": r"пишет|написал|говорит|сказал|заявил|заявляет|объясняет|объяснил|добавляет|добавил|рассказывает"
     r"|рассказал|считает|признаётся|признается|отмечает|отметил",
+    "zh": r"表示|说|称|写道|指出",
 }
 # Intent and decision verbs: the verb is part of what is reported ("plans to move back", "compte étudier").
 INTENT_VERBS: dict[str, str] = {
@@ -66,6 +67,9 @@ INTENT_VERBS: dict[str, str] = {
     r"|habe sich entschieden",
     "pt": r"quer|queria|pretende|planeja|planeia|espera|decidiu|deseja",
     "ru": r"хочет|хотел|собирается|планирует|надеется|решил|намерен",
+    "zh": r"计划|打算|希望|想要|决定|准备",
+    "ja": r"つもり|予定|したい|考えている|決めた|決意|望んでいる",
+    "hi": r"चाहते|चाहती|योजना|इरादा|फैसला|निर्णय|उम्मीद",
 }
 # Attributions after which the content follows: "according to him", "selon lui", "по его словам".
 ATTRIBUTIONS: dict[str, str] = {
@@ -86,7 +90,13 @@ POSSESSIVES: dict[str, str] = {
     "de": r"sein|seine|seinen|seinem",
     "pt": r"seu|sua|o seu|a sua",
     "ru": r"его|её|ее",
+    "zh": r"他的|她的",
+    "ja": r"彼の|彼女の",
+    "hi": r"उनका|उनकी|उनके|उसका|उसकी|उसके",
 }
+UNSPACED_LANGUAGES = frozenset({"zh", "ja"})  # no word edges around a frame word
+# Verb-final languages: the content comes before the frame word, so a frame marks its whole sentence
+SENTENCE_FRAME_LANGUAGES = frozenset({"ja", "hi"})
 _THAT = r"that|che|di|que|qu['’]|dass|что|ob"
 # After a reporting verb with neither 'that' nor a comma, a preposition opens an adverbial ("said in the post"),
 # not the reported content
@@ -115,28 +125,31 @@ class _Frames:
 
 def _compile(languages: Sequence[str]) -> _Frames:
     def alt(table: dict[str, str]) -> str:
-        return "|".join(f"(?:{table[lang]})" for lang in languages)
+        return "|".join(f"(?:{table[lang]})" for lang in languages if lang in table) or "(?!)"
 
+    unspaced = all(lang in UNSPACED_LANGUAGES for lang in languages)
+    left, right = ("", "") if unspaced else (_LEFT, _RIGHT)
     # after a reporting verb: up to 8 words of object ("ai colleghi", "in a farewell letter") and a 'that', or a comma
     reported = (
-        rf"{_LEFT}(?:{alt(REPORTING_VERBS)}){_RIGHT}"
-        rf"(?:(?:[^\S\n]+[^\s.,;:!?]+){{0,8}}?[^\S\n]+(?:{_THAT}){_RIGHT}[^\S\n]*|[^\S\n]*,[^\S\n]*"
-        rf"|[^\S\n]+(?!(?:{alt(PREPOSITIONS)}){_RIGHT}))"
+        rf"{left}(?:{alt(REPORTING_VERBS)}){right}"
+        rf"(?:(?:[^\S\n]+[^\s.,;:!?]+){{0,8}}?[^\S\n]+(?:{_THAT}){_RIGHT}[^\S\n]*|[^\S\n]*[,，：:][^\S\n]*"
+        rf"|[^\S\n]*+(?!(?:{alt(PREPOSITIONS)}){_RIGHT}))"
     )
     return _Frames(
         regex.compile(reported, regex.IGNORECASE),
-        regex.compile(rf"{_LEFT}(?:{alt(INTENT_VERBS)}){_RIGHT}", regex.IGNORECASE),
-        regex.compile(rf"{_LEFT}(?:{alt(ATTRIBUTIONS)}){_RIGHT}[^\S\n]*,?[^\S\n]*", regex.IGNORECASE),
-        regex.compile(rf"^[^\S\n]*(?:{alt(POSSESSIVES)}){_RIGHT}", regex.IGNORECASE),
+        regex.compile(rf"{left}(?:{alt(INTENT_VERBS)}){right}", regex.IGNORECASE),
+        regex.compile(rf"{left}(?:{alt(ATTRIBUTIONS)}){right}[^\S\n]*[,，]?[^\S\n]*", regex.IGNORECASE),
+        regex.compile(rf"^[^\S\n]*(?:{alt(POSSESSIVES)}){right}", regex.IGNORECASE),
     )
 
 
-FRAMES = {lang: _compile([lang]) for lang in REPORTING_VERBS}  # compiled once, at import
-ANY_FRAMES = _compile(list(REPORTING_VERBS))  # a sentence whose language is unknown: every list
+FRAME_LANGUAGES = tuple(dict.fromkeys([*REPORTING_VERBS, *INTENT_VERBS, *POSSESSIVES]))
+FRAMES = {lang: _compile([lang]) for lang in FRAME_LANGUAGES}  # compiled once, at import
+# a sentence whose language is unknown: every list of the languages written with spaces
+ANY_FRAMES = _compile([lang for lang in FRAME_LANGUAGES if lang not in UNSPACED_LANGUAGES])
 REPORTED_FRAME_RE = ANY_FRAMES.reported
 # The clause a frame opens ends at the sentence's end or at a semicolon
 CLAUSE_END_RE = regex.compile(r"[;；]")
-FIRST_PERSON_RE = regex.compile(r"(?<![\p{L}])(?:I|we|my|our)(?![\p{L}])")  # a frame in the first person: not reported
 PARAPHRASE_MIN_WORDS = 3
 PARAPHRASE_MAX_WORDS = 40
 PARAPHRASE_MAX_CANDIDATES = 32  # per text (bounds the embedding time)
@@ -182,6 +195,8 @@ def _frame_starts(text: str, a: int, b: int, language: str | None) -> list[int]:
     starts += [m.end() for m in frames.attribution.finditer(text, a, b)]
     if frames.possessive.match(text[a:b]):
         starts.append(a)
+    if starts and lang in SENTENCE_FRAME_LANGUAGES:
+        return [a]  # the content stands before the frame word: the whole sentence
     return starts
 
 
