@@ -122,6 +122,41 @@ def _monolingual_alignments(tokens: _Tokens, index: _QuoteIndex, quotes: list[Qu
     return _resolve_overlaps(found)
 
 
+def _embedded(
+    text: str,
+    tokens: _Tokens,
+    quotes: list[Quote],
+    found: list[Alignment],
+    quote_language: str,
+    embedder: Embedder,
+    passages: str,
+    language: str | None,
+) -> list[Alignment]:
+    """What the embedding matchers add to the monolingual ``found``: cross-lingual renderings, their repeats,
+    passage runs and, with ``passages="reported"``, unquoted reported summaries (:mod:`.paraphrase`)."""
+    memo: dict[str, np.ndarray] = {}  # this text's passages embedded once (candidates, then run sentences)
+    taken = [(a.start, a.end) for a in found]
+    # the paraphrase matcher's clauses ride along with the first cross-lingual model call
+    prefetch = paraphrase_texts(text, quotes, taken, quote_language, language) if passages == "reported" else []
+    renderings = _crosslingual(
+        text,
+        quotes,
+        taken,
+        quote_language,
+        embedder,
+        passages=passages,
+        text_language=language,
+        memo=memo,
+        prefetch=prefetch,
+    )
+    out = renderings + _echoes(tokens, renderings, [*found, *renderings], language)
+    out += passage_runs(text, quotes, [*found, *out], quote_language, embedder, language, memo)
+    if passages == "reported":  # unquoted reported summaries, in the quote language too
+        spans = [(a.start, a.end) for a in [*found, *out]]
+        out += paraphrases(text, quotes, spans, quote_language, embedder, language, memo)
+    return out
+
+
 def align(
     text: str,
     quotes: Sequence[Quote] | str | PathLike[str] | None = None,
@@ -171,26 +206,7 @@ def align(
     taken = [(a.start, a.end) for a in found]
     backend = get_translator(translator)
     if crosslingual:
-        memo: dict[str, np.ndarray] = {}  # this text's passages embedded once (candidates, then run sentences)
-        # the paraphrase matcher's clauses ride along with the first cross-lingual model call
-        prefetch = paraphrase_texts(text, quote_list, taken, quote_language, language) if passages == "reported" else []
-        renderings = _crosslingual(
-            text,
-            quote_list,
-            taken,
-            quote_language,
-            get_embedder(embedder),
-            passages=passages,
-            text_language=language,
-            memo=memo,
-            prefetch=prefetch,
-        )
-        found += renderings
-        found += _echoes(tokens, renderings, found, language)
-        found += passage_runs(text, quote_list, found, quote_language, get_embedder(embedder), language, memo)
-        if passages == "reported":  # unquoted reported summaries, in the quote language too (.paraphrase)
-            spans = [(a.start, a.end) for a in found]
-            found += paraphrases(text, quote_list, spans, quote_language, get_embedder(embedder), language, memo)
+        found += _embedded(text, tokens, quote_list, found, quote_language, get_embedder(embedder), passages, language)
     if backend is not None:
         found += _via_translation(text, quote_list, index, taken, backend, warnings)
     if crosslingual or backend is not None:
