@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from corpusnorm.align import AlignConfig, align
+from corpusnorm.align import PASSAGE_CACHE_ENV, AlignConfig, align
 from corpusnorm.align.paraphrase import SAME_LANGUAGE_FLOORS, _floors, first_person, frame_candidates
+from corpusnorm.backends.embed import get_embedder
 
 ENGLISH = (
     "Researcher leaves AI lab\n\nThe researcher told his team in a note that he hopes to study for a degree in poetry "
@@ -106,3 +107,22 @@ def test_verb_final_and_unspaced_languages_have_frames() -> None:
     assert _spans(hindi) == ["उनका आखिरी दिन शुक्रवार होगा"]  # a possessive report: the whole sentence
     chinese = "他计划明年回到北京。天气很好。"
     assert [chinese[a:b] for a, b in frame_candidates(chinese, "zh")] == ["计划明年回到北京"]  # verb to sentence end
+
+
+def test_clauses_ride_in_the_first_cross_lingual_model_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(PASSAGE_CACHE_ENV, "0")
+    embedder = get_embedder()
+    calls: list[list[str]] = []
+    real = embedder.embed
+
+    def embed(texts):  # type: ignore[no-untyped-def]
+        calls.append(list(texts))
+        return real(texts)
+
+    monkeypatch.setattr(embedder, "embed", embed)
+    text = "Le chercheur écrit : « Le monde est en péril. » " + FRENCH
+    found = {(a.quote_id, a.kind) for a in align(text, language="fr", passages="reported", embedder=embedder)}
+    assert {("L11", "translated"), ("L27", "paraphrase")} <= found
+    assert len(calls) == 1  # the quoted passage and the frame clause in one model call
+    assert "Le monde est en péril." in calls[0] or "Le monde est en péril" in calls[0]
+    assert "souhaite rentrer au Royaume-Uni et se rendre invisible quelque temps" in calls[0]
