@@ -45,6 +45,7 @@ def test_reported_speech_is_compared_in_the_first_person() -> None:
     assert first_person("he says he has decided to leave his job himself") == (
         "I says I have decided to leave my job myself"
     )
+    assert first_person("She is moving back; he's tired") == "I am moving back; I am tired"
 
 
 def test_same_language_floors_are_stricter_than_across_languages() -> None:
@@ -92,7 +93,7 @@ def test_the_stage_accepts_the_reported_mode() -> None:
 
 
 def test_nested_frames_give_one_clause_and_an_adverbial_is_no_content() -> None:
-    text = "She says she plans to sell the house. He said in the interview last week."
+    text = "She says she plans to sell the house. The minister said in the interview last week."
     assert _spans(text) == ["she plans to sell the house"]  # not also "plans to sell the house"; not "in the ..."
 
 
@@ -126,3 +127,12 @@ def test_clauses_ride_in_the_first_cross_lingual_model_call(monkeypatch: pytest.
     assert len(calls) == 1  # the quoted passage and the frame clause in one model call
     assert "Le monde est en péril." in calls[0] or "Le monde est en péril" in calls[0]
     assert "souhaite rentrer au Royaume-Uni et se rendre invisible quelque temps" in calls[0]
+
+
+def test_a_sentence_opening_with_a_subject_pronoun_is_a_candidate() -> None:
+    text = "Il rentre au Royaume-Uni pour se faire discret un moment. Le fleuve est haut."
+    assert [text[a:b] for a, b in frame_candidates(text, "fr")] == [
+        "Il rentre au Royaume-Uni pour se faire discret un moment"
+    ]
+    found = align(text, language="fr", passages="reported")
+    assert [(a.quote_id, a.kind) for a in found] == [("L27", "paraphrase")]

@@ -94,6 +94,19 @@ POSSESSIVES: dict[str, str] = {
     "ja": r"彼の|彼女の",
     "hi": r"उनका|उनकी|उनके|उसका|उसकी|उसके",
 }
+# A sentence opening with a third-person subject pronoun reports the author's deeds or plans ("Он достиг …")
+SUBJECTS: dict[str, str] = {
+    "en": r"he|she",
+    "it": r"lui|lei|egli",
+    "es": r"él|ella",
+    "fr": r"il|elle",
+    "de": r"er|sie",
+    "pt": r"ele|ela",
+    "ru": r"он|она",
+    "zh": r"他|她",
+    "ja": r"彼は|彼女は",
+    "hi": r"वह|वे|उन्होंने",
+}
 UNSPACED_LANGUAGES = frozenset({"zh", "ja"})  # no word edges around a frame word
 # Verb-final languages: the content comes before the frame word, so a frame marks its whole sentence
 SENTENCE_FRAME_LANGUAGES = frozenset({"ja", "hi"})
@@ -121,6 +134,7 @@ class _Frames:
     intent: regex.Pattern[str]
     attribution: regex.Pattern[str]
     possessive: regex.Pattern[str]
+    subject: regex.Pattern[str]
 
 
 def _compile(languages: Sequence[str]) -> _Frames:
@@ -140,6 +154,7 @@ def _compile(languages: Sequence[str]) -> _Frames:
         regex.compile(rf"{left}(?:{alt(INTENT_VERBS)}){right}", regex.IGNORECASE),
         regex.compile(rf"{left}(?:{alt(ATTRIBUTIONS)}){right}[^\S\n]*[,，]?[^\S\n]*", regex.IGNORECASE),
         regex.compile(rf"^[^\S\n]*(?:{alt(POSSESSIVES)}){right}", regex.IGNORECASE),
+        regex.compile(rf"^[^\S\n]*(?:{alt(SUBJECTS)}){right}", regex.IGNORECASE),
     )
 
 
@@ -168,8 +183,12 @@ _FIRST_PERSON = {
 _FIRST_PERSON_RE = regex.compile(r"(?<![\p{L}'’])(?:he|she|him|her|his|himself|herself|has)(?![\p{L}'’])", regex.I)
 
 
+_HE_IS_RE = regex.compile(r"(?<![\p{L}'’])(?:he|she)(?:[^\S\n]+is|['’]s)(?![\p{L}'’])", regex.I)
+
+
 def first_person(text: str) -> str:
-    """``text`` with English third-person pronouns (and 'has') put in the first person, for the comparison."""
+    """``text`` with English third-person pronouns (and 'has', 'he is') put in the first person, for the comparison."""
+    text = _HE_IS_RE.sub("I am", text)
     return _FIRST_PERSON_RE.sub(lambda m: _FIRST_PERSON[m.group().lower()], text)
 
 
@@ -193,8 +212,8 @@ def _frame_starts(text: str, a: int, b: int, language: str | None) -> list[int]:
     starts = [m.end() for m in frames.reported.finditer(text, a, b)]
     starts += [m.start() for m in frames.intent.finditer(text, a, b)]
     starts += [m.end() for m in frames.attribution.finditer(text, a, b)]
-    if frames.possessive.match(text[a:b]):
-        starts.append(a)
+    if frames.possessive.match(text[a:b]) or (not starts and frames.subject.match(text[a:b])):
+        starts.append(a)  # a subject pronoun only when no other frame gives the content ("He says he …")
     if starts and lang in SENTENCE_FRAME_LANGUAGES:
         return [a]  # the content stands before the frame word: the whole sentence
     return starts
