@@ -1,10 +1,11 @@
 """The paraphrase matcher: unquoted reported summaries of quotes in the article's own language.
 
-A journalist who reports a quote without quoting it ("he says he has made up his mind to leave", "Il compte
-étudier la poésie", "Er wolle zurück nach Großbritannien") writes it in a *frame*: a third-person reporting
+A journalist who reports a quote without quoting it ("he says he has made up his mind to sell the house", "Il
+compte vendre la maison", "Er wolle nach Berlin ziehen") writes it in a *frame*: a third-person reporting
 verb with the content after it, an intent verb that carries the content itself (wants, plans, hopes,
 intends, decided …), an attribution ("according to him", "selon lui", "по его словам") or a sentence opening
-with a third-person possessive ("His last day …", "Su último día …"). :func:`frame_candidates` takes those
+with a third-person possessive ("His last match …", "Su último partido …") or, when no other frame gives its
+content, a third-person subject pronoun ("Он продал дом …"). :func:`frame_candidates` takes those
 clauses (never a quoted passage: quoted text is compared by the other matchers), in English too, which the
 cross-lingual matcher never compares. Each is embedded with the same e5 model and compared with the quotes
 and the quote set's clause targets by the ratio margin; same-language pairs (an English clause against the
@@ -38,7 +39,7 @@ from .score import paraphrase_score
 __all__ = ["REPORTED_FRAME_RE", "frame_candidates"]
 
 # Reporting verbs (third person, present or past) whose content follows, after an optional 'that', a comma or a
-# short object ("telling colleagues in a farewell letter that …"); per language, small lists.
+# short object ("telling reporters on Monday that …"); per language, small lists.
 REPORTING_VERBS: dict[str, str] = {
     "en": r"says|said|writes|wrote|adds|added|explains|explained|argues|argued|notes|noted|tells|told|telling"
     r"|believes|believed|thinks|thought|concludes|concluded|describes|described|insists|insisted|admits|admitted"
@@ -81,7 +82,7 @@ ATTRIBUTIONS: dict[str, str] = {
     "pt": r"segundo ele|segundo o pesquisador|para ele|na opinião dele|de acordo com ele",
     "ru": r"по его словам|по его мнению|для него",
 }
-# A sentence opening with a third-person possessive reports a fact about the author ("His last day …").
+# A sentence opening with a third-person possessive reports a fact about its subject ("His last match …").
 POSSESSIVES: dict[str, str] = {
     "en": r"his|her",
     "it": r"il suo|la sua|suo|sua",
@@ -94,7 +95,7 @@ POSSESSIVES: dict[str, str] = {
     "ja": r"彼の|彼女の",
     "hi": r"उनका|उनकी|उनके|उसका|उसकी|उसके",
 }
-# A sentence opening with a third-person subject pronoun reports the author's deeds or plans ("Он достиг …")
+# A sentence opening with a third-person subject pronoun reports their deeds or plans ("Он продал дом …")
 SUBJECTS: dict[str, str] = {
     "en": r"he|she",
     "it": r"lui|lei|egli",
@@ -143,7 +144,7 @@ def _compile(languages: Sequence[str]) -> _Frames:
 
     unspaced = all(lang in UNSPACED_LANGUAGES for lang in languages)
     left, right = ("", "") if unspaced else (_LEFT, _RIGHT)
-    # after a reporting verb: up to 8 words of object ("ai colleghi", "in a farewell letter") and a 'that', or a comma
+    # after a reporting verb: up to 8 words of object ("ai giornalisti", "in an interview") and a 'that', or a comma
     reported = (
         rf"{left}(?:{alt(REPORTING_VERBS)}){right}"
         rf"(?:(?:[^\S\n]+[^\s.,;:!?]+){{0,8}}?[^\S\n]+(?:{_THAT}){_RIGHT}[^\S\n]*|[^\S\n]*[,，：:][^\S\n]*"
