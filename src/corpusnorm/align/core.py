@@ -22,6 +22,7 @@ from ..repair import spin_score as compute_spin_score
 from .crosslingual import _crosslingual, _echoes, _via_translation
 from .index import _index, _QuoteIndex
 from .monolingual import _monolingual
+from .paraphrase import paraphrase_texts, paraphrases
 from .passages import PASSAGE_MODES
 from .runs import passage_runs
 from .score import monolingual_score
@@ -121,6 +122,41 @@ def _monolingual_alignments(tokens: _Tokens, index: _QuoteIndex, quotes: list[Qu
     return _resolve_overlaps(found)
 
 
+def _embedded(
+    text: str,
+    tokens: _Tokens,
+    quotes: list[Quote],
+    found: list[Alignment],
+    quote_language: str,
+    embedder: Embedder,
+    passages: str,
+    language: str | None,
+) -> list[Alignment]:
+    """What the embedding matchers add to the monolingual ``found``: cross-lingual renderings, their repeats,
+    passage runs and, with ``passages="reported"``, unquoted reported summaries (:mod:`.paraphrase`)."""
+    memo: dict[str, np.ndarray] = {}  # this text's passages embedded once (candidates, then run sentences)
+    taken = [(a.start, a.end) for a in found]
+    # the paraphrase matcher's clauses ride along with the first cross-lingual model call
+    prefetch = paraphrase_texts(text, quotes, taken, quote_language, language) if passages == "reported" else []
+    renderings = _crosslingual(
+        text,
+        quotes,
+        taken,
+        quote_language,
+        embedder,
+        passages=passages,
+        text_language=language,
+        memo=memo,
+        prefetch=prefetch,
+    )
+    out = renderings + _echoes(tokens, renderings, [*found, *renderings], language)
+    out += passage_runs(text, quotes, [*found, *out], quote_language, embedder, language, memo)
+    if passages == "reported":  # unquoted reported summaries, in the quote language too
+        spans = [(a.start, a.end) for a in [*found, *out]]
+        out += paraphrases(text, quotes, spans, quote_language, embedder, language, memo)
+    return out
+
+
 def align(
     text: str,
     quotes: Sequence[Quote] | str | PathLike[str] | None = None,
@@ -145,8 +181,11 @@ def align(
     translates the foreign passages and matches them monolingually; its failures are appended to
     ``warnings``. ``passages`` chooses what is compared across languages: ``"quoted"`` (quoted
     passages, the clause around a short quoted fragment, and unquoted reported speech after a
-    reporting verb and its 'that' or a colon; default) or ``"sentences"`` (also every sentence and
-    clause: finds more unquoted renderings, several times slower, less precise).
+    reporting verb and its 'that' or a colon; default), ``"reported"`` (also the paraphrase matcher,
+    :mod:`.paraphrase`: unquoted reported summaries in a reported-speech or intent frame, in the quote
+    language too, kind ``paraphrase``; embeds English articles as well, ~1.5x the default's CPU) or
+    ``"sentences"`` (also every sentence and clause: finds more unquoted renderings, several times
+    slower, less precise).
     ``spin_score`` is the text's spin score if known (:func:`corpusnorm.repair.spin_score`; the
     pipeline passes ``doc.spin_score``): kind ``spun`` needs a spun text (score at least
     :data:`corpusnorm.repair.SPIN_THRESHOLD`); in a text that is not spun, a rewording that keeps
@@ -167,20 +206,7 @@ def align(
     taken = [(a.start, a.end) for a in found]
     backend = get_translator(translator)
     if crosslingual:
-        memo: dict[str, np.ndarray] = {}  # this text's passages embedded once (candidates, then run sentences)
-        renderings = _crosslingual(
-            text,
-            quote_list,
-            taken,
-            quote_language,
-            get_embedder(embedder),
-            passages=passages,
-            text_language=language,
-            memo=memo,
-        )
-        found += renderings
-        found += _echoes(tokens, renderings, found, language)
-        found += passage_runs(text, quote_list, found, quote_language, get_embedder(embedder), language, memo)
+        found += _embedded(text, tokens, quote_list, found, quote_language, get_embedder(embedder), passages, language)
     if backend is not None:
         found += _via_translation(text, quote_list, index, taken, backend, warnings)
     if crosslingual or backend is not None:

@@ -128,7 +128,11 @@ def _crosslingual(
     passages: str = "quoted",
     text_language: str | None = None,
     memo: dict[str, np.ndarray] | None = None,
+    prefetch: Sequence[str] = (),
 ) -> list[Alignment]:
+    """The cross-lingual renderings in ``text``. ``prefetch``: texts another matcher of the same article will
+    embed (the paraphrase matcher's clauses), embedded in the same model call as the first candidates, into
+    ``memo`` (a model call has a fixed cost)."""
     candidates = _candidates(text, taken, language, mode=passages, text_language=text_language)
     # a passage naming someone or something the quote set never names is not a rendering: not embedded
     words = _quote_words(tuple(t for q in quotes for t in (q.text, *q.variants)))
@@ -142,7 +146,7 @@ def _crosslingual(
     out: list[Alignment] = []
     # first every candidate but the clauses of mid-clause fragments; a clause only if its fragment came close
     first = [c for c in candidates if c.fragment is None]
-    scoring = _Scoring(quotes, side, targets, language, embedder, text_language, memo)
+    scoring = _Scoring(quotes, side, targets, language, embedder, text_language, memo, tuple(prefetch))
     near = _score_candidates(first, scoring, out)
     clauses = [c for c in candidates if c.fragment is not None and near.get(c.fragment, False)]
     if clauses:
@@ -175,6 +179,7 @@ class _Scoring:
     embedder: Embedder
     text_language: str | None
     memo: dict[str, np.ndarray] | None
+    prefetch: tuple[str, ...] = ()
 
     @property
     def second(self) -> bool:
@@ -217,8 +222,10 @@ def _score_candidates(
     but lands just under the floors may be confirmed by a second model (:mod:`.second`)."""
     if not candidates:
         return {}
-    quotes = scoring.quotes
-    c_vec = _passage_vectors([c.text for c in candidates], scoring.embedder, scoring.memo)
+    quotes, embedder = scoring.quotes, scoring.embedder
+    texts = [c.text for c in candidates]
+    extra = list(scoring.prefetch) if scoring.memo is not None else []  # in the memo after the call: no rows here
+    c_vec = _passage_vectors(texts + extra, embedder, scoring.memo)[: len(texts)]
     cos = c_vec @ scoring.side.vectors.T
     x_nn = _x_neighbours(cos)
     margin = _margins(cos, scoring.side.y_nn, x_nn)

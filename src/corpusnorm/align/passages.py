@@ -38,7 +38,7 @@ SENTENCE_BOUNDARY_RE = regex.compile(r"[.!?।॥\n。！？]")
 UNSPACED_SCRIPT_RE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
 UNSPACED_CHARS_PER_WORD = 2  # scripts written without spaces: count a word per two characters
 
-PASSAGE_MODES = ("quoted", "sentences")
+PASSAGE_MODES = ("quoted", "reported", "sentences")
 CLAUSE_WINDOW = 300  # characters searched for the clause around a short quoted fragment
 # Unquoted reported speech (a cheap candidate source: only sentences with a reporting verb or a colon).
 _REPORTING_VERBS = (

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["monolingual_score", "translated_score"]
+__all__ = ["monolingual_score", "paraphrase_score", "translated_score"]
 
 # logit = a + b * 100 * (margin - 1.02) + c * 100 * (cosine - 0.86)
 CROSS_LOGIT = (-0.210, 0.3076, 0.3072)
@@ -37,3 +37,17 @@ def monolingual_score(dice: float) -> float:
     """Probability that a monolingual match of this weighted Dice similarity is right."""
     a, b = MONO_LOGIT
     return round(_sigmoid(a + b * (dice - 0.5)), 4)
+
+
+# Paraphrase matcher (unquoted reported summaries, .paraphrase): logit = a + b * 100 * (margin - 1.04)
+# + c * 100 * (cosine - 0.91) + d * same_language; fitted on the frame clauses of benchmarks/data/dev_paraphrase
+# (`python benchmarks/align.py --paraphrase` refits it and prints the reliability table)
+PARAPHRASE_LOGIT = (2.483, 0.4703, 0.3074, -2.028)
+
+
+def paraphrase_score(margin: float, cosine: float, same_language: bool) -> float:
+    """Probability that a reported clause with this margin and cosine (to a quote in its own language or
+    not) is a summary of that quote."""
+    a, b, c, d = PARAPHRASE_LOGIT
+    logit = a + b * 100.0 * (margin - 1.04) + c * 100.0 * (cosine - 0.91) + d * float(same_language)
+    return round(_sigmoid(logit), 4)

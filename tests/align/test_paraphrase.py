@@ -1,0 +1,138 @@
+"""The paraphrase matcher (corpusnorm.align.paraphrase, ``passages="reported"``): unquoted reported summaries."""
+
+from __future__ import annotations
+
+import pytest
+
+from corpusnorm.align import PASSAGE_CACHE_ENV, AlignConfig, align
+from corpusnorm.align.paraphrase import SAME_LANGUAGE_FLOORS, _floors, first_person, frame_candidates
+from corpusnorm.backends.embed import get_embedder
+
+ENGLISH = (
+    "Researcher leaves AI lab\n\nThe researcher told his team in a note that he hopes to study for a degree in poetry "
+    "and to devote himself to courageous speech. He plans to return to the UK and stay out of sight for some time. "
+    "The company said it hopes to hire more engineers next year. A rival lab plans to open an office in Paris."
+)
+FRENCH = (
+    "Le chercheur quitte l'entreprise. Il souhaite rentrer au Royaume-Uni et se rendre invisible quelque temps. "
+    "Son employeur souhaite recruter davantage d'ingénieurs l'an prochain."
+)
+
+
+def _spans(text: str) -> list[str]:
+    return [text[a:b] for a, b in frame_candidates(text)]
+
+
+def test_frames_give_the_reported_clause_or_the_intent_clause() -> None:
+    text = (
+        "She told reporters on Monday that the bridge will reopen in May. He plans to sell the house. "
+        "According to him, prices will fall. His last match is on Sunday. The river is high."
+    )
+    assert _spans(text) == [
+        "the bridge will reopen in May",
+        "plans to sell the house",
+        "prices will fall",
+        "His last match is on Sunday",
+    ]
+
+
+def test_quoted_passages_and_sentences_without_a_frame_are_not_candidates() -> None:
+    text = "He said: “I plan to sell the house.” The river is high. Rain fell all day in the valley."
+    assert _spans(text) == []
+
+
+def test_reported_speech_is_compared_in_the_first_person() -> None:
+    assert first_person("he says he has decided to leave his job himself") == (
+        "I says I have decided to leave my job myself"
+    )
+    assert first_person("She is moving back; he's tired") == "I am moving back; I am tired"
+
+
+def test_same_language_floors_are_stricter_than_across_languages() -> None:
+    same, cross = _floors("plans to leave", True, False), _floors("Il compte partir bientôt", False, False)
+    assert same == SAME_LANGUAGE_FLOORS
+    assert same[0] > cross[0] and same[1] > cross[1]
+    assert _floors("plans to leave", True, True)[1] > same[1]  # a clause target needs a higher cosine
+
+
+def test_reported_mode_finds_unquoted_summaries_in_english_and_french() -> None:
+    found = {(a.quote_id, a.text) for a in align(ENGLISH, passages="reported")}
+    assert ("L27", "plans to return to the UK and stay out of sight for some time") in found
+    fr = align(FRENCH, language="fr", passages="reported")
+    assert [(a.quote_id, a.kind) for a in fr] == [("L27", "paraphrase")]
+    assert fr[0].text == "souhaite rentrer au Royaume-Uni et se rendre invisible quelque temps"
+    assert "reported summary" in fr[0].evidence and 0.5 < fr[0].score <= 1.0
+
+
+def test_default_mode_does_not_run_the_paraphrase_matcher() -> None:
+    assert align(FRENCH, language="fr") == []
+    assert "L27" not in {a.quote_id for a in align(ENGLISH)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The company said it hopes to hire more engineers next year. A rival lab plans to open an office in Paris.",
+        "His colleague hopes to move to Berlin next year. The board plans to publish a report in the spring.",
+        "Le directeur estime que le laboratoire a atteint ses objectifs de l'année.",
+    ],
+)
+def test_on_topic_reports_of_others_are_not_aligned(text: str) -> None:
+    assert align(text, passages="reported") == []
+
+
+def test_a_negated_summary_is_not_a_paraphrase() -> None:
+    assert align("The researcher says the world is not in danger at all.", passages="reported") == []
+    assert [a.quote_id for a in align("The researcher says the world is in danger.", passages="reported")] == ["L11"]
+
+
+def test_the_stage_accepts_the_reported_mode() -> None:
+    assert AlignConfig(passages="reported").passages == "reported"
+    with pytest.raises(ValueError):
+        AlignConfig(passages="summaries")
+
+
+def test_nested_frames_give_one_clause_and_an_adverbial_is_no_content() -> None:
+    text = "She says she plans to sell the house. The minister said in the interview last week."
+    assert _spans(text) == ["she plans to sell the house"]  # not also "plans to sell the house"; not "in the ..."
+
+
+def test_a_language_without_frame_lists_gives_no_candidates() -> None:
+    romanian = "Cercetătorul spune că vrea să studieze poezia și să se întoarcă în Regatul Unit."
+    assert _spans(romanian) == []
+    assert frame_candidates(romanian, "ro") == []
+
+
+def test_verb_final_and_unspaced_languages_have_frames() -> None:
+    hindi = "उनका आखिरी दिन शुक्रवार होगा। मौसम अच्छा है।"
+    assert _spans(hindi) == ["उनका आखिरी दिन शुक्रवार होगा"]  # a possessive report: the whole sentence
+    chinese = "他计划明年回到北京。天气很好。"
+    assert [chinese[a:b] for a, b in frame_candidates(chinese, "zh")] == ["计划明年回到北京"]  # verb to sentence end
+
+
+def test_clauses_ride_in_the_first_cross_lingual_model_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(PASSAGE_CACHE_ENV, "0")
+    embedder = get_embedder()
+    calls: list[list[str]] = []
+    real = embedder.embed
+
+    def embed(texts):  # type: ignore[no-untyped-def]
+        calls.append(list(texts))
+        return real(texts)
+
+    monkeypatch.setattr(embedder, "embed", embed)
+    text = "Le chercheur écrit : « Le monde est en péril. » " + FRENCH
+    found = {(a.quote_id, a.kind) for a in align(text, language="fr", passages="reported", embedder=embedder)}
+    assert {("L11", "translated"), ("L27", "paraphrase")} <= found
+    assert len(calls) == 1  # the quoted passage and the frame clause in one model call
+    assert "Le monde est en péril." in calls[0] or "Le monde est en péril" in calls[0]
+    assert "souhaite rentrer au Royaume-Uni et se rendre invisible quelque temps" in calls[0]
+
+
+def test_a_sentence_opening_with_a_subject_pronoun_is_a_candidate() -> None:
+    text = "Il rentre au Royaume-Uni pour se faire discret un moment. Le fleuve est haut."
+    assert [text[a:b] for a, b in frame_candidates(text, "fr")] == [
+        "Il rentre au Royaume-Uni pour se faire discret un moment"
+    ]
+    found = align(text, language="fr", passages="reported")
+    assert [(a.quote_id, a.kind) for a in found] == [("L27", "paraphrase")]
