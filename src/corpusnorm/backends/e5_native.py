@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["NativeLinear", "load_kernel", "native_enabled"]
+__all__ = ["NativeLinear", "attend", "gelu2", "kernel_key", "load_kernel", "native_enabled", "norm_rows"]
 
 NATIVE_ENV = "CORPUSNORM_E5_NATIVE"  # "0" turns the C kernel off (the numpy engine runs)
 SOURCE = Path(__file__).with_name("e5_kernel.c")
@@ -71,6 +71,17 @@ def _build(cc: str, target: Path) -> None:
             os.unlink(tmp)
 
 
+_KEYS: dict[int, str] = {}
+
+
+def kernel_key() -> str | None:
+    """What identifies the kernel's vectors (a hash of its source, the compiler and the processor), or None
+    when the numpy engine runs: part of the embedder's key, so cached quote vectors of one never mix with
+    passages embedded by the other."""
+    lib = load_kernel()
+    return None if lib is None else _KEYS.get(id(lib))
+
+
 @functools.cache
 def load_kernel() -> ctypes.CDLL | None:
     """The compiled kernel, or None (disabled, no compiler, unsupported processor or OS)."""
@@ -92,14 +103,17 @@ def load_kernel() -> ctypes.CDLL | None:
         lib = ctypes.CDLL(str(target))
     except (OSError, subprocess.SubprocessError):
         return None
-    f32 = np.ctypeslib.ndpointer(np.float32, flags="C_CONTIGUOUS")
-    u8 = np.ctypeslib.ndpointer(np.uint8, flags="C_CONTIGUOUS")
-    lib.e5k_linear.argtypes = [f32, ctypes.c_long, ctypes.c_long, u8, f32, f32, ctypes.c_long, f32]
+    _KEYS[id(lib)] = key
+    # raw addresses (the wrappers below check dtype and layout): ndpointer's checks cost ~10 us a call
+    ptr, n = ctypes.c_void_p, ctypes.c_long
+    lib.e5k_linear.argtypes = [ptr, n, n, ptr, ptr, ptr, n, ptr]
     lib.e5k_linear.restype = ctypes.c_int
-    lib.e5k_gelu2.argtypes = [f32, ctypes.c_long]
+    lib.e5k_gelu2.argtypes = [ptr, n]
     lib.e5k_gelu2.restype = None
-    lib.e5k_norm.argtypes = [f32, ctypes.c_long, ctypes.c_long, f32, f32, ctypes.c_float]
+    lib.e5k_norm.argtypes = [ptr, n, n, ptr, ptr, ctypes.c_float]
     lib.e5k_norm.restype = None
+    lib.e5k_attend.argtypes = [ptr, n, n, ptr, ptr, n, ptr]
+    lib.e5k_attend.restype = ctypes.c_int
     return lib
 
 
@@ -118,23 +132,68 @@ class NativeLinear:
         ).reshape(-1)
         self.bias = np.ascontiguousarray(bias, dtype=np.float32).reshape(-1)
         self.shape = (out, k)
+        self._addresses = (self.packed.ctypes.data, self.scales.ctypes.data, self.bias.ctypes.data)
 
     def __call__(self, lib: ctypes.CDLL, x: np.ndarray) -> np.ndarray:
         """round(x) @ W.T + b for token-major ``x`` [tokens, k] (float32, C-contiguous)."""
         out, k = self.shape
+        _check(x, k)
         y = np.empty((x.shape[0], out), dtype=np.float32)
-        if lib.e5k_linear(x, x.shape[0], k, self.packed, self.scales, self.bias, out, y) != 0:
+        if (
+            lib.e5k_linear(
+                x.ctypes.data,
+                x.shape[0],
+                k,
+                self._addresses[0],
+                self._addresses[1],
+                self._addresses[2],
+                out,
+                y.ctypes.data,
+            )
+            != 0
+        ):
             raise MemoryError("e5 kernel: out of memory")
         return y
 
 
+def _check(x: np.ndarray, features: int) -> None:
+    if x.dtype != np.float32 or not x.flags.c_contiguous or x.ndim != 2 or x.shape[1] != features:
+        raise ValueError(f"e5 kernel: needs C-contiguous float32 [tokens, {features}], got {x.dtype} {x.shape}")
+
+
 def gelu2(lib: ctypes.CDLL, x: np.ndarray) -> np.ndarray:
-    """Twice the tanh-form GELU of ``x`` (float32, C-contiguous), in place."""
-    lib.e5k_gelu2(x, x.size)
+    """Twice the tanh-form GELU of ``x`` (float32 [tokens, features], C-contiguous), in place."""
+    _check(x, x.shape[-1])
+    lib.e5k_gelu2(x.ctypes.data, x.size)
     return x
 
 
 def norm_rows(lib: ctypes.CDLL, x: np.ndarray, wb: tuple[np.ndarray, np.ndarray], eps: float) -> np.ndarray:
-    """Layer norm of each row of ``x`` [tokens, features] (float32, C-contiguous), in place."""
-    lib.e5k_norm(x, x.shape[0], x.shape[1], wb[0], wb[1], eps)
+    """Layer norm of each row of ``x`` [tokens, features] (float32, C-contiguous; features a multiple of 16),
+    in place; ``wb``: weights and biases, float32 [features]."""
+    _check(x, x.shape[-1])
+    w, b = (np.ascontiguousarray(v, dtype=np.float32) for v in wb)
+    if x.shape[1] % 16 or w.shape != (x.shape[1],) or b.shape != (x.shape[1],):
+        raise ValueError(f"e5 kernel: layer norm of {x.shape[1]} features")
+    lib.e5k_norm(x.ctypes.data, x.shape[0], x.shape[1], w.ctypes.data, b.ctypes.data, eps)
     return x
+
+
+def attend(lib: ctypes.CDLL, qkv: np.ndarray, heads: int, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Self-attention of each text (rows ``starts[i]`` .. + ``lengths[i]`` of ``qkv``, token-major [tokens,
+    3 x heads x 32]) over its own tokens; returns the context [tokens, heads x 32]."""
+    hidden = heads * 32
+    _check(qkv, 3 * hidden)
+    starts = np.ascontiguousarray(starts, dtype=np.int64)
+    lengths = np.ascontiguousarray(lengths, dtype=np.int64)
+    if len(starts) != len(lengths) or (len(lengths) and (starts + lengths).max() > qkv.shape[0]):
+        raise ValueError("e5 kernel: texts outside the batch")
+    ctx = np.zeros((qkv.shape[0], hidden), dtype=np.float32)
+    if (
+        lib.e5k_attend(
+            qkv.ctypes.data, hidden, heads, starts.ctypes.data, lengths.ctypes.data, len(lengths), ctx.ctypes.data
+        )
+        != 0
+    ):
+        raise MemoryError("e5 kernel: out of memory")
+    return ctx

