@@ -93,6 +93,14 @@ class E5Tokenizer:
         self.max_chars = max(len(p) for p in pieces)
         self.encode = functools.lru_cache(maxsize=TOKEN_CACHE_SIZE)(self._encode)
 
+    @functools.cached_property
+    def _table(self) -> dict[str, int]:
+        """Every piece (its id) and every proper prefix of one (-1): the Viterbi stops extending a
+        candidate piece as soon as it is no prefix of any (~4 look-ups a position instead of 16)."""
+        table = dict.fromkeys((p[:k] for p in self.pieces for k in range(1, len(p))), -1)
+        table.update(self.pieces)
+        return table
+
     def _normalise(self, text: str) -> str:
         norm = self.norm
         chars = "".join(norm.get(ord(c), c) for c in text)
@@ -110,12 +118,14 @@ class E5Tokenizer:
         piece = [0] * (n + 1)
         back = [0] * (n + 1)
         best[0] = 0.0
-        pieces, scores, unk = self.pieces, self.scores, self.unk
+        table, scores, unk = self._table, self.scores, self.unk
         for i in range(n):
             base = best[i]
             for e in range(i + 1, min(n, i + self.max_chars) + 1):
-                idx = pieces.get(s[i:e])
-                if idx is not None and idx != unk and base + scores[idx] > best[e]:
+                idx = table.get(s[i:e])
+                if idx is None:
+                    break  # no piece starts with s[i:e], so none with anything longer
+                if idx >= 0 and idx != unk and base + scores[idx] > best[e]:
                     best[e], piece[e], back[e] = base + scores[idx], idx, i
             if base + self.unk_score > best[i + 1]:
                 best[i + 1], piece[i + 1], back[i + 1] = base + self.unk_score, unk, i
@@ -515,7 +525,7 @@ class E5Numpy:
         if not texts:
             return np.zeros((0, self.config.hidden), dtype=np.float32)
         seqs, owner, weight = self.windows(texts, prefix)
-        with _blas_threads(threads):
+        with _blas_threads(threads if self.native is None else None):  # the kernel runs no BLAS
             pooled = self.forward(seqs)
         if len(seqs) == len(texts):
             return (pooled / np.linalg.norm(pooled, axis=1, keepdims=True)).astype(np.float32)
