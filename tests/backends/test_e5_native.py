@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 
 import numpy as np
 import pytest
@@ -144,6 +145,21 @@ def test_a_failing_compiler_falls_back(monkeypatch: pytest.MonkeyPatch, tmp_path
     try:
         assert e5_native.load_kernel() is None
         assert not list(tmp_path.rglob("*.so"))
+    finally:
+        e5_native.load_kernel.cache_clear()
+
+
+def test_with_the_cache_off_the_kernel_leaves_no_file(lib: object, monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("CORPUSNORM_CACHE", "off")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    e5_native.load_kernel.cache_clear()
+    try:
+        kernel = e5_native.load_kernel()
+        assert kernel is not None and e5_native.kernel_key() is not None
+        x = np.ones((3, 32), np.float32)
+        layer = e5_native.NativeLinear(np.full((32, 32), 9, np.uint8), np.ones((32, 1), np.float32), np.zeros(32))
+        assert np.allclose(layer(kernel, x), 32.0)  # the library still runs once its file is gone
+        assert not list(tmp_path.iterdir())
     finally:
         e5_native.load_kernel.cache_clear()
 

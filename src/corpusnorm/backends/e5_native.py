@@ -92,17 +92,23 @@ def load_kernel() -> ctypes.CDLL | None:
         return None
     from ..diskcache import cache_dir
 
+    folder = cache_dir()
+    try:
+        base = folder / "kernels" if folder is not None else Path(tempfile.mkdtemp(prefix="corpusnorm-e5k-"))
+    except OSError:
+        return None
     try:
         version = subprocess.run([cc, "--version"], capture_output=True, text=True, timeout=30).stdout
         key = hashlib.sha256(SOURCE.read_bytes() + version.encode() + _cpu_flags().encode()).hexdigest()[:16]
-        folder = cache_dir()
-        base = folder / "kernels" if folder is not None else Path(tempfile.mkdtemp(prefix="corpusnorm-e5k-"))
         target = base / f"e5_kernel-{key}.so"
         if not target.is_file():
             _build(cc, target)
         lib = ctypes.CDLL(str(target))
     except (OSError, subprocess.SubprocessError):
         return None
+    finally:
+        if folder is None:  # a loaded library stays mapped: leave nothing behind in the temporary folder
+            shutil.rmtree(base, ignore_errors=True)
     _KEYS[id(lib)] = key
     # raw addresses (the wrappers below check dtype and layout): ndpointer's checks cost ~10 us a call
     ptr, n = ctypes.c_void_p, ctypes.c_long

