@@ -4,10 +4,11 @@
  *
  * q: the activations rounded to int8 per block of 32 features exactly as the numpy engine rounds them
  * (d = amax * float(1/127), 0 -> 1; q = rint(x * (1 / d))); w: the Q4_0 weights (nibble - 8). Each
- * block's integer dot product is exact (vpdpbusd on the unsigned nibble and the signed activation, less
- * 8 x the block's activation sum); the blocks are summed in float32 in a fixed order, the same for
- * every token whatever the batch. Weights are packed by the caller: tiles of 16 outputs, each tile
- * [K/4][16][4] bytes (lane i holds 4 consecutive weights of output i), scales [O/16][K/32][16].
+ * block's integer dot product is exact: vpdpbusd on the activation made unsigned (q + 128) and the signed
+ * weight, the accumulator starting at -128 x the block's weight sum; the blocks are summed in float32 in a
+ * fixed order, the same for every token whatever the batch. Weights are packed by the caller: tiles of 16
+ * outputs, each tile [K/4][16][4] bytes (lane i holds 4 consecutive weights of output i), scales and
+ * starting sums [O/16][K/32][16].
  *
  * Built at run time with the machine's C compiler (-O3 -march=native, no fast-math); without AVX-512
  * VNNI the build fails on purpose and the numpy engine runs instead.
@@ -25,8 +26,9 @@
 
 int e5k_version(void) { return 1; }
 
-/* Round rows of x [T, K] per block of 32: q (int8), d (scale) and s (sum of q) per block. */
-static void quantise(const float *x, long T, long K, int8_t *q, float *d, int32_t *s) {
+/* Round rows of x [T, K] per block of 32: q + 128 (unsigned bytes) and d (scale) per block. */
+static void quantise(const float *x, long T, long K, uint8_t *q, float *d) {
+    const __m128i bias = _mm_set1_epi8((char)0x80);
     const long nb = K / QK;
     const float inv127 = (float)(1.0 / 127.0);
     for (long t = 0; t < T; t++) {
@@ -41,15 +43,14 @@ static void quantise(const float *x, long T, long K, int8_t *q, float *d, int32_
             const int rnd = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
             __m512i qa = _mm512_cvtps_epi32(_mm512_roundscale_ps(_mm512_mul_ps(a, vi), rnd));
             __m512i qc = _mm512_cvtps_epi32(_mm512_roundscale_ps(_mm512_mul_ps(c, vi), rnd));
-            _mm_storeu_si128((__m128i *)(q + t * K + b * QK), _mm512_cvtepi32_epi8(qa));
-            _mm_storeu_si128((__m128i *)(q + t * K + b * QK + 16), _mm512_cvtepi32_epi8(qc));
+            _mm_storeu_si128((__m128i *)(q + t * K + b * QK), _mm_xor_si128(_mm512_cvtepi32_epi8(qa), bias));
+            _mm_storeu_si128((__m128i *)(q + t * K + b * QK + 16), _mm_xor_si128(_mm512_cvtepi32_epi8(qc), bias));
             d[t * nb + b] = dd;
-            s[t * nb + b] = _mm512_reduce_add_epi32(_mm512_add_epi32(qa, qc));
         }
     }
 }
 
-static inline __m512i bcast4(const int8_t *p) {
+static inline __m512i bcast4(const uint8_t *p) {
     int32_t v;
     __builtin_memcpy(&v, p, 4);
     return _mm512_set1_epi32(v);
@@ -58,32 +59,30 @@ static inline __m512i bcast4(const int8_t *p) {
 /* NT tokens x 2 tiles of 16 outputs. */
 #define TILE_TOKENS 4
 #define CHUNK_TOKENS 64
-static void block_4x2(const int8_t *q, const float *d, const int32_t *s, long K, const uint8_t *w0,
-                      const uint8_t *w1, const float *dw0, const float *dw1, const float *bias, long O,
-                      float *y) {
+static void block_4x2(const uint8_t *q, const float *d, long K, const int8_t *w0, const int8_t *w1,
+                      const float *dw0, const float *dw1, const int32_t *c0, const int32_t *c1,
+                      const float *bias, long O, float *y) {
     const long nb = K / QK;
     __m512 f[TILE_TOKENS][2];
     for (int i = 0; i < TILE_TOKENS; i++) f[i][0] = f[i][1] = _mm512_setzero_ps();
     for (long b = 0; b < nb; b++) {
         __m512i acc[TILE_TOKENS][2];
-        for (int i = 0; i < TILE_TOKENS; i++) acc[i][0] = acc[i][1] = _mm512_setzero_si512();
+        const __m512i start0 = _mm512_loadu_si512(c0 + b * 16), start1 = _mm512_loadu_si512(c1 + b * 16);
+        for (int i = 0; i < TILE_TOKENS; i++) acc[i][0] = start0, acc[i][1] = start1;
         for (int g = 0; g < QK / 4; g++) {
             const __m512i a0 = _mm512_loadu_si512(w0 + (b * 8 + g) * 64);
             const __m512i a1 = _mm512_loadu_si512(w1 + (b * 8 + g) * 64);
             for (int i = 0; i < TILE_TOKENS; i++) {
                 const __m512i x = bcast4(q + i * K + b * QK + g * 4);
-                acc[i][0] = _mm512_dpbusd_epi32(acc[i][0], a0, x);
-                acc[i][1] = _mm512_dpbusd_epi32(acc[i][1], a1, x);
+                acc[i][0] = _mm512_dpbusd_epi32(acc[i][0], x, a0);
+                acc[i][1] = _mm512_dpbusd_epi32(acc[i][1], x, a1);
             }
         }
         const __m512 s0 = _mm512_loadu_ps(dw0 + b * 16), s1 = _mm512_loadu_ps(dw1 + b * 16);
         for (int i = 0; i < TILE_TOKENS; i++) {
-            const __m512i corr = _mm512_set1_epi32(8 * s[i * nb + b]);
             const __m512 dx = _mm512_set1_ps(d[i * nb + b]);
-            f[i][0] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(acc[i][0], corr)),
-                                      _mm512_mul_ps(s0, dx), f[i][0]);
-            f[i][1] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(acc[i][1], corr)),
-                                      _mm512_mul_ps(s1, dx), f[i][1]);
+            f[i][0] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(acc[i][0]), _mm512_mul_ps(s0, dx), f[i][0]);
+            f[i][1] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(acc[i][1]), _mm512_mul_ps(s1, dx), f[i][1]);
         }
     }
     const __m512 b0 = _mm512_loadu_ps(bias), b1 = _mm512_loadu_ps(bias + 16);
@@ -94,56 +93,56 @@ static void block_4x2(const int8_t *q, const float *d, const int32_t *s, long K,
 }
 
 /* One token x 2 tiles (the tokens left over after the groups of TILE_TOKENS); same sums, same order. */
-static void block_1x2(const int8_t *q, const float *d, const int32_t *s, long K, const uint8_t *w0,
-                      const uint8_t *w1, const float *dw0, const float *dw1, const float *bias, float *y) {
+static void block_1x2(const uint8_t *q, const float *d, long K, const int8_t *w0, const int8_t *w1,
+                      const float *dw0, const float *dw1, const int32_t *c0, const int32_t *c1,
+                      const float *bias, float *y) {
     const long nb = K / QK;
     __m512 f0 = _mm512_setzero_ps(), f1 = _mm512_setzero_ps();
     for (long b = 0; b < nb; b++) {
-        __m512i acc0 = _mm512_setzero_si512(), acc1 = _mm512_setzero_si512();
+        __m512i acc0 = _mm512_loadu_si512(c0 + b * 16), acc1 = _mm512_loadu_si512(c1 + b * 16);
         for (int g = 0; g < QK / 4; g++) {
             const __m512i x = bcast4(q + b * QK + g * 4);
-            acc0 = _mm512_dpbusd_epi32(acc0, _mm512_loadu_si512(w0 + (b * 8 + g) * 64), x);
-            acc1 = _mm512_dpbusd_epi32(acc1, _mm512_loadu_si512(w1 + (b * 8 + g) * 64), x);
+            acc0 = _mm512_dpbusd_epi32(acc0, x, _mm512_loadu_si512(w0 + (b * 8 + g) * 64));
+            acc1 = _mm512_dpbusd_epi32(acc1, x, _mm512_loadu_si512(w1 + (b * 8 + g) * 64));
         }
-        const __m512i corr = _mm512_set1_epi32(8 * s[b]);
         const __m512 dx = _mm512_set1_ps(d[b]);
-        f0 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(acc0, corr)),
-                             _mm512_mul_ps(_mm512_loadu_ps(dw0 + b * 16), dx), f0);
-        f1 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(acc1, corr)),
-                             _mm512_mul_ps(_mm512_loadu_ps(dw1 + b * 16), dx), f1);
+        f0 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(acc0), _mm512_mul_ps(_mm512_loadu_ps(dw0 + b * 16), dx), f0);
+        f1 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(acc1), _mm512_mul_ps(_mm512_loadu_ps(dw1 + b * 16), dx), f1);
     }
     _mm512_storeu_ps(y, _mm512_add_ps(f0, _mm512_loadu_ps(bias)));
     _mm512_storeu_ps(y + 16, _mm512_add_ps(f1, _mm512_loadu_ps(bias + 16)));
 }
 
 /* y [T, O] = round(x [T, K]) @ W.T + bias; O a multiple of 32, K of 32. Returns 0, or -1 (no memory). */
-int e5k_linear(const float *x, long T, long K, const uint8_t *wp, const float *dw, const float *bias, long O,
-               float *y) {
+int e5k_linear(const float *x, long T, long K, const int8_t *wp, const float *dw, const int32_t *wc,
+               const float *bias, long O, float *y) {
     const long nb = K / QK;
-    int8_t *q = malloc((size_t)(T * K) + 64);
+    uint8_t *q = malloc((size_t)(T * K) + 64);
     float *d = malloc(sizeof(float) * (size_t)(T * nb + 1));
-    int32_t *s = malloc(sizeof(int32_t) * (size_t)(T * nb + 1));
-    if (!q || !d || !s) {
-        free(q); free(d); free(s);
+    if (!q || !d) {
+        free(q);
+        free(d);
         return -1;
     }
-    quantise(x, T, K, q, d, s);
+    quantise(x, T, K, q, d);
     const long tile_bytes = K * 16, tile_scales = nb * 16;
     /* chunks of tokens whose rounded activations stay in cache while every weight tile passes over them */
     for (long t0 = 0; t0 < T; t0 += CHUNK_TOKENS) {
         const long t1 = t0 + CHUNK_TOKENS < T ? t0 + CHUNK_TOKENS : T;
         for (long ot = 0; ot < O / 16; ot += 2) {
-            const uint8_t *w0 = wp + ot * tile_bytes, *w1 = w0 + tile_bytes;
+            const int8_t *w0 = wp + ot * tile_bytes, *w1 = w0 + tile_bytes;
             const float *dw0 = dw + ot * tile_scales, *dw1 = dw0 + tile_scales;
+            const int32_t *c0 = wc + ot * tile_scales, *c1 = c0 + tile_scales;
             const float *bo = bias + ot * 16;
             long t = t0;
             for (; t + TILE_TOKENS <= t1; t += TILE_TOKENS)
-                block_4x2(q + t * K, d + t * nb, s + t * nb, K, w0, w1, dw0, dw1, bo, O, y + t * O + ot * 16);
+                block_4x2(q + t * K, d + t * nb, K, w0, w1, dw0, dw1, c0, c1, bo, O, y + t * O + ot * 16);
             for (; t < t1; t++)
-                block_1x2(q + t * K, d + t * nb, s + t * nb, K, w0, w1, dw0, dw1, bo, y + t * O + ot * 16);
+                block_1x2(q + t * K, d + t * nb, K, w0, w1, dw0, dw1, c0, c1, bo, y + t * O + ot * 16);
         }
     }
-    free(q); free(d); free(s);
+    free(q);
+    free(d);
     return 0;
 }
 

@@ -112,7 +112,7 @@ def load_kernel() -> ctypes.CDLL | None:
     _KEYS[id(lib)] = key
     # raw addresses (the wrappers below check dtype and layout): ndpointer's checks cost ~10 us a call
     ptr, n = ctypes.c_void_p, ctypes.c_long
-    lib.e5k_linear.argtypes = [ptr, n, n, ptr, ptr, ptr, n, ptr]
+    lib.e5k_linear.argtypes = [ptr, n, n, ptr, ptr, ptr, ptr, n, ptr]
     lib.e5k_linear.restype = ctypes.c_int
     lib.e5k_gelu2.argtypes = [ptr, n]
     lib.e5k_gelu2.restype = None
@@ -131,14 +131,23 @@ class NativeLinear:
         out, k = nibbles.shape
         if out % TILE or k % QK:
             raise ValueError(f"shape {nibbles.shape}: outputs must be a multiple of {TILE}, inputs of {QK}")
+        weights = nibbles.astype(np.int8) - np.int8(8)  # Q4_0: weight = scale * (nibble - 8)
         # [out, k] -> [out/16, k/4, 16, 4]: lane i of a 64-byte group holds 4 consecutive weights of output i
-        self.packed = np.ascontiguousarray(nibbles.reshape(out // 16, 16, k // 4, 4).transpose(0, 2, 1, 3)).reshape(-1)
+        self.packed = np.ascontiguousarray(weights.reshape(out // 16, 16, k // 4, 4).transpose(0, 2, 1, 3)).reshape(-1)
+        # each block's accumulator starts at -128 x its weight sum (the activations enter as q + 128)
+        starts = -128 * weights.reshape(out, k // QK, QK).sum(axis=2, dtype=np.int32)
+        self.starts = np.ascontiguousarray(starts.reshape(out // 16, 16, k // QK).transpose(0, 2, 1)).reshape(-1)
         self.scales = np.ascontiguousarray(
             (scales * np.float32(scale)).reshape(out // 16, 16, k // QK).transpose(0, 2, 1), dtype=np.float32
         ).reshape(-1)
         self.bias = np.ascontiguousarray(bias, dtype=np.float32).reshape(-1)
         self.shape = (out, k)
-        self._addresses = (self.packed.ctypes.data, self.scales.ctypes.data, self.bias.ctypes.data)
+        self._addresses = (
+            self.packed.ctypes.data,
+            self.scales.ctypes.data,
+            self.starts.ctypes.data,
+            self.bias.ctypes.data,
+        )
 
     def __call__(self, lib: ctypes.CDLL, x: np.ndarray) -> np.ndarray:
         """round(x) @ W.T + b for token-major ``x`` [tokens, k] (float32, C-contiguous)."""
@@ -150,9 +159,7 @@ class NativeLinear:
                 x.ctypes.data,
                 x.shape[0],
                 k,
-                self._addresses[0],
-                self._addresses[1],
-                self._addresses[2],
+                *self._addresses,
                 out,
                 y.ctypes.data,
             )
