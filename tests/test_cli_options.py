@@ -66,9 +66,7 @@ def test_documents_are_counted_from_the_inputs(tmp_path: Path) -> None:
     assert _count_documents([str(SEEDS), "-"]) is None
 
 
-def test_progress_shows_the_total_and_an_eta_on_a_terminal(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_progress_shows_the_total_and_an_eta_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     terminal = _Terminal()
     monkeypatch.setattr("sys.stderr", terminal)
     assert main(["run", str(SEEDS), "--out", str(tmp_path / "out"), *FAST]) == 0

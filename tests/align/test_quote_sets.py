@@ -135,8 +135,16 @@ def test_overlap_resolution_is_not_quadratic() -> None:
     for i in range(20_000):
         start = rng.randrange(0, 2_000_000)
         matches.append(
-            Alignment(quote_id=f"Q{i % 50}", kind="near", score=rng.random(), start=start,
-                      end=start + rng.randrange(5, 200), text="", coverage=1.0, evidence="")
+            Alignment(
+                quote_id=f"Q{i % 50}",
+                kind="near",
+                score=rng.random(),
+                start=start,
+                end=start + rng.randrange(5, 200),
+                text="",
+                coverage=1.0,
+                evidence="",
+            )
         )
     started = time.process_time()
     core._resolve_overlaps(matches)

@@ -381,8 +381,11 @@ def test_quotes_are_listed_in_quote_set_order_and_provenance_is_given(tmp_path: 
 
 
 def test_report_is_reproducible_with_source_date_epoch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    docs = list(normalize_corpus([seed_path("001").read_text(encoding="utf-8")],
-                                 pipeline=Pipeline.from_names(["clean", "detect"])))
+    docs = list(
+        normalize_corpus(
+            [seed_path("001").read_text(encoding="utf-8")], pipeline=Pipeline.from_names(["clean", "detect"])
+        )
+    )
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     first = write_report(docs, tmp_path / "a.html").read_bytes()
     second = write_report(docs, tmp_path / "b.html").read_bytes()

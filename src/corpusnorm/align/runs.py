@@ -243,8 +243,18 @@ def extend_runs(
     for round_ in range(MAX_ROUNDS):
         size = FIRST_WINDOW if round_ == 0 else WINDOW
         windows = [
-            (f, *_direction(f.sentence, f.quote, f.direction, lambda k: eligible(k) and k not in used, size,
-                            len(sentences), len(side.vectors)))
+            (
+                f,
+                *_direction(
+                    f.sentence,
+                    f.quote,
+                    f.direction,
+                    lambda k: eligible(k) and k not in used,
+                    size,
+                    len(sentences),
+                    len(side.vectors),
+                ),
+            )
             for f in fronts
         ]
         # a window with no quote in its direction (an anchor on the set's first or last quote) is not embedded

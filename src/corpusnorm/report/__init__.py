@@ -292,7 +292,7 @@ def _quote_list(
     return (
         '<h2 id="quotes">Quotes</h2><table class="quotes"><thead><tr><th scope="col">id</th>'
         '<th scope="col">articles</th><th scope="col">text</th><th scope="col">carried by (kind)</th></tr></thead>'
-        f'<tbody>{"".join(rows)}</tbody></table>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
     )
 
 

@@ -72,8 +72,12 @@ def _collect_marks(doc: Document, warnings: list[str]) -> _Marks:
         ),
     )
     dropped = (
-        len(doc.segments) + len(doc.alignments) + len(doc.edits)
-        - len(marks.segments) - len(marks.alignments) - len(marks.repairs)
+        len(doc.segments)
+        + len(doc.alignments)
+        + len(doc.edits)
+        - len(marks.segments)
+        - len(marks.alignments)
+        - len(marks.repairs)
     )
     if dropped:
         warnings.append(f"report: {dropped} segment/alignment/edit span(s) outside the text were not drawn")
@@ -241,8 +245,7 @@ def _meta(doc: Document) -> str:
         f'<p class="meta"><span>language: <b>{esc(doc.language)}</b></span>'
         f"<span>shares: {languages or '–'}</span><span>spin score: {fmt(doc.spin_score)}</span>"
         f"<span>edits: {len(doc.edits)}</span><span>suggestions: {len(doc.suggestions)}</span>"
-        f"<span>alignments: {len(doc.alignments)}</span></p>"
-        + _metadata(doc)
+        f"<span>alignments: {len(doc.alignments)}</span></p>" + _metadata(doc)
     )
 
 
@@ -272,7 +275,7 @@ def article_body(doc: Document, *, prefix: str, quote_texts: Mapping[str, str], 
     if doc.edits:
         parts.append(
             f'<details class="alt"><summary>Show every change in place ({len(doc.edits)} edits: '
-            '<del>original</del> <ins>normalised</ins>)</summary>'
+            "<del>original</del> <ins>normalised</ins>)</summary>"
             f'<div class="text-alt">{render_changes(doc)}</div></details>'
             f'<details class="alt"><summary>Show the original text</summary><div class="text-alt">{esc(doc.original)}'
             "</div></details>"
@@ -287,6 +290,3 @@ def article_body(doc: Document, *, prefix: str, quote_texts: Mapping[str, str], 
 
 def notebook_prefix(doc: Document) -> str:
     return "cn" + format(zlib.crc32(doc.id.encode("utf-8", "replace")), "08x")
-
-
-
