@@ -8,6 +8,8 @@ the reference (after which the change must be reviewed, see tests/reference/REVI
 from __future__ import annotations
 
 import importlib.util
+import json
+import re
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -47,12 +49,35 @@ def test_there_are_seeds_and_no_stale_reference_files() -> None:
     assert not stale, f"reference files without a seed: {[p.name for p in stale]}\n{HINT}"
 
 
+# The reference is generated with the int8 kernel of e5 (backends/e5_native.py). Without it (no compiler, no
+# AVX-512 VNNI, CORPUSNORM_E5_NATIVE=0) the numpy engine runs: the same alignments (spans, ids, kinds; checked
+# on every set by benchmarks/dump_alignments.py), but margins, cosines and the scores computed from them may
+# differ in the last digits. Those numbers are then left out of the comparison, and nothing else.
+_MODEL_NUMBERS = re.compile(r"(margin|cosine) \d+\.\d+")
+
+
+def _kernel_runs() -> bool:
+    from corpusnorm.backends import e5_native
+
+    return e5_native.load_kernel() is not None
+
+
+def _without_model_numbers(content: str) -> str:
+    data = json.loads(content)
+    for a in data.get("alignments", []):
+        if _MODEL_NUMBERS.search(a.get("evidence", "")):
+            a["evidence"], a["score"] = _MODEL_NUMBERS.sub(r"\1 *", a["evidence"]), None
+    return json.dumps(data, indent=2, sort_keys=True)
+
+
 @pytest.mark.parametrize("seed", [p.stem for p in SEED_PATHS])
 def test_reference_matches_the_pipeline(seed: str, built: dict[str, object]) -> None:
     ref = built[seed]
     problems = []
     for suffix, content in ((".txt", ref.text), (".json", ref.json)):
         stored = gen.read_file(gen.HERE / f"{seed}{suffix}")
+        if stored != content and suffix == ".json" and not _kernel_runs():
+            stored, content = _without_model_numbers(stored), _without_model_numbers(content)
         if stored != content:
             problems.append(gen.unified_diff(stored, content, f"tests/reference/{seed}{suffix}", max_lines=60))
     if problems:
