@@ -64,9 +64,10 @@ def test_reported_mode_finds_unquoted_summaries_in_english_and_french() -> None:
     assert "reported summary" in fr[0].evidence and 0.5 < fr[0].score <= 1.0
 
 
-def test_default_mode_does_not_run_the_paraphrase_matcher() -> None:
-    assert align(FRENCH, language="fr") == []
-    assert "L27" not in {a.quote_id for a in align(ENGLISH)}
+def test_quoted_mode_does_not_run_the_paraphrase_matcher_and_reported_is_the_default() -> None:
+    assert align(FRENCH, language="fr", passages="quoted") == []
+    assert "L27" not in {a.quote_id for a in align(ENGLISH, passages="quoted")}
+    assert align(FRENCH, language="fr") == align(FRENCH, language="fr", passages="reported")
 
 
 @pytest.mark.parametrize(

@@ -117,10 +117,13 @@ def test_boilerplate_removal_is_linear_in_the_number_of_boilerplate_lines() -> N
     costs = []
     for n in (2_000, 8_000):
         text = "Share\nA line of text.\n" * n
-        start = time.process_time()
-        edits = boilerplate_edits(text)
-        costs.append(time.process_time() - start)
-        assert len(edits) == n
+        runs = []
+        for _ in range(3):  # the least of three: a garbage collection or a preempted slice is not the algorithm
+            start = time.process_time()
+            edits = boilerplate_edits(text)
+            runs.append(time.process_time() - start)
+            assert len(edits) == n
+        costs.append(min(runs))
     assert costs[1] < MAX_RATIO * max(costs[0], SLOW)
 
 

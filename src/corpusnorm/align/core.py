@@ -23,7 +23,7 @@ from .crosslingual import _crosslingual, _echoes, _via_translation
 from .index import _index, _QuoteIndex
 from .monolingual import _monolingual
 from .paraphrase import paraphrase_texts, paraphrases
-from .passages import PASSAGE_MODES
+from .passages import DEFAULT_PASSAGES, PASSAGE_MODES
 from .runs import passage_runs
 from .score import monolingual_score
 from .tokens import _tokenize, _Tokens
@@ -168,7 +168,7 @@ def align(
     crosslingual: bool = True,
     embedder: Embedder | str | None = None,
     translator: Translator | str | None = None,
-    passages: str = "quoted",
+    passages: str = DEFAULT_PASSAGES,
     warnings: list[str] | None = None,
     spin_score: float | None = None,
     min_score: float = 0.0,
@@ -184,9 +184,10 @@ def align(
     translates the foreign passages and matches them monolingually; its failures are appended to
     ``warnings``. ``passages`` chooses what is compared across languages: ``"quoted"`` (quoted
     passages, the clause around a short quoted fragment, and unquoted reported speech after a
-    reporting verb and its 'that' or a colon; default), ``"reported"`` (also the paraphrase matcher,
+    reporting verb and its 'that' or a colon), ``"reported"`` (default: also the paraphrase matcher,
     :mod:`.paraphrase`: unquoted reported summaries in a reported-speech or intent frame, in the quote
-    language too, kind ``paraphrase``; embeds English articles as well, ~1.5x the default's CPU) or
+    language too, kind ``paraphrase``; embeds English articles as well, ~1.2-1.5x the CPU of
+    ``"quoted"``, which finds fewer summaries) or
     ``"sentences"`` (also every sentence and clause: finds more unquoted renderings, several times
     slower, less precise).
     ``spin_score`` is the text's spin score if known (:func:`corpusnorm.repair.spin_score`; the

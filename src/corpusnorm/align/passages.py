@@ -39,6 +39,8 @@ UNSPACED_SCRIPT_RE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{
 UNSPACED_CHARS_PER_WORD = 2  # scripts written without spaces: count a word per two characters
 
 PASSAGE_MODES = ("quoted", "reported", "sentences")
+# the default since the int8 kernel made the model ~2.7x cheaper (docs/align.md, "Paraphrase matcher")
+DEFAULT_PASSAGES = "reported"
 CLAUSE_WINDOW = 300  # characters searched for the clause around a short quoted fragment
 # Unquoted reported speech (a cheap candidate source: only sentences with a reporting verb or a colon).
 _REPORTING_VERBS = (

