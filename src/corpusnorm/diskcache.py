@@ -10,8 +10,10 @@ The cache folder is ``$CORPUSNORM_CACHE``, else ``$XDG_CACHE_HOME/corpusnorm``, 
 index name, the versions of the packages it is derived from, Python's version and a hash of the
 building function's code, so an upgrade never reads a stale index. Files are written to a temporary
 name and renamed (processes racing to write the same index are harmless); an unreadable or
-unwritable cache only costs the rebuild. The cache holds pickles: point it only at a folder that
-you alone can write.
+unwritable cache only costs the rebuild. The folder is bounded: after each write, the least recently
+used files (by modification time; a file read from the cache is touched) are deleted until the folder
+holds at most ``$CORPUSNORM_CACHE_MAX_MB`` megabytes (default :data:`DEFAULT_MAX_MB`); files left by
+older versions go first. The cache holds pickles: point it only at a folder that you alone can write.
 """
 
 from __future__ import annotations
@@ -27,9 +29,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-__all__ = ["cache_dir", "cached_call", "disk_cached"]
+__all__ = ["DEFAULT_MAX_MB", "cache_dir", "cached_call", "disk_cached", "max_bytes", "prune"]
 
 T = TypeVar("T")
+
+MAX_MB_ENV = "CORPUSNORM_CACHE_MAX_MB"
+DEFAULT_MAX_MB = 1024  # one version's indexes take ~100-300 MB (wordfreq tables per language, Moby, WordNet)
 
 
 def cache_dir() -> Path | None:
@@ -41,6 +46,52 @@ def cache_dir() -> Path | None:
         return Path(setting)
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "corpusnorm"
+
+
+def max_bytes() -> int:
+    """The cache folder's bound in bytes (``$CORPUSNORM_CACHE_MAX_MB``, else :data:`DEFAULT_MAX_MB`)."""
+    setting = os.environ.get(MAX_MB_ENV, "").strip()
+    try:
+        megabytes = float(setting) if setting else DEFAULT_MAX_MB
+    except ValueError:
+        megabytes = DEFAULT_MAX_MB
+    return max(0, int(megabytes * 1024 * 1024))
+
+
+def prune(folder: Path | None = None, *, keep: Path | None = None) -> int:
+    """Delete the least recently used files of the cache folder (and its subfolders) until it fits
+    :func:`max_bytes`; never ``keep`` (the file just written) nor a write in progress. Returns the bytes freed."""
+    folder = folder if folder is not None else cache_dir()
+    if folder is None:
+        return 0
+    entries = []
+    try:
+        for path in folder.rglob("*"):
+            if path.name.startswith(".") or path == keep or not path.is_file():
+                continue
+            stat = path.stat()
+            entries.append((stat.st_mtime, stat.st_size, str(path)))
+    except OSError:
+        return 0
+    total = sum(size for _, size, _ in entries) + (keep.stat().st_size if keep is not None and keep.is_file() else 0)
+    freed, bound = 0, max_bytes()
+    for _, size, name in sorted(entries):  # oldest first (ties by name: the same order in every process)
+        if total - freed <= bound:
+            break
+        try:
+            os.remove(name)
+            freed += size
+        except OSError:  # removed by another process, or not ours to remove
+            pass
+    return freed
+
+
+def touch(path: Path) -> None:
+    """Mark a cache file as used (:func:`prune` removes the least recently used first)."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass
 
 
 def _version(dist: str) -> str:
@@ -71,7 +122,8 @@ def _store(path: Path, value: Any) -> None:
             pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except OSError:
-        pass  # a read-only or full cache: the index is rebuilt next time
+        return  # a read-only or full cache: the index is rebuilt next time
+    prune(path.parent, keep=path)
 
 
 def cached_call(name: str, function: Callable[..., T], *args: Any, dists: tuple[str, ...] = ()) -> T:
@@ -82,7 +134,9 @@ def cached_call(name: str, function: Callable[..., T], *args: Any, dists: tuple[
         return function(*args)
     path = folder / _key(name, function, dists, args)
     try:
-        return _load(path)
+        value = _load(path)
+        touch(path)
+        return value
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError):
         pass
     value = function(*args)

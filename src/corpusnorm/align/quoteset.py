@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from ..backends.embed import Embedder
+from ..diskcache import cache_dir, prune, touch
 from .passages import _word_count
 from .runs import QuoteSide
 
@@ -61,13 +62,11 @@ _SIDES: OrderedDict[tuple[str, tuple[str, ...]], QuoteSide] = OrderedDict()
 
 def _quote_cache_path(embedder: Embedder, texts: tuple[str, ...]) -> Path | None:
     """Where a quote set's vectors are kept on disk: the user cache dir, keyed by model and set hash."""
-    if os.environ.get(QUOTE_CACHE_ENV, "").strip() == "0":
+    base = cache_dir()  # $CORPUSNORM_CACHE=off turns this one off too
+    if base is None or os.environ.get(QUOTE_CACHE_ENV, "").strip() == "0":
         return None
-    base = os.environ.get("CORPUSNORM_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "corpusnorm"
-    )
     digest = hashlib.sha256("\x1e".join((embedder.key, *texts)).encode("utf-8")).hexdigest()[:32]
-    return Path(base) / "quote-vectors" / f"{digest}.npy"
+    return base / "quote-vectors" / f"{digest}.npy"
 
 
 def _load_quote_vectors(texts: tuple[str, ...], embedder: Embedder) -> np.ndarray:
@@ -76,6 +75,7 @@ def _load_quote_vectors(texts: tuple[str, ...], embedder: Embedder) -> np.ndarra
         try:
             vectors = np.load(path, allow_pickle=False)
             if vectors.shape[0] == len(texts):
+                touch(path)
                 return vectors
         except (OSError, ValueError):  # a damaged file is recomputed
             pass
@@ -86,6 +86,7 @@ def _load_quote_vectors(texts: tuple[str, ...], embedder: Embedder) -> np.ndarra
             tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
             np.save(tmp, vectors, allow_pickle=False)
             os.replace(tmp, path)
+            prune(keep=path)  # the whole cache folder stays within its bound
         except OSError:  # a read-only cache dir: keep going without it
             pass
     return vectors
