@@ -669,6 +669,7 @@ def _dev_candidates() -> list[tuple[float, float, int, bool, int, str]]:
 
 
 DEV_PARAPHRASE = ROOT / "benchmarks" / "data" / "dev_paraphrase"  # unquoted reported summaries (en + 6 languages)
+DEV_PARAPHRASE2 = ROOT / "benchmarks" / "data" / "dev_paraphrase2"  # a second, larger check (issue 15, para2)
 ParaphraseRow = tuple[float, float, float, float, int, int, bool, str]
 
 
@@ -1059,7 +1060,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.paraphrase:
         report_paraphrase()
-        for folder in (DEV_PARAPHRASE, DEV_XLING, DEV_PASSAGES, DEV_RECALL, DEV_PARTIAL):
+        for folder in (DEV_PARAPHRASE, DEV_PARAPHRASE2, DEV_XLING, DEV_PASSAGES, DEV_RECALL, DEV_PARTIAL):
             for mode in ("quoted", "reported"):
                 clear_passage_cache()  # each mode pays its own embeddings (CPU comparable)
                 report_dev_xling(mode, folder=folder)
