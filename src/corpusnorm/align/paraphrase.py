@@ -12,7 +12,8 @@ and the quote set's clause targets by the ratio margin; same-language pairs (an 
 English quotes) get their own floors, since their cosines run higher than translations'
 (:data:`SAME_LANGUAGE_FLOORS` and :func:`_floors`, set on benchmarks/data/dev_paraphrase and the other dev
 sets; docs/align.md, "Paraphrase matcher"). English clauses are compared in the first person ("he has decided"
--> "I have decided"), the reported-speech pronoun shift undone.
+-> "I have decided"), the reported-speech pronoun shift undone. A clause just under the floors
+(:data:`PARAPHRASE_BAND`) may be confirmed by the second model (:mod:`.second`), as translated near misses are.
 
 Only with ``passages="reported"`` (:func:`corpusnorm.align.align`): it embeds clauses of nearly every
 article, English ones included, which the default does not pay for (docs/align.md gives the cost)."""
