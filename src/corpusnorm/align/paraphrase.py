@@ -15,8 +15,9 @@ sets; docs/align.md, "Paraphrase matcher"). English clauses are compared in the 
 -> "I have decided"), the reported-speech pronoun shift undone. A clause just under the floors
 (:data:`PARAPHRASE_BAND`) may be confirmed by the second model (:mod:`.second`), as translated near misses are.
 
-Only with ``passages="reported"`` (:func:`corpusnorm.align.align`): it embeds clauses of nearly every
-article, English ones included, which the default does not pay for (docs/align.md gives the cost)."""
+With ``passages="reported"``, the default of :func:`corpusnorm.align.align` since the int8 kernel made the model
+cheap enough: it embeds clauses of nearly every article, English ones included (docs/align.md gives the cost);
+``passages="quoted"`` turns it off."""
 
 from __future__ import annotations
 
