@@ -30,10 +30,29 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["NativeLinear", "attend", "gelu2", "kernel_key", "load_kernel", "native_enabled", "norm_rows"]
+__all__ = [
+    "NativeLinear",
+    "attend",
+    "gelu2",
+    "kernel_isa",
+    "kernel_key",
+    "load_kernel",
+    "native_enabled",
+    "norm_rows",
+    "requested_isa",
+    "supported_isas",
+]
 
 NATIVE_ENV = "CORPUSNORM_E5_NATIVE"  # "0" turns the C kernel off (the numpy engine runs)
+ISA_ENV = "CORPUSNORM_E5_ISA"  # auto (default), or one build of ISAS forced (tests, measurements)
 SOURCE = Path(__file__).with_name("e5_kernel.c")
+SOURCE_AVX2 = Path(__file__).with_name("e5_kernel_avx2.c")
+# build -> (source, compiler flags, processor flags it needs), fastest first; all give the same vectors
+ISAS: dict[str, tuple[Path, tuple[str, ...], frozenset[str]]] = {
+    "avx512vnni": (SOURCE, ("-march=native",), frozenset({"avx512f", "avx512bw", "avx512_vnni"})),
+    "avxvnni": (SOURCE_AVX2, ("-mavx2", "-mfma", "-mavxvnni"), frozenset({"avx2", "fma", "avx_vnni"})),
+    "avx2": (SOURCE_AVX2, ("-mavx2", "-mfma"), frozenset({"avx2", "fma"})),
+}
 TILE = 32  # outputs per pass of the kernel (two tiles of 16)
 QK = 32
 COMPILE_TIMEOUT = 120  # seconds
@@ -57,14 +76,14 @@ def _compiler() -> str | None:
     return os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")
 
 
-def _build(cc: str, target: Path) -> None:
-    """Compile the kernel to ``target`` (written under a temporary name, then renamed: racing
-    processes are harmless)."""
+def _build(cc: str, source: Path, flags: tuple[str, ...], target: Path) -> None:
+    """Compile ``source`` to ``target`` (written under a temporary name, then renamed: racing processes are
+    harmless)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(suffix=".so", dir=target.parent)
     os.close(fd)
     try:
-        cmd = [cc, "-O3", "-march=native", "-ffp-contract=off", "-fPIC", "-shared", "-o", tmp, str(SOURCE)]
+        cmd = [cc, "-O3", *flags, "-ffp-contract=off", "-fPIC", "-shared", "-o", tmp, str(source)]
         subprocess.run(cmd, check=True, capture_output=True, timeout=COMPILE_TIMEOUT)
         os.replace(tmp, target)
     finally:
@@ -72,7 +91,23 @@ def _build(cc: str, target: Path) -> None:
             os.unlink(tmp)
 
 
+def requested_isa() -> str:
+    """``$CORPUSNORM_E5_ISA``: one of :data:`ISAS` to force that build (None where the processor lacks
+    it), or "auto" (the default: the first of :data:`ISAS` the processor has and the compiler builds)."""
+    isa = os.environ.get(ISA_ENV, "auto").strip().lower() or "auto"
+    if isa != "auto" and isa not in ISAS:
+        raise ValueError(f"${ISA_ENV}={isa!r}: expected auto or one of {', '.join(ISAS)}")
+    return isa
+
+
+def supported_isas() -> list[str]:
+    """The builds this processor can run, fastest first."""
+    flags = set(_cpu_flags().split())
+    return [isa for isa, (_, _, needs) in ISAS.items() if needs <= flags]
+
+
 _KEYS: dict[int, str] = {}
+_ISAS: dict[int, str] = {}
 
 
 def kernel_key() -> str | None:
@@ -83,14 +118,22 @@ def kernel_key() -> str | None:
     return None if lib is None else _KEYS.get(id(lib))
 
 
+def kernel_isa(lib: ctypes.CDLL) -> str:
+    """Which build ``lib`` is (a key of :data:`ISAS`)."""
+    return _ISAS[id(lib)]
+
+
 @functools.cache
-def load_kernel() -> ctypes.CDLL | None:
-    """The compiled kernel, or None (disabled, no compiler, unsupported processor or OS)."""
+def load_kernel(isa: str | None = None) -> ctypes.CDLL | None:
+    """The compiled kernel, or None (disabled, no compiler, unsupported processor or OS). ``isa``: that
+    build only (None where the processor lacks it); None: as :func:`requested_isa` says."""
     if not native_enabled() or platform.system() != "Linux" or platform.machine().lower() not in {"x86_64", "amd64"}:
         return None
     cc = _compiler()
-    if cc is None or not SOURCE.is_file():
+    if cc is None:
         return None
+    wanted = isa or requested_isa()
+    candidates = [i for i in supported_isas() if wanted in {"auto", i}]
     from ..diskcache import cache_dir
 
     folder = cache_dir()
@@ -100,17 +143,37 @@ def load_kernel() -> ctypes.CDLL | None:
         return None
     try:
         version = subprocess.run([cc, "--version"], capture_output=True, text=True, timeout=30).stdout
-        key = hashlib.sha256(SOURCE.read_bytes() + version.encode() + _cpu_flags().encode()).hexdigest()[:16]
-        target = base / f"e5_kernel-{key}.so"
-        if not target.is_file():
-            _build(cc, target)
-        lib = ctypes.CDLL(str(target))
+        for candidate in candidates:
+            lib = _load_build(cc, version, candidate, base)
+            if lib is not None:
+                return _declare(lib)
     except (OSError, subprocess.SubprocessError):
         return None
     finally:
         if folder is None:  # a loaded library stays mapped: leave nothing behind in the temporary folder
             shutil.rmtree(base, ignore_errors=True)
-    _KEYS[id(lib)] = key
+    return None
+
+
+def _load_build(cc: str, version: str, isa: str, base: Path) -> ctypes.CDLL | None:
+    """One build of the kernel, compiled into ``base`` unless there already; None when it does not build."""
+    source, flags, _ = ISAS[isa]
+    if not source.is_file():
+        return None
+    text = source.read_bytes() + version.encode() + _cpu_flags().encode() + " ".join((isa, *flags)).encode()
+    key = hashlib.sha256(text).hexdigest()[:16]
+    target = base / f"e5_kernel-{isa}-{key}.so"
+    try:
+        if not target.is_file():
+            _build(cc, source, flags, target)
+        lib = ctypes.CDLL(str(target))
+    except (OSError, subprocess.SubprocessError):
+        return None
+    _KEYS[id(lib)], _ISAS[id(lib)] = key, isa
+    return lib
+
+
+def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
     # raw addresses (the wrappers below check dtype and layout): ndpointer's checks cost ~10 us a call
     ptr, n = ctypes.c_void_p, ctypes.c_long
     lib.e5k_linear.argtypes = [ptr, n, n, ptr, ptr, ptr, ptr, n, ptr]
