@@ -122,7 +122,9 @@ static inline __m256i bcast4(const uint8_t *p) {
 #define DOT_DONE(acc, start) (acc) = _mm256_add_epi32((start), _mm256_madd_epi16((acc), _mm256_set1_epi16(1)))
 #endif
 
+#ifndef TILE_TOKENS
 #define TILE_TOKENS 4
+#endif
 #define CHUNK_TOKENS 64
 
 /* nt (1 .. TILE_TOKENS) tokens x one tile of 16 outputs: per output, the same float steps in the same
