@@ -132,7 +132,7 @@ def kernel_isa(lib: ctypes.CDLL) -> str:
     return _ISAS[id(lib)]
 
 
-@functools.cache
+@functools.lru_cache(maxsize=8)  # one entry per build asked for (a handful)
 def load_kernel(isa: str | None = None) -> ctypes.CDLL | None:
     """The compiled kernel, or None (disabled, no compiler, unsupported processor or OS). ``isa``: that
     build only (None where the processor lacks it); None: as :func:`requested_isa` says."""
