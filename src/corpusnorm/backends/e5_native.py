@@ -89,7 +89,7 @@ def _build(cc: str, source: Path, flags: tuple[str, ...], target: Path) -> None:
     """Compile ``source`` to ``target`` (written under a temporary name, then renamed: racing processes are
     harmless)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".so", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=".", suffix=".so", dir=target.parent)  # "." : the cache bound skips it
     os.close(fd)
     try:
         cmd = [cc, "-O3", *flags, "-ffp-contract=off", "-fPIC", "-shared", "-o", tmp, str(source)]
