@@ -20,7 +20,7 @@ from ..quotes import Quote
 from .clauses import ClauseSide, clause_side
 from .index import _build_index, _QuoteIndex
 from .monolingual import _monolingual
-from .passages import _Candidate, _candidates, _names_outside, _passage_language, _quote_words, _word_count
+from .passages import _Candidate, _candidates, _names_outside, _passage_language, _set_words, _word_count
 from .polarity import _negated
 from .quoteset import QuoteSide, _margins, _x_neighbours, quote_side
 from .score import monolingual_score, translated_score
@@ -137,7 +137,7 @@ def _crosslingual(
     second model (:mod:`.second`)."""
     candidates = _candidates(text, taken, language, mode=passages, text_language=text_language)
     # a passage naming someone or something the quote set never names is not a rendering: not embedded
-    words = _quote_words(tuple(t for q in quotes for t in (q.text, *q.variants)))
+    words = _set_words(quotes)
     candidates = [
         c for c in candidates if not _names_outside(c.text, words, _passage_language(c.text) or text_language)
     ]

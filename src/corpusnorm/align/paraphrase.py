@@ -33,7 +33,7 @@ from ..document import Alignment
 from ..quotes import Quote
 from ..text.patterns import RE_WORD
 from .clauses import ClauseSide, clause_side
-from .passages import QUOTED_RE, SENTENCE_BOUNDARY_RE, _names_outside, _passage_language, _quote_words, _word_count
+from .passages import QUOTED_RE, SENTENCE_BOUNDARY_RE, _names_outside, _passage_language, _set_words, _word_count
 from .polarity import _negated
 from .quoteset import QuoteSide, quote_side
 from .score import paraphrase_score
@@ -287,7 +287,7 @@ def _spans(
     text: str, quotes: Sequence[Quote], taken: Sequence[tuple[int, int]], text_language: str | None
 ) -> list[tuple[int, int]]:
     """Frame clauses not overlapping ``taken`` and naming nothing the quote set never names."""
-    words = _quote_words(tuple(t for q in quotes for t in (q.text, *q.variants)))
+    words = _set_words(quotes)
     return [
         (s, e)
         for s, e in frame_candidates(text, text_language)

@@ -6,12 +6,13 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import regex
 
 from ..backends.wordfreq import zipf as _zipf
+from ..quotes import Quote
 from ..text.patterns import RE_QUOTE_MARK, RE_SENTENCE_GAP, RE_WORD
 from .tokens import _norm
 
@@ -143,6 +144,11 @@ TITLE_CASE_SHARE = 0.8  # a passage whose words of 4+ letters are this often cap
 def _quote_words(texts: tuple[str, ...]) -> frozenset[str]:
     """Every word of a quote set (normalised), once per set."""
     return frozenset(_norm(w) for t in texts for w in RE_WORD.findall(t))
+
+
+def _set_words(quotes: Sequence[Quote]) -> frozenset[str]:
+    """Every word of a quote set's texts and variants (:func:`_quote_words`, cached per set)."""
+    return _quote_words(tuple(t for q in quotes for t in (q.text, *q.variants)))
 
 
 @functools.lru_cache(maxsize=1)

@@ -33,8 +33,8 @@ from .passages import (
     _looks_like,
     _names_outside,
     _passage_language,
-    _quote_words,
     _reported,
+    _set_words,
     _word_count,
 )
 from .score import translated_score
@@ -339,7 +339,7 @@ def passage_runs(
         return not _looks_like(sent.text, language, text_language)
 
     side = quote_side(tuple(q.text for q in quotes), embedder)
-    words = _quote_words(tuple(t for q in quotes for t in (q.text, *q.variants)))
+    words = _set_words(quotes)
     frames = _reporting_sentences(text, sentences) | {
         i
         for i, sent in enumerate(sentences)
