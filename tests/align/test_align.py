@@ -357,8 +357,12 @@ def test_bad_stage_options_fail_when_the_stage_is_built() -> None:
 def test_embedding_threads_one_per_pool_worker_unless_the_user_chose(monkeypatch: pytest.MonkeyPatch) -> None:
     import multiprocessing
 
+    from corpusnorm import runtime
     from corpusnorm.backends.embed import _omp_threads
 
+    # a setting left by an earlier test (the docs' examples call set_threads) must not decide this one
+    monkeypatch.setattr(runtime, "_THREADS", None)
+    monkeypatch.delenv("CORPUSNORM_THREADS", raising=False)
     monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
     monkeypatch.setattr(multiprocessing, "parent_process", lambda: None)
     assert _omp_threads() is None  # a single process: OpenMP's default, every core
