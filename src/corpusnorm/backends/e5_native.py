@@ -20,7 +20,8 @@ processor lacks it), for tests and measurements; ``$CORPUSNORM_E5_NATIVE=0`` tur
 
 The kernel is compiled once per machine and build with the system's C compiler (about 1 s) into the cache
 folder (:func:`corpusnorm.diskcache.cache_dir`, a temporary folder when the cache is off), under a name that
-holds the build and a hash of its source, flags, the compiler's version and the processor's flags. When
+holds the build and a hash of its source (with ``e5_kernel_common.h``, which both sources include),
+flags, the compiler's version and the processor's flags. When
 anything fails (no compiler, an unsupported processor, another OS) :func:`load_kernel` tries the next build,
 then returns None and the numpy engine runs.
 """
@@ -56,6 +57,7 @@ NATIVE_ENV = "CORPUSNORM_E5_NATIVE"  # "0" turns the C kernel off (the numpy eng
 ISA_ENV = "CORPUSNORM_E5_ISA"  # auto (default), or one build of ISAS forced (tests, measurements)
 SOURCE = Path(__file__).with_name("e5_kernel.c")
 SOURCE_AVX2 = Path(__file__).with_name("e5_kernel_avx2.c")
+COMMON = Path(__file__).with_name("e5_kernel_common.h")  # the steps both sources include (in the hash too)
 # build -> (source, compiler flags, processor flags it needs), fastest first; all give the same vectors
 ISAS: dict[str, tuple[Path, tuple[str, ...], frozenset[str]]] = {
     "avx512vnni": (SOURCE, ("-march=native",), frozenset({"avx512f", "avx512bw", "avx512_vnni"})),
@@ -167,9 +169,10 @@ def load_kernel(isa: str | None = None) -> ctypes.CDLL | None:
 def _load_build(cc: str, version: str, isa: str, base: Path) -> ctypes.CDLL | None:
     """One build of the kernel, compiled into ``base`` unless there already; None when it does not build."""
     source, flags, _ = ISAS[isa]
-    if not source.is_file():
+    if not source.is_file() or not COMMON.is_file():
         return None
-    text = source.read_bytes() + version.encode() + _cpu_flags().encode() + " ".join((isa, *flags)).encode()
+    text = source.read_bytes() + COMMON.read_bytes() + version.encode() + _cpu_flags().encode()
+    text += " ".join((isa, *flags)).encode()
     key = hashlib.sha256(text).hexdigest()[:16]
     target = base / f"e5_kernel-{isa}-{key}.so"
     try:
