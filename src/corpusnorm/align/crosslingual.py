@@ -23,7 +23,7 @@ from .monolingual import _monolingual
 from .passages import _Candidate, _candidates, _names_outside, _passage_language, _set_words, _word_count
 from .polarity import _negated
 from .prepared import quote_texts
-from .quoteset import QuoteSide, _margins, _x_neighbours, quote_side
+from .quoteset import QuoteSide, _cosines, _margins, _x_neighbours, quote_side
 from .score import monolingual_score, translated_score
 from .second import SECOND_EVIDENCE, covered, in_band, second_opinions
 from .tokens import _tokenize, _Tokens
@@ -231,10 +231,10 @@ def _score_candidates(
     texts = [c.text for c in candidates]
     extra = list(scoring.prefetch) if scoring.memo is not None else []  # in the memo after the call: no rows here
     c_vec = _passage_vectors(texts + extra, embedder, scoring.memo)[: len(texts)]
-    cos = c_vec @ scoring.side.vectors.T
+    cos = _cosines(c_vec, scoring.side.vectors)
     x_nn = _x_neighbours(cos)
     margin = _margins(cos, scoring.side.y_nn, x_nn)
-    cos_c = c_vec @ scoring.clauses.vectors.T
+    cos_c = _cosines(c_vec, scoring.clauses.vectors)
     near: dict[tuple[int, int], bool] = {}
     asked: list[tuple[_Candidate, int, float, float]] = []  # near misses for the second model
     for ci, cand in enumerate(candidates):

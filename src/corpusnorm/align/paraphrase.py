@@ -36,7 +36,7 @@ from .clauses import ClauseSide, clause_side
 from .passages import QUOTED_RE, SENTENCE_BOUNDARY_RE, _names_outside, _passage_language, _set_words, _word_count
 from .polarity import _negated
 from .prepared import quote_texts
-from .quoteset import QuoteSide, quote_side
+from .quoteset import QuoteSide, _cosines, quote_side
 from .score import paraphrase_score
 from .second import SECOND_EVIDENCE, covered, second_opinions
 
@@ -377,7 +377,7 @@ def paraphrases(
     side = quote_side(quote_texts(quotes), embedder)
     targets = clause_side(quote_texts(quotes), language, embedder)
     vec = _passage_vectors(shown, embedder, memo)
-    cos, cos_c = vec @ side.vectors.T, vec @ targets.vectors.T
+    cos, cos_c = _cosines(vec, side.vectors), _cosines(vec, targets.vectors)
     x_nn = _x_neighbours(cos)
     asked: list[tuple[int, _Match]] = []  # near misses for the second model
     found: list[tuple[int, _Match]] = []
