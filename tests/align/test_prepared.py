@@ -74,7 +74,8 @@ def test_what_is_kept_with_a_set_is_what_was_computed_per_article() -> None:
     ready = prepare_quotes(quotes)
     assert quote_texts(ready) == quote_texts(quotes) == tuple(q.text for q in quotes)
     assert quote_ids(ready) == quote_ids(quotes) == {q.id: j for j, q in enumerate(quotes)}
-    assert _set_words(ready) == _set_words(quotes) == _quote_words(tuple(t for q in quotes for t in (q.text, *q.variants)))
+    every_text = tuple(t for q in quotes for t in (q.text, *q.variants))
+    assert _set_words(ready) == _set_words(quotes) == _quote_words(every_text)
     assert "variant" in _set_words(ready)
     assert ready.index("en") is ready.index("en") and ready.index("und") is not ready.index("en")
     for k in range(prepared.INDEX_CACHE_SIZE + 3):
