@@ -125,11 +125,12 @@ def _lines_of_one_article(quotes: list[Quote]) -> int:
             count += 1
         return trace
 
+    previous = sys.gettrace()  # a coverage tool's tracer, if any: put back after
     sys.settrace(trace)
     try:
         align(ARTICLE, quotes, embedder=embedder, language="it")
     finally:
-        sys.settrace(None)
+        sys.settrace(previous)
     return count
 
 
