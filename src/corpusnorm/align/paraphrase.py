@@ -35,7 +35,8 @@ from ..text.patterns import RE_WORD
 from .clauses import ClauseSide, clause_side
 from .passages import QUOTED_RE, SENTENCE_BOUNDARY_RE, _names_outside, _passage_language, _set_words, _word_count
 from .polarity import _negated
-from .quoteset import QuoteSide, quote_side
+from .prepared import quote_texts
+from .quoteset import QuoteSide, _cosines, quote_side
 from .score import paraphrase_score
 from .second import SECOND_EVIDENCE, covered, second_opinions
 
@@ -373,10 +374,10 @@ def paraphrases(
     passages = [text[s:e] for s, e in spans]
     same = [_is_quote_language(p, language, text_language) for p in passages]
     shown = _shown(passages, same, language)
-    side = quote_side(tuple(q.text for q in quotes), embedder)
-    targets = clause_side(tuple(q.text for q in quotes), language, embedder)
+    side = quote_side(quote_texts(quotes), embedder)
+    targets = clause_side(quote_texts(quotes), language, embedder)
     vec = _passage_vectors(shown, embedder, memo)
-    cos, cos_c = vec @ side.vectors.T, vec @ targets.vectors.T
+    cos, cos_c = _cosines(vec, side.vectors), _cosines(vec, targets.vectors)
     x_nn = _x_neighbours(cos)
     asked: list[tuple[int, _Match]] = []  # near misses for the second model
     found: list[tuple[int, _Match]] = []
@@ -414,8 +415,7 @@ def _confirmed(
     """The near misses the second model confirms (its best quote is e5's, over its floors)."""
     if not asked:
         return []
-    quote_texts = tuple(q.text for q in quotes)
-    opinions = second_opinions([shown[i] for i, _ in asked], [m.qi for _, m in asked], quote_texts, language)
+    opinions = second_opinions([shown[i] for i, _ in asked], [m.qi for _, m in asked], quote_texts(quotes), language)
     return [
         (i, replace(m, second=opinion)) for (i, m), opinion in zip(asked, opinions, strict=True) if opinion is not None
     ]

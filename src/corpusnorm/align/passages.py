@@ -14,6 +14,7 @@ import regex
 from ..backends.wordfreq import zipf as _zipf
 from ..quotes import Quote
 from ..text.patterns import RE_QUOTE_MARK, RE_SENTENCE_GAP, RE_WORD
+from .prepared import PreparedQuotes
 from .tokens import _norm
 
 LETTER_RE = regex.compile(r"\p{L}")
@@ -147,7 +148,10 @@ def _quote_words(texts: tuple[str, ...]) -> frozenset[str]:
 
 
 def _set_words(quotes: Sequence[Quote]) -> frozenset[str]:
-    """Every word of a quote set's texts and variants (:func:`_quote_words`, cached per set)."""
+    """Every word of a quote set's texts and variants (:func:`_quote_words`, cached per set; kept with a prepared
+    set, :class:`.prepared.PreparedQuotes`, so that an article does not rebuild the set's key)."""
+    if isinstance(quotes, PreparedQuotes):
+        return quotes.words
     return _quote_words(tuple(t for q in quotes for t in (q.text, *q.variants)))
 
 

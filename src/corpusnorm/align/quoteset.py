@@ -42,6 +42,13 @@ def _x_neighbours(cos: np.ndarray) -> np.ndarray:
     return np.partition(cos, -k, axis=1)[:, -k:].mean(axis=1)
 
 
+def _cosines(x: np.ndarray, vectors: np.ndarray) -> np.ndarray:
+    """Cosines of the unit rows ``x`` (passages) to the unit rows ``vectors`` (a quote set): ``x @ vectors.T``,
+    computed as ``(vectors @ x.T).T``, the same products (bit for bit on the benchmark sets) for ~1/2 of the CPU
+    with a few passages and 5,000 quotes (OpenBLAS copied the whole quote matrix for every product)."""
+    return np.ascontiguousarray((vectors @ x.T).T)
+
+
 def _margins(cos: np.ndarray, y_nn: np.ndarray, x_nn: np.ndarray | float | None = None) -> np.ndarray:
     """Ratio margin: cos(x, y) over the mean of x's and y's k nearest neighbours.
 

@@ -37,6 +37,7 @@ from .passages import (
     _set_words,
     _word_count,
 )
+from .prepared import quote_ids, quote_texts
 from .score import translated_score
 
 __all__ = ["QuoteSide", "RunStep", "Sentence", "extend_runs", "passage_runs", "split_sentences"]
@@ -338,7 +339,7 @@ def passage_runs(
             return False
         return not _looks_like(sent.text, language, text_language)
 
-    side = quote_side(tuple(q.text for q in quotes), embedder)
+    side = quote_side(quote_texts(quotes), embedder)
     words = _set_words(quotes)
     frames = _reporting_sentences(text, sentences) | {
         i
@@ -353,7 +354,7 @@ def _anchors(
     sentences: Sequence[Sentence], quotes: Sequence[Quote], found: list[Alignment], engine: str
 ) -> list[tuple[int, int]]:
     """(sentence index, quote index) for each embedding rendering that covers most of a whole sentence."""
-    ids = {q.id: j for j, q in enumerate(quotes)}
+    ids = quote_ids(quotes)
     starts = [s.start for s in sentences]
     anchors: list[tuple[int, int]] = []
     for a in found:

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..backends.embed import USE_LANGUAGES, second_opinion_embedder
-from .quoteset import _margins, quote_side
+from .quoteset import _cosines, _margins, quote_side
 
 __all__ = ["SECOND_BAND_COSINE", "SECOND_BAND_MARGIN", "SECOND_MIN_COSINE", "SECOND_MIN_MARGIN", "second_opinions"]
 
@@ -59,7 +59,7 @@ def second_opinions(
     if not texts or embedder is None or quote_language not in USE_LANGUAGES:
         return [None] * len(texts)
     side = quote_side(quote_texts, embedder)
-    cos = embedder.embed(list(texts)) @ side.vectors.T
+    cos = _cosines(embedder.embed(list(texts)), side.vectors)
     margin = _margins(cos, side.y_nn)
     out: list[tuple[float, float] | None] = []
     for i, qi in enumerate(quote_index):

@@ -27,7 +27,7 @@ import functools
 import importlib.util
 import os
 import struct
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -323,19 +323,11 @@ def _length_groups(lengths: np.ndarray) -> list[tuple[np.ndarray, int]]:
     return groups
 
 
-@contextlib.contextmanager
-def _blas_threads(n: int | None) -> Iterator[None]:
+def _blas_threads(n: int | None) -> contextlib.AbstractContextManager[None]:
     """Limit BLAS threads while embedding (OpenBLAS threads spin: more CPU for little wall time)."""
-    if n is None:
-        yield
-        return
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl is a dependency
-        yield
-        return
-    with threadpool_limits(limits=n, user_api="blas"):
-        yield
+    from .blas import blas_threads
+
+    return blas_threads(n)
 
 
 class E5Numpy:
