@@ -1139,7 +1139,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.paraphrase:
         report_paraphrase()
         report_paraphrase_second()
-        for folder in (DEV_PARAPHRASE, DEV_PARAPHRASE2, DEV_PARAPHRASE3, DEV_XLING, DEV_PASSAGES, DEV_RECALL, DEV_PARTIAL):
+        for folder in (
+            DEV_PARAPHRASE,
+            DEV_PARAPHRASE2,
+            DEV_PARAPHRASE3,
+            DEV_XLING,
+            DEV_PASSAGES,
+            DEV_RECALL,
+            DEV_PARTIAL,
+        ):
             for mode in ("quoted", "reported"):
                 clear_passage_cache()  # each mode pays its own embeddings (CPU comparable)
                 report_dev_xling(mode, folder=folder)
