@@ -55,7 +55,7 @@ __all__ = ["REPORTED_FRAME_RE", "frame_candidates"]
 REPORTING_VERBS: dict[str, str] = {
     "en": r"says|said|writes|wrote|adds|added|explains|explained|argues|argued|notes|noted|tells|told|telling"
     r"|believes|believed|thinks|thought|concludes|concluded|describes|described|insists|insisted|admits|admitted"
-    r"|recalls|recalled|reckons|claims|claimed|states|stated|feels|felt|acknowledges|acknowledged",
+    r"|recalls|recalled|reckons|claims|claimed|states|stated|feels|felt|acknowledges|acknowledged|warns|warned",
     "it": r"scrive|ha scritto|dice|ha detto|afferma|ha affermato|spiega|ha spiegato|aggiunge|ha aggiunto|sostiene"
     r"|racconta|ha raccontato|conclude|ha concluso|ritiene|crede|pensa|ammette|osserva",
     "es": r"escribe|escribió|dice|dijo|afirma|afirmó|explica|explicó|añade|añadió|asegura|aseguró|cuenta|contó"
@@ -63,7 +63,7 @@ REPORTING_VERBS: dict[str, str] = {
     "fr": r"écrit|a écrit|dit|a dit|affirme|a affirmé|explique|a expliqué|ajoute|a ajouté|raconte|a raconté"
     r"|conclut|a conclu|estime|pense|croit|assure|reconnaît|souligne",
     "de": r"schreibt|schrieb|sagt|sagte|erklärt|erklärte|betont|betonte|meint|meinte|glaubt|glaubte|findet"
-    r"|fand|berichtet|berichtete|räumt ein",
+    r"|fand|berichtet|berichtete|räumt ein|warnt|warnte",
     "pt": r"escreve|escreveu|diz|disse|afirma|afirmou|explica|explicou|acrescenta|acrescentou|conta|contou"
     r"|conclui|concluiu|acredita|pensa|reconhece",
     "ru": r"пишет|написал|говорит|сказал|заявил|заявляет|объясняет|объяснил|добавляет|добавил|рассказывает"
@@ -163,6 +163,10 @@ PREPOSITIONS: dict[str, str] = {
     "pt": r"a|em|no|na|com|de|do|da|por|para|durante|sobre|ao",
     "ru": r"в|во|на|с|со|по|для|из|от|о|об|при",
 }
+# An inverted frame closes the sentence with a reporting verb, up to three words of subject before it and at most
+# this many words after it ("…, he told colleagues.", "…, écrit-il à ses collègues.", "…, пишет он коллегам."); a
+# longer tail is the verb's own content ("In his letter, the researcher says the time has come …")
+TRAILING_TAIL_WORDS = 4
 _LEFT = r"(?<![\p{L}\p{M}])"
 _RIGHT = r"(?![\p{L}\p{M}])"
 
@@ -177,6 +181,7 @@ class _Frames:
     possessive: regex.Pattern[str]
     subject: regex.Pattern[str]
     before: regex.Pattern[str]  # head-final reporting verbs (REPORTED_BEFORE): the content ends where they start
+    trailing: regex.Pattern[str]  # "…, he said." / "…, warnt er.": the sentence up to the comma is the content
 
 
 def _compile(languages: Sequence[str]) -> _Frames:
@@ -198,6 +203,11 @@ def _compile(languages: Sequence[str]) -> _Frames:
         regex.compile(rf"^[^\S\n]*(?:{alt(POSSESSIVES)}){right}", regex.IGNORECASE),
         regex.compile(rf"^[^\S\n]*(?:{alt(SUBJECTS)}){right}", regex.IGNORECASE),
         regex.compile(alt(REPORTED_BEFORE), regex.IGNORECASE),
+        regex.compile(
+            rf"[,，][^\S\n]*(?:[—–][^\S\n]*)?(?:[^\s.,;:!?]+[^\S\n]+){{0,3}}?(?:{alt(REPORTING_VERBS)})(?:-t)?(?:-(?:il|elle))?{_RIGHT}"
+            rf"(?:[^\S\n]+[^\s.,;:!?]+){{0,{TRAILING_TAIL_WORDS}}}[^\S\n]*(?=[.!?\n]|$)",
+            regex.IGNORECASE,
+        ),
     )
 
 
@@ -207,6 +217,8 @@ FRAMES = {lang: _compile([lang]) for lang in FRAME_LANGUAGES}  # compiled once, 
 ANY_FRAMES = replace(
     _compile([lang for lang in FRAME_LANGUAGES if lang not in UNSPACED_LANGUAGES]), before=regex.compile("(?!)")
 )
+for _lang in SENTENCE_FRAME_LANGUAGES | UNSPACED_LANGUAGES:  # their reporting verbs close no inverted frame
+    FRAMES[_lang] = replace(FRAMES[_lang], trailing=regex.compile("(?!)"))
 REPORTED_FRAME_RE = ANY_FRAMES.reported
 # The clause a frame opens ends at the sentence's end or at a semicolon
 CLAUSE_END_RE = regex.compile(r"[;；]")
@@ -273,25 +285,25 @@ def _head_start(text: str, a: int, end: int, lang: str | None) -> int:
 
 def _before_spans(text: str, a: int, b: int, lang: str | None, frames: _Frames) -> list[tuple[int, int]]:
     """The clauses before head-final reporting verbs in the sentence text[a:b]."""
-    spans = []
-    for m in frames.before.finditer(text, a, b):
-        end = m.start()
-        spans.append((_head_start(text, a, end, lang), end))
-    return spans
+    return [(_head_start(text, a, m.start(), lang), m.start()) for m in frames.before.finditer(text, a, b)]
 
 
 def _frame_spans(text: str, a: int, b: int, language: str | None) -> list[tuple[int, int]]:
     """The reported content of frames in the sentence text[a:b] (the sentence's own language's lists: fastText's
     guess, else ``language``; every list when neither is known; none in a language without lists): what follows a
-    reporting verb or an attribution, to the clause's end; in a verb-final language what precedes a head-final
-    reporting verb, and the whole sentence for an intent word, a possessive or a subject opening it."""
+    reporting verb or an attribution, to the clause's end; the sentence before an inverted frame closing it ("The
+    world is in peril, he wrote."); in a verb-final language what precedes a head-final reporting verb, and the
+    whole sentence for an intent word, a possessive or a subject opening it."""
     lang = _passage_language(text[a:b]) or language
     frames = ANY_FRAMES if lang in {None, "und"} else FRAMES.get(lang or "")
     if frames is None:
         return []
+    trailing = [(a, m.start()) for m in frames.trailing.finditer(text, a, b)][-1:]
+    if trailing:
+        b = trailing[0][1]  # an inverted frame closes the sentence ("…, he wrote."): the rest ends at its comma
     after = [m.end() for m in frames.reported.finditer(text, a, b)]
     after += [m.end() for m in frames.attribution.finditer(text, a, b)]
-    before = _before_spans(text, a, b, lang, frames)
+    before = _before_spans(text, a, b, lang, frames) + trailing
     starts = [m.start() for m in frames.intent.finditer(text, a, b)]
     if frames.possessive.match(text[a:b]) or (not (starts or after or before) and frames.subject.match(text[a:b])):
         starts.append(a)  # a subject pronoun only when no other frame gives the content ("He says he …")
