@@ -108,6 +108,9 @@ REPORTED_BEFORE: dict[str, str] = {
 _JA_CLAUSE_OPEN_RE = regex.compile(r"(?:は|が|では|には|で|日|によると|によれば|について)、")
 _COMMA_RE = regex.compile(r"[,，،]")
 _KO_TOPIC_RE = regex.compile(r"[^\S\n]*\S+[은는][^\S\n]+")
+# The topic of an intent sentence is who intends ("彼は英国に戻るつもりだ"): the content opens after it. (Not in
+# Korean: 은/는 closes verbs' adnominal forms too, "회사를 떠나는 연구원은".)
+TOPIC_RE: dict[str, regex.Pattern[str]] = {"ja": regex.compile(r"[^、。\n]{1,30}?は、?")}
 # Attributions after which the content follows: "according to him", "selon lui", "по его словам".
 ATTRIBUTIONS: dict[str, str] = {
     "en": r"according to him|in his view|in his words|for him|to him",
@@ -283,6 +286,14 @@ def _head_start(text: str, a: int, end: int, lang: str | None) -> int:
     return start if _clause_words(text[start:end]) >= PARAPHRASE_MIN_WORDS else a
 
 
+def _after_topic(text: str, a: int, b: int, lang: str | None) -> int:
+    """Where an intent sentence's content opens: after its topic (:data:`TOPIC_RE`), when some words remain."""
+    topic = TOPIC_RE[lang].match(text, a, b) if lang in TOPIC_RE else None
+    if topic and _clause_words(text[topic.end() : b]) >= PARAPHRASE_MIN_WORDS:
+        return topic.end()
+    return a
+
+
 def _before_spans(text: str, a: int, b: int, lang: str | None, frames: _Frames) -> list[tuple[int, int]]:
     """The clauses before head-final reporting verbs in the sentence text[a:b]."""
     return [(_head_start(text, a, m.start(), lang), m.start()) for m in frames.before.finditer(text, a, b)]
@@ -309,7 +320,7 @@ def _frame_spans(text: str, a: int, b: int, language: str | None) -> list[tuple[
         starts.append(a)  # a subject pronoun only when no other frame gives the content ("He says he …")
     if lang in SENTENCE_FRAME_LANGUAGES:
         # the content stands before an intent word: the whole sentence, unless a reporting verb delimits it
-        starts = [a] if starts and not before and not after else []
+        starts = [_after_topic(text, a, b, lang)] if starts and not before and not after else []
     return before + [(s, _clause_end(text, s, b)) for s in sorted(after + starts)]
 
 
