@@ -101,7 +101,7 @@ REPORTED_BEFORE: dict[str, str] = {
     r"|し(?:ている|た)(?=[。\n]|$)|いう(?=[。\n]|$))",
     "ko": r"(?<=[다라])고[^\S\n]+(?:[^\s.]+[^\S\n]+){0,3}?(?:밝혔|말했|전했|덧붙였|설명했|강조했|경고했"
     r"|회상했|했|말한|주장했|썼|적었|알렸|발표했|언급했|털어놓았|강조한|밝힌|전한)",
-    "tr": r"(?:[,،][^\S\n]*|[^\S\n]+)(?:diye[^\S\n]+)?(?:açıkladı|söyledi|belirtti|ifade etti|dedi|yazdı"
+    "tr": r"(?:[,،][^\S\n]*+|(?<!\s)[^\S\n]++)(?:diye[^\S\n]+)?(?:açıkladı|söyledi|belirtti|ifade etti|dedi|yazdı"
     r"|hatırlattı|anlattı|vurguladı|kaydetti|bildirdi|aktardı|duyurdu|ekledi|dile getirdi|söylüyor|belirtiyor)"
     r"(?=[^\S\n]*(?:[.!?\n]|$))",
     "hi": r"[,，][^\S\n]*(?:यह|ऐसा)[^\S\n]+(?:[^\s,।]+[^\S\n]+){0,6}?(?:बताया|कहा|लिखा)",
@@ -110,7 +110,7 @@ REPORTED_BEFORE: dict[str, str] = {
 # not after a connective form inside the content ("英国に戻り、", "だけでなく、", "取得した後、")
 _JA_CLAUSE_OPEN_RE = regex.compile(r"(?:は|が|では|には|で|日|によると|によれば|について)、")
 _COMMA_RE = regex.compile(r"[,，،]")
-_KO_TOPIC_RE = regex.compile(r"[^\S\n]*\S+[은는][^\S\n]+")
+_KO_TOPIC_RE = regex.compile(r"(?<!\S)[^\s은는]*+[은는][^\S\n]+")  # a word ending in 은/는, from its start
 # The topic of an intent sentence is who intends ("彼は英国に戻るつもりだ"): the content opens after it. (Not in
 # Korean: 은/는 closes verbs' adnominal forms too, "회사를 떠나는 연구원은".)
 TOPIC_RE: dict[str, regex.Pattern[str]] = {"ja": regex.compile(r"[^、。\n]{1,30}?は、?")}
@@ -284,7 +284,8 @@ def _head_start(text: str, a: int, end: int, lang: str | None) -> int:
     else:
         opens = [m.end() for m in _COMMA_RE.finditer(text, a, end)]
     start = opens[-1] if opens else a
-    if lang == "ko" and (topic := _KO_TOPIC_RE.match(text, start, end)):
+    first = RE_WORD.search(text, start, end)
+    if lang == "ko" and first and (topic := _KO_TOPIC_RE.match(text, first.start(), end)):
         start = topic.end()
     return start if _clause_words(text[start:end]) >= PARAPHRASE_MIN_WORDS else a
 
