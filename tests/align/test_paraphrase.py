@@ -284,3 +284,19 @@ def test_a_summary_before_a_head_final_reporting_verb_is_aligned(language: str) 
 def test_others_statements_in_head_final_frames_are_not_aligned(language: str, text: str) -> None:
     assert frame_candidates(text, language)  # they are candidates, compared and rejected
     assert align(text, language=language, passages="reported") == []
+
+
+def test_frame_candidates_scan_a_long_run_of_frames_in_linear_time() -> None:
+    import time
+
+    def cost(n: int) -> float:
+        text = "said " * (n // 5)  # a frame every word, one sentence: nearly every clause longer than the maximum
+        best = float("inf")
+        for _ in range(3):
+            start = time.process_time()
+            assert len(frame_candidates(text, "en")) == 1  # the last 40 words' clause
+            best = min(best, time.process_time() - start)
+        return best
+
+    small, large = cost(2_048), cost(8_192)
+    assert large < 10 * max(small, 0.01)  # linear is 4x; the quadratic scan of before was 12-15x

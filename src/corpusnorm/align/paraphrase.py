@@ -335,8 +335,9 @@ def frame_candidates(text: str, language: str | None = None) -> list[tuple[int, 
     quoted = [m.span() for m in QUOTED_RE.finditer(text)]  # compared by the other matchers
     for a, b in _sentences(text):
         for s, e in _frame_spans(text, a, b, language):
-            words = list(RE_WORD.finditer(text, s, e))
-            if not words:
+            # a clause of more words than the maximum is dropped: its words are not all listed (linear time)
+            words = list(itertools.islice(RE_WORD.finditer(text, s, e), PARAPHRASE_MAX_WORDS + 1))
+            if not words or len(words) > PARAPHRASE_MAX_WORDS:
                 continue
             span = (words[0].start(), words[-1].end())
             if any(span[0] < qe and qs < span[1] for qs, qe in quoted):
