@@ -5,7 +5,10 @@ compte vendre la maison", "Er wolle nach Berlin ziehen") writes it in a *frame*:
 verb with the content after it, an intent verb that carries the content itself (wants, plans, hopes,
 intends, decided …), an attribution ("according to him", "selon lui", "по его словам") or a sentence opening
 with a third-person possessive ("His last match …", "Su último partido …") or, when no other frame gives its
-content, a third-person subject pronoun ("Он продал дом …"). :func:`frame_candidates` takes those
+content, a third-person subject pronoun ("Он продал дом …"). In the head-final languages the content stands
+*before* the reporting verb (Japanese "…と明らかにした", Korean "…다고 밝혔다", Turkish "…dığını söyledi", Hindi
+"…, यह उन्होंने बताया": :data:`REPORTED_BEFORE`), and in every language a sentence may close with an inverted frame
+("The world is in peril, he wrote.", "…, warnt er.", "…, écrit-il."). :func:`frame_candidates` takes those
 clauses (never a quoted passage: quoted text is compared by the other matchers), in English too, which the
 cross-lingual matcher never compares. Each is embedded with the same e5 model and compared with the quotes
 and the quote set's clause targets by the ratio margin; same-language pairs (an English clause against the
@@ -33,7 +36,16 @@ from ..document import Alignment
 from ..quotes import Quote
 from ..text.patterns import RE_WORD
 from .clauses import ClauseSide, clause_side
-from .passages import QUOTED_RE, SENTENCE_BOUNDARY_RE, _names_outside, _passage_language, _set_words, _word_count
+from .passages import (
+    QUOTED_RE,
+    SENTENCE_BOUNDARY_RE,
+    UNSPACED_CHARS_PER_WORD,
+    UNSPACED_SCRIPT_RE,
+    _names_outside,
+    _passage_language,
+    _set_words,
+    _word_count,
+)
 from .polarity import _negated
 from .prepared import quote_texts
 from .quoteset import QuoteSide, _cosines, quote_side
@@ -47,7 +59,7 @@ __all__ = ["REPORTED_FRAME_RE", "frame_candidates"]
 REPORTING_VERBS: dict[str, str] = {
     "en": r"says|said|writes|wrote|adds|added|explains|explained|argues|argued|notes|noted|tells|told|telling"
     r"|believes|believed|thinks|thought|concludes|concluded|describes|described|insists|insisted|admits|admitted"
-    r"|recalls|recalled|reckons|claims|claimed|states|stated|feels|felt|acknowledges|acknowledged",
+    r"|recalls|recalled|reckons|claims|claimed|states|stated|feels|felt|acknowledges|acknowledged|warns|warned",
     "it": r"scrive|ha scritto|dice|ha detto|afferma|ha affermato|spiega|ha spiegato|aggiunge|ha aggiunto|sostiene"
     r"|racconta|ha raccontato|conclude|ha concluso|ritiene|crede|pensa|ammette|osserva",
     "es": r"escribe|escribió|dice|dijo|afirma|afirmó|explica|explicó|añade|añadió|asegura|aseguró|cuenta|contó"
@@ -55,12 +67,14 @@ REPORTING_VERBS: dict[str, str] = {
     "fr": r"écrit|a écrit|dit|a dit|affirme|a affirmé|explique|a expliqué|ajoute|a ajouté|raconte|a raconté"
     r"|conclut|a conclu|estime|pense|croit|assure|reconnaît|souligne",
     "de": r"schreibt|schrieb|sagt|sagte|erklärt|erklärte|betont|betonte|meint|meinte|glaubt|glaubte|findet"
-    r"|fand|berichtet|berichtete|räumt ein",
+    r"|fand|berichtet|berichtete|räumt ein|warnt|warnte",
     "pt": r"escreve|escreveu|diz|disse|afirma|afirmou|explica|explicou|acrescenta|acrescentou|conta|contou"
     r"|conclui|concluiu|acredita|pensa|reconhece",
     "ru": r"пишет|написал|говорит|сказал|заявил|заявляет|объясняет|объяснил|добавляет|добавил|рассказывает"
     r"|рассказал|считает|признаётся|признается|отмечает|отметил",
     "zh": r"表示|说|称|写道|指出",
+    "hi": r"कहा|बताया|लिखा|कहते हैं|बताते हैं|लिखते हैं|कहना है|मानना है",
+    "ar": r"و?(?:قال|يقول|أعلن|أضاف|أوضح|أكد|كتب|ذكر|أشار|اعتبر|يرى)",
 }
 # Intent and decision verbs: the verb is part of what is reported ("plans to move back", "compte étudier").
 INTENT_VERBS: dict[str, str] = {
@@ -75,7 +89,32 @@ INTENT_VERBS: dict[str, str] = {
     "zh": r"计划|打算|希望|想要|决定|准备",
     "ja": r"つもり|予定|したい|考えている|決めた|決意|望んでいる",
     "hi": r"चाहते|चाहती|योजना|इरादा|फैसला|निर्णय|उम्मीद",
+    "ko": r"계획이다|계획이며|예정이다|싶어 한다|하기로 했다|기로 결정했다",
+    "tr": r"istiyor|planlıyor|umuyor|niyetinde|karar verdi",
+    "ar": r"و?(?:يعتزم|يأمل|يريد|ينوي|يخطط|قرر|يرغب|يسعى)",
 }
+# Head-final reporting frames: the reported content stands BEFORE the verb, which the pattern matches from where
+# the content ends (Japanese "…と明らかにした", "…という。", Korean "…다고 밝혔다", Turkish "…dığını söyledi",
+# "…, dedi", Hindi "…, यह उन्होंने … बताया"); the content runs back to the clause start (:func:`_head_start`).
+REPORTED_BEFORE: dict[str, str] = {
+    "ja": r"(?:と|だと|とも)(?:[^、。と\n]{0,10}?(?:述べ|伝え|明らかにし|明かし|語っ|話し|書い|記し|説明し"
+    r"|強調し|振り返っ|指摘し|警告し|表明し|発表し|打ち明け|語る|話す|述べる)"
+    r"|し(?:ている|た)(?=[。\n]|$)|いう(?=[。\n]|$))",
+    "ko": r"(?<=[다라])고[^\S\n]+(?:[^\s.]+[^\S\n]+){0,3}?(?:밝혔|말했|전했|덧붙였|설명했|강조했|경고했"
+    r"|회상했|했|말한|주장했|썼|적었|알렸|발표했|언급했|털어놓았|강조한|밝힌|전한)",
+    "tr": r"(?:[,،][^\S\n]*+|(?<!\s)[^\S\n]++)(?:diye[^\S\n]+)?(?:açıkladı|söyledi|belirtti|ifade etti|dedi|yazdı"
+    r"|hatırlattı|anlattı|vurguladı|kaydetti|bildirdi|aktardı|duyurdu|ekledi|dile getirdi|söylüyor|belirtiyor)"
+    r"(?=[^\S\n]*(?:[.!?\n]|$))",
+    "hi": r"[,，][^\S\n]*(?:यह|ऐसा)[^\S\n]+(?:[^\s,।]+[^\S\n]+){0,6}?(?:बताया|कहा|लिखा)",
+}
+# Japanese: a clause opens after its topic or an adjunct closed by a comma ("研究者は、", "書簡で、", "9日、"),
+# not after a connective form inside the content ("英国に戻り、", "だけでなく、", "取得した後、")
+_JA_CLAUSE_OPEN_RE = regex.compile(r"(?:は|が|では|には|で|日|によると|によれば|について)、")
+_COMMA_RE = regex.compile(r"[,，،]")
+_KO_TOPIC_RE = regex.compile(r"(?<!\S)[^\s은는]*+[은는][^\S\n]+")  # a word ending in 은/는, from its start
+# The topic of an intent sentence is who intends ("彼は英国に戻るつもりだ"): the content opens after it. (Not in
+# Korean: 은/는 closes verbs' adnominal forms too, "회사를 떠나는 연구원은".)
+TOPIC_RE: dict[str, regex.Pattern[str]] = {"ja": regex.compile(r"[^、。\n]{1,30}?は、?")}
 # Attributions after which the content follows: "according to him", "selon lui", "по его словам".
 ATTRIBUTIONS: dict[str, str] = {
     "en": r"according to him|in his view|in his words|for him|to him",
@@ -85,6 +124,9 @@ ATTRIBUTIONS: dict[str, str] = {
     "de": r"nach eigenen worten|nach seinen worten|seiner ansicht nach|für ihn|ihm zufolge",
     "pt": r"segundo ele|segundo o pesquisador|para ele|na opinião dele|de acordo com ele",
     "ru": r"по его словам|по его мнению|для него",
+    "zh": r"据介绍|据他介绍|据了解|在他看来",
+    "hi": r"उनके मुताबिक|उनके अनुसार|उनकी राय में|उनका कहना है कि",
+    "ar": r"بحسب قوله|وفقا له|على حد قوله|حسب قوله",
 }
 # A sentence opening with a third-person possessive reports a fact about its subject ("His last match …").
 POSSESSIVES: dict[str, str] = {
@@ -113,9 +155,10 @@ SUBJECTS: dict[str, str] = {
     "hi": r"वह|वे|उन्होंने",
 }
 UNSPACED_LANGUAGES = frozenset({"zh", "ja"})  # no word edges around a frame word
-# Verb-final languages: the content comes before the frame word, so a frame marks its whole sentence
-SENTENCE_FRAME_LANGUAGES = frozenset({"ja", "hi"})
-_THAT = r"that|che|di|que|qu['’]|dass|что|ob"
+# Verb-final languages: the content comes before an intent word (or a possessive opens it), so such a frame marks
+# its whole sentence; a reporting verb of REPORTED_BEFORE marks the clause before it, one with 'that' what follows
+SENTENCE_FRAME_LANGUAGES = frozenset({"ja", "hi", "ko", "tr"})
+_THAT = r"that|che|di|que|qu['’]|dass|что|ob|कि|أن|أنه|أنها|إن|إنه|إنها"
 # After a reporting verb with neither 'that' nor a comma, a preposition opens an adverbial ("said in the post"),
 # not the reported content
 PREPOSITIONS: dict[str, str] = {
@@ -127,6 +170,10 @@ PREPOSITIONS: dict[str, str] = {
     "pt": r"a|em|no|na|com|de|do|da|por|para|durante|sobre|ao",
     "ru": r"в|во|на|с|со|по|для|из|от|о|об|при",
 }
+# An inverted frame closes the sentence with a reporting verb, up to three words of subject before it and at most
+# this many words after it ("…, he told colleagues.", "…, écrit-il à ses collègues.", "…, пишет он коллегам."); a
+# longer tail is the verb's own content ("In his letter, the researcher says the time has come …")
+TRAILING_TAIL_WORDS = 4
 _LEFT = r"(?<![\p{L}\p{M}])"
 _RIGHT = r"(?![\p{L}\p{M}])"
 
@@ -140,6 +187,8 @@ class _Frames:
     attribution: regex.Pattern[str]
     possessive: regex.Pattern[str]
     subject: regex.Pattern[str]
+    before: regex.Pattern[str]  # head-final reporting verbs (REPORTED_BEFORE): the content ends where they start
+    trailing: regex.Pattern[str]  # "…, he said." / "…, warnt er.": the sentence up to the comma is the content
 
 
 def _compile(languages: Sequence[str]) -> _Frames:
@@ -160,13 +209,23 @@ def _compile(languages: Sequence[str]) -> _Frames:
         regex.compile(rf"{left}(?:{alt(ATTRIBUTIONS)}){right}[^\S\n]*[,，]?[^\S\n]*", regex.IGNORECASE),
         regex.compile(rf"^[^\S\n]*(?:{alt(POSSESSIVES)}){right}", regex.IGNORECASE),
         regex.compile(rf"^[^\S\n]*(?:{alt(SUBJECTS)}){right}", regex.IGNORECASE),
+        regex.compile(alt(REPORTED_BEFORE), regex.IGNORECASE),
+        regex.compile(
+            rf"[,，][^\S\n]*(?:[—–][^\S\n]*)?(?:[^\s.,;:!?]+[^\S\n]+){{0,3}}?(?:{alt(REPORTING_VERBS)})(?:-t)?(?:-(?:il|elle))?{_RIGHT}"
+            rf"(?:[^\S\n]+[^\s.,;:!?]+){{0,{TRAILING_TAIL_WORDS}}}[^\S\n]*(?=[.!?\n]|$)",
+            regex.IGNORECASE,
+        ),
     )
 
 
-FRAME_LANGUAGES = tuple(dict.fromkeys([*REPORTING_VERBS, *INTENT_VERBS, *POSSESSIVES]))
+FRAME_LANGUAGES = tuple(dict.fromkeys([*REPORTING_VERBS, *INTENT_VERBS, *POSSESSIVES, *REPORTED_BEFORE]))
 FRAMES = {lang: _compile([lang]) for lang in FRAME_LANGUAGES}  # compiled once, at import
-# a sentence whose language is unknown: every list of the languages written with spaces
-ANY_FRAMES = _compile([lang for lang in FRAME_LANGUAGES if lang not in UNSPACED_LANGUAGES])
+# a sentence whose language is unknown: every list of the languages written with spaces, but no head-final frame
+ANY_FRAMES = replace(
+    _compile([lang for lang in FRAME_LANGUAGES if lang not in UNSPACED_LANGUAGES]), before=regex.compile("(?!)")
+)
+for _lang in SENTENCE_FRAME_LANGUAGES | UNSPACED_LANGUAGES:  # their reporting verbs close no inverted frame
+    FRAMES[_lang] = replace(FRAMES[_lang], trailing=regex.compile("(?!)"))
 REPORTED_FRAME_RE = ANY_FRAMES.reported
 # The clause a frame opens ends at the sentence's end or at a semicolon
 CLAUSE_END_RE = regex.compile(r"[;；]")
@@ -207,21 +266,67 @@ def _clause_end(text: str, start: int, end: int) -> int:
     return m.start() if m else end
 
 
-def _frame_starts(text: str, a: int, b: int, language: str | None) -> list[int]:
-    """Where the reported content of frames in the sentence text[a:b] starts (the sentence's own language's lists:
-    fastText's guess, else ``language``; every list when neither is known; none in a language without lists)."""
+def _clause_words(text: str) -> int:
+    """Words of a clause; a word with characters of a script written without spaces counts one per two of them
+    ("2年前に博士号を取得した後" is six, where :func:`.passages._word_count` counts one: it opens with a digit)."""
+    count = 0
+    for word in RE_WORD.findall(text):
+        unspaced = len(UNSPACED_SCRIPT_RE.findall(word))
+        count += max(1, unspaced // UNSPACED_CHARS_PER_WORD) if unspaced else 1
+    return count
+
+
+def _head_start(text: str, a: int, end: int, lang: str | None) -> int:
+    """Where the content before a head-final reporting verb (ending at ``end``) opens, in the sentence starting at
+    ``a``: after the last topic or adjunct comma in Japanese, the last comma elsewhere, past a Korean topic word
+    ("그는 …"); the sentence's start when that would leave fewer than :data:`PARAPHRASE_MIN_WORDS` words."""
+    if lang == "ja":
+        opens = [m.end() for m in _JA_CLAUSE_OPEN_RE.finditer(text, a, end)]
+    else:
+        opens = [m.end() for m in _COMMA_RE.finditer(text, a, end)]
+    start = opens[-1] if opens else a
+    first = RE_WORD.search(text, start, end)
+    if lang == "ko" and first and (topic := _KO_TOPIC_RE.match(text, first.start(), end)):
+        start = topic.end()
+    return start if _clause_words(text[start:end]) >= PARAPHRASE_MIN_WORDS else a
+
+
+def _after_topic(text: str, a: int, b: int, lang: str | None) -> int:
+    """Where an intent sentence's content opens: after its topic (:data:`TOPIC_RE`), when some words remain."""
+    topic = TOPIC_RE[lang].match(text, a, b) if lang in TOPIC_RE else None
+    if topic and _clause_words(text[topic.end() : b]) >= PARAPHRASE_MIN_WORDS:
+        return topic.end()
+    return a
+
+
+def _before_spans(text: str, a: int, b: int, lang: str | None, frames: _Frames) -> list[tuple[int, int]]:
+    """The clauses before head-final reporting verbs in the sentence text[a:b]."""
+    return [(_head_start(text, a, m.start(), lang), m.start()) for m in frames.before.finditer(text, a, b)]
+
+
+def _frame_spans(text: str, a: int, b: int, language: str | None) -> list[tuple[int, int]]:
+    """The reported content of frames in the sentence text[a:b] (the sentence's own language's lists: fastText's
+    guess, else ``language``; every list when neither is known; none in a language without lists): what follows a
+    reporting verb or an attribution, to the clause's end; the sentence before an inverted frame closing it ("The
+    world is in peril, he wrote."); in a verb-final language what precedes a head-final reporting verb, and the
+    whole sentence for an intent word, a possessive or a subject opening it."""
     lang = _passage_language(text[a:b]) or language
     frames = ANY_FRAMES if lang in {None, "und"} else FRAMES.get(lang or "")
     if frames is None:
         return []
-    starts = [m.end() for m in frames.reported.finditer(text, a, b)]
-    starts += [m.start() for m in frames.intent.finditer(text, a, b)]
-    starts += [m.end() for m in frames.attribution.finditer(text, a, b)]
-    if frames.possessive.match(text[a:b]) or (not starts and frames.subject.match(text[a:b])):
+    trailing = [(a, m.start()) for m in frames.trailing.finditer(text, a, b)][-1:]
+    if trailing:
+        b = trailing[0][1]  # an inverted frame closes the sentence ("…, he wrote."): the rest ends at its comma
+    after = [m.end() for m in frames.reported.finditer(text, a, b)]
+    after += [m.end() for m in frames.attribution.finditer(text, a, b)]
+    before = _before_spans(text, a, b, lang, frames) + trailing
+    starts = [m.start() for m in frames.intent.finditer(text, a, b)]
+    if frames.possessive.match(text[a:b]) or (not (starts or after or before) and frames.subject.match(text[a:b])):
         starts.append(a)  # a subject pronoun only when no other frame gives the content ("He says he …")
-    if starts and lang in SENTENCE_FRAME_LANGUAGES:
-        return [a]  # the content stands before the frame word: the whole sentence
-    return starts
+    if lang in SENTENCE_FRAME_LANGUAGES:
+        # the content stands before an intent word: the whole sentence, unless a reporting verb delimits it
+        starts = [_after_topic(text, a, b, lang)] if starts and not before and not after else []
+    return before + [(s, _clause_end(text, s, b)) for s in sorted(after + starts)]
 
 
 def frame_candidates(text: str, language: str | None = None) -> list[tuple[int, int]]:
@@ -230,16 +335,15 @@ def frame_candidates(text: str, language: str | None = None) -> list[tuple[int, 
     spans: set[tuple[int, int]] = set()
     quoted = [m.span() for m in QUOTED_RE.finditer(text)]  # compared by the other matchers
     for a, b in _sentences(text):
-        starts = _frame_starts(text, a, b, language)
-        for s in starts:
-            e = _clause_end(text, s, b)
-            words = list(RE_WORD.finditer(text, s, e))
-            if not words:
+        for s, e in _frame_spans(text, a, b, language):
+            # a clause of more words than the maximum is dropped: its words are not all listed (linear time)
+            words = list(itertools.islice(RE_WORD.finditer(text, s, e), PARAPHRASE_MAX_WORDS + 1))
+            if not words or len(words) > PARAPHRASE_MAX_WORDS:
                 continue
             span = (words[0].start(), words[-1].end())
             if any(span[0] < qe and qs < span[1] for qs, qe in quoted):
                 continue
-            if PARAPHRASE_MIN_WORDS <= _word_count(text[span[0] : span[1]]) <= PARAPHRASE_MAX_WORDS:
+            if PARAPHRASE_MIN_WORDS <= _clause_words(text[span[0] : span[1]]) <= PARAPHRASE_MAX_WORDS:
                 spans.add(span)
     return _outermost(spans)
 

@@ -136,6 +136,9 @@ def _passage_language(text: str) -> str | None:
 
 
 LATIN_CAPITAL_RE = regex.compile(r"(?=\p{Latin})\p{Lu}")  # a word starting with a Latin capital letter
+# the Latin part of a word that runs on into a script written without spaces ("AIの安全性に" -> "AI")
+DOTTED_I = "i\u0307"  # Turkish "İ" lowercased: i and a combining dot above, which no word list spells
+LATIN_RUN_RE = regex.compile(r"[\p{Latin}\p{N}'’-]+")
 NAME_MAX_ZIPF = 3.0  # a capitalised word at most this common in the passage's language is a name
 NOUN_CAPITALISING_LANGUAGES = frozenset({"de", "lb"})  # every noun capitalised: a rare noun is not a name
 TITLE_CASE_SHARE = 0.8  # a passage whose words of 4+ letters are this often capitalised is a title: not judged
@@ -180,7 +183,8 @@ def _names_outside(text: str, quote_words: frozenset[str], language: str | None)
     for m in capitalised:
         if m.start() == 0:
             continue
-        word = _norm(m.group())
+        run = LATIN_RUN_RE.match(m.group())
+        word = _norm(run.group() if run else m.group()).replace(DOTTED_I, "i")  # "İngiltere" -> "ingiltere"
         if word not in quote_words and _zipf(word, language) < NAME_MAX_ZIPF:
             return True
     return False

@@ -1,0 +1,21 @@
+"""Candidate passages of corpusnorm.align.passages."""
+
+from __future__ import annotations
+
+from corpusnorm.align.passages import _names_outside, _set_words
+from corpusnorm.quotes import canonical_quotes
+
+
+def test_a_latin_word_running_on_into_japanese_is_judged_by_its_latin_part() -> None:
+    words = _set_words(canonical_quotes())
+    # "AI" is a word of the quote set: the token "AIの安全性に貢献したいと考えて…" names nobody
+    assert not _names_outside("2年前に博士号を取得した後、AIの安全性に貢献したいと考えて移った", words, "ja")
+    # a name that is no word of the quote set still is one, alone or running on into Japanese
+    assert _names_outside("研究者は、Restelliの会社に移った", words, "ja")
+    assert _names_outside("उन्होंने Paolo Restelli से बात की", words, "hi")
+
+
+def test_a_turkish_place_name_with_a_dotted_capital_i_is_a_common_word() -> None:
+    words = _set_words(canonical_quotes())
+    assert not _names_outside("Araştırmacı İngiltere'ye dönüp bir süre görünmez olmak istiyor", words, "tr")
+    assert _names_outside("Araştırmacı Restelli ile görüştü", words, "tr")
