@@ -1123,7 +1123,7 @@ def report_engine(repeat: int = 3) -> None:
         print(f"{line}; bit for bit the vectors of {builds[0]}: {same}")
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--no-pipeline", action="store_true")
@@ -1137,44 +1137,36 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--passages", default="reported", help="passages mode for --dev-set")
     parser.add_argument("--scale-articles", type=int, default=SCALE_ARTICLES)
     parser.add_argument("--no-scale", action="store_true", help="skip the large quote set part (~3 min of CPU)")
-    args = parser.parse_args(argv)
-    if args.scale:
-        report_scale(n_articles=args.scale_articles)
-        return 0
-    if args.dev_set:
-        report_dev_xling(args.passages, folder=ROOT / "benchmarks" / "data" / args.dev_set)
-        return 0
-    if args.paraphrase:
-        report_paraphrase()
-        report_paraphrase_second()
-        for folder in (
-            DEV_PARAPHRASE,
-            DEV_PARAPHRASE2,
-            DEV_PARAPHRASE3,
-            DEV_XLING,
-            DEV_PASSAGES,
-            DEV_RECALL,
-            DEV_PARTIAL,
-        ):
-            for mode in ("quoted", "reported"):
-                clear_passage_cache()  # each mode pays its own embeddings (CPU comparable)
-                report_dev_xling(mode, folder=folder)
-        return 0
-    if args.dev_only:
-        report_engine()
-        rows = _dev_candidates()
-        report_calibration(rows)
-        report_floors(rows)
-        report_clause_floors()
-        report_second_opinion()
-        report_dev_xling(folder=DEV_PASSAGES)
-        report_dev_xling(folder=DEV_RECALL)
-        report_dev_xling(folder=DEV_PARTIAL)
-        report_crosslingual()
-        report_cjk_sweep()
-        report_other_languages()
-        report_dev_xling()
-        return 0
+    return parser
+
+
+def run_paraphrase() -> None:
+    """``--paraphrase``: the paraphrase matcher's parts, every dev set in both passage modes."""
+    report_paraphrase()
+    report_paraphrase_second()
+    for folder in (DEV_PARAPHRASE, DEV_PARAPHRASE2, DEV_PARAPHRASE3, DEV_XLING, DEV_PASSAGES, DEV_RECALL, DEV_PARTIAL):
+        for mode in ("quoted", "reported"):
+            clear_passage_cache()  # each mode pays its own embeddings (CPU comparable)
+            report_dev_xling(mode, folder=folder)
+
+
+def run_dev_sets() -> None:
+    """The dev sets, calibration and floors (``--dev-only``, and part of the full run)."""
+    rows = _dev_candidates()
+    report_calibration(rows)
+    report_floors(rows)
+    report_clause_floors()
+    report_second_opinion()
+    for folder in (DEV_PASSAGES, DEV_RECALL, DEV_PARTIAL):
+        report_dev_xling(folder=folder)
+    report_crosslingual()
+    report_cjk_sweep()
+    report_other_languages()
+    report_dev_xling()
+
+
+def run_full(args: argparse.Namespace) -> None:
+    """The whole benchmark: seeds gold for every system, then every other part."""
     gold = json.loads(GOLD.read_text(encoding="utf-8"))
     quotes = canonical_quotes()
     systems: list[tuple[str, Predict]] = [
@@ -1190,25 +1182,29 @@ def main(argv: list[str] | None = None) -> int:
     for name, predict in systems:
         report_gold(name, predict, gold, repeat=args.repeat, verbose=not args.quiet)
     report_engine()
-    report_crosslingual()
     if (args.shared / "spun_dev").is_dir():
         report_spun(args.shared)
-    report_other_languages()
-    report_cjk_sweep()
-    report_dev_xling()
-    report_dev_xling(folder=DEV_PASSAGES)
-    report_dev_xling(folder=DEV_RECALL)
-    report_dev_xling(folder=DEV_PARTIAL)
-    rows = _dev_candidates()
-    report_calibration(rows)
-    report_floors(rows)
-    report_clause_floors()
-    report_second_opinion()
+    run_dev_sets()
     report_dev_xling("sentences")
     if args.random and (args.shared / "lid_testdata").is_dir():
         report_random(args.shared, args.random)
     if not args.no_scale:
         report_scale(n_articles=args.scale_articles)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.scale:
+        report_scale(n_articles=args.scale_articles)
+    elif args.dev_set:
+        report_dev_xling(args.passages, folder=ROOT / "benchmarks" / "data" / args.dev_set)
+    elif args.paraphrase:
+        run_paraphrase()
+    elif args.dev_only:
+        report_engine()
+        run_dev_sets()
+    else:
+        run_full(args)
     return 0
 
 
