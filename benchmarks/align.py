@@ -570,11 +570,14 @@ def report_dev_xling(passages: str = "quoted", folder: Path = DEV_XLING) -> None
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     shown: list[str] = []
     cpu = time.process_time()
+    counter = _embed_counter()
     for art in data["articles"]:
         text = art["text"]
         gold = [(qid, _anchor_span(text, anchor)) for qid, anchor in art["gold"]]
         hit: set[int] = set()
-        for a in align(text, language=art["language"], passages=passages):
+        with counter:
+            aligned = align(text, language=art["language"], passages=passages)
+        for a in aligned:
             ok = [
                 k
                 for k, (qid, span) in enumerate(gold)
@@ -591,11 +594,27 @@ def report_dev_xling(passages: str = "quoted", folder: Path = DEV_XLING) -> None
         totals[art["language"]][1] += len(gold)
     found, n, false = (sum(v[i] for v in totals.values()) for i in range(3))
     print(f"found {found}/{n}, false {false}; CPU {time.process_time() - cpu:.1f} s")
+    n_tokens = sum(_model_tokens(t) for t in counter.texts)
+    print(f"model tokens embedded (e5): {n_tokens}, {n_tokens / len(data['articles']):.0f} per article")
     print("| language | found | false |")
     print("|---|---|---|")
     for lang, (f, g, x) in totals.items():
         print(f"| {lang} | {f}/{g} | {x} |")
     print("\n".join(shown))
+
+
+def _embed_counter() -> Any:
+    """benchmarks/pipeline.py's counter of what e5 embeds (passages; set $CORPUSNORM_PASSAGE_CACHE=0 to count all)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from pipeline import EmbedCount
+
+    return EmbedCount()
+
+
+def _model_tokens(text: str) -> int:
+    from pipeline import tokens
+
+    return int(tokens(text))
 
 
 def report_cjk_sweep() -> None:
