@@ -21,6 +21,7 @@ from ..quotes import Quote
 from ..repair import SPIN_THRESHOLD
 from ..repair import spin_score as compute_spin_score
 from .crosslingual import _crosslingual, _echoes, _via_translation
+from .gaps import gap_renderings
 from .index import _QuoteIndex
 from .monolingual import _monolingual
 from .paraphrase import paraphrase_texts, paraphrases
@@ -143,6 +144,7 @@ def _embedded(
     if passages == "reported":  # unquoted reported summaries, in the quote language too
         spans = [(a.start, a.end) for a in [*found, *out]]
         out += paraphrases(text, quotes, spans, quote_language, embedder, language, memo, second_opinion)
+    out += gap_renderings(text, quotes, [*found, *out], quote_language, embedder, language, memo)
     return out
 
 

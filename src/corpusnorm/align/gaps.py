@@ -1,0 +1,113 @@
+"""Short renderings in a gap of an in-order run of aligned quotes.
+
+A quoted passage of one or two words ("Nous verrons", "Ya veremos") carries too little meaning to be compared on
+its own (:data:`.passages.CROSS_MIN_WORDS`): others say the same ("On verra", says a coach about his future).
+Inside an article that renders the quote set in order, though, such a passage standing between the renderings of
+two quotes of the set, with the quotes between those two aligned nowhere in the article, is likely one of them
+(the monotone-run idea of :mod:`.runs`). Only there is it embedded, and it is a rendering when its best quote
+over the whole set is one of the gap's quotes, at the ordinary floors of a short passage.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import numpy as np
+import regex
+
+from ..backends.embed import Embedder
+from ..document import Alignment
+from ..quotes import Quote
+from .passages import CROSS_MIN_WORDS, QUOTED_RE, _looks_like, _passage_language, _word_count
+from .polarity import _negated
+from .prepared import quote_ids, quote_texts
+from .score import translated_score
+
+MAX_GAP_QUOTES = 2  # quotes of the set a gap may hold between its two aligned neighbours
+GAP_EVIDENCE = "short passage in the gap between"
+
+
+def _gaps(quotes: Sequence[Quote], found: Sequence[Alignment]) -> list[tuple[int, int, int, int]]:
+    """(text start, text end, first quote index, last quote index) of each gap: two alignments next to each other
+    in the text, of quotes a < b of the set with 1 to :data:`MAX_GAP_QUOTES` quotes between them, none of which
+    is aligned anywhere in the article."""
+    ids = quote_ids(quotes)
+    placed = sorted((a.start, a.end, ids[a.quote_id]) for a in found if a.quote_id in ids)
+    aligned = {qi for _, _, qi in placed}
+    out: list[tuple[int, int, int, int]] = []
+    for (_, end_a, qa), (start_b, _, qb) in itertools.pairwise(placed):
+        between = range(qa + 1, qb)
+        if 1 <= len(between) <= MAX_GAP_QUOTES and end_a < start_b and not aligned.intersection(between):
+            out.append((end_a, start_b, qa + 1, qb - 1))
+    return out
+
+
+def _quoted(text: str) -> list[regex.Match[str]]:
+    """The quoted passages of ``text`` (:data:`.passages.QUOTED_RE`, from its start)."""
+    return list(QUOTED_RE.finditer(text))
+
+
+def _short_quoted(text: str, lo: int, hi: int, language: str, text_language: str | None) -> list[tuple[int, int]]:
+    """Quoted passages of fewer than :data:`CROSS_MIN_WORDS` words inside text[lo:hi], not in ``language``."""
+    out: list[tuple[int, int]] = []
+    for m in _quoted(text):  # matched from the text's start: a closing mark is never read as an opening one
+        q = m.group("q").strip(" .!?。！？…,")
+        if not lo <= m.start() < m.end() <= hi or not q:
+            continue
+        if _word_count(q) >= CROSS_MIN_WORDS or _looks_like(q, language, text_language):
+            continue
+        start = m.start("q") + m.group("q").index(q)
+        out.append((start, start + len(q)))
+    return out
+
+
+def gap_renderings(
+    text: str,
+    quotes: Sequence[Quote],
+    found: Sequence[Alignment],
+    language: str,
+    embedder: Embedder,
+    text_language: str | None,
+    memo: dict[str, np.ndarray] | None = None,
+) -> list[Alignment]:
+    """Short quoted passages rendering a quote of a gap (:func:`_gaps`); kind ``translated``."""
+    from .crosslingual import _floors, _passage_vectors, _quote_negated
+    from .quoteset import _cosines, _margins, _x_neighbours, quote_side
+
+    spans = [
+        (s, e, lo, hi)
+        for s0, e0, lo, hi in _gaps(quotes, found)
+        for s, e in _short_quoted(text, s0, e0, language, text_language)
+    ]
+    if not spans:
+        return []
+    side = quote_side(quote_texts(quotes), embedder)
+    cos = _cosines(_passage_vectors([text[s:e] for s, e, _, _ in spans], embedder, memo), side.vectors)
+    margin = _margins(cos, side.y_nn, _x_neighbours(cos))
+    out: list[Alignment] = []
+    for k, (s, e, lo, hi) in enumerate(spans):
+        qi = int(np.argmax(margin[k]))
+        m, c = float(margin[k, qi]), float(cos[k, qi])
+        floor_m, floor_c = _floors(text[s:e])
+        if not lo <= qi <= hi or m < floor_m or c < floor_c:
+            continue
+        if not _quote_negated(quotes[qi].text, language) and _negated(
+            text[s:e], _passage_language(text[s:e]) or text_language
+        ):
+            continue
+        q_words = _word_count(quotes[qi].text)
+        out.append(
+            Alignment(
+                quote_id=quotes[qi].id,
+                kind="translated",
+                score=translated_score(m, c),
+                start=s,
+                end=e,
+                text=text[s:e],
+                coverage=round(min(1.0, _word_count(text[s:e]) / q_words), 4) if q_words else 0.0,
+                evidence=f"{embedder.name}: margin {m:.3f}, cosine {c:.3f}; {GAP_EVIDENCE} "
+                f"{quotes[lo - 1].id} and {quotes[hi + 1].id}",
+            )
+        )
+    return out
