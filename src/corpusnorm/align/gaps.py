@@ -89,25 +89,33 @@ def gap_renderings(
     for k, (s, e, lo, hi) in enumerate(spans):
         qi = int(np.argmax(margin[k]))
         m, c = float(margin[k, qi]), float(cos[k, qi])
-        floor_m, floor_c = _floors(text[s:e])
-        if not lo <= qi <= hi or m < floor_m or c < floor_c:
+        passage, floors = text[s:e], _floors(text[s:e])
+        if not lo <= qi <= hi or m < floors[0] or c < floors[1]:
             continue
         if not _quote_negated(quotes[qi].text, language) and _negated(
-            text[s:e], _passage_language(text[s:e]) or text_language
+            passage, _passage_language(passage) or text_language
         ):
             continue
-        q_words = _word_count(quotes[qi].text)
         out.append(
-            Alignment(
-                quote_id=quotes[qi].id,
-                kind="translated",
-                score=translated_score(m, c),
-                start=s,
-                end=e,
-                text=text[s:e],
-                coverage=round(min(1.0, _word_count(text[s:e]) / q_words), 4) if q_words else 0.0,
-                evidence=f"{embedder.name}: margin {m:.3f}, cosine {c:.3f}; {GAP_EVIDENCE} "
-                f"{quotes[lo - 1].id} and {quotes[hi + 1].id}",
+            _gap_alignment(
+                text, s, e, quotes, qi, translated_score(m, c), f"{embedder.name}: margin {m:.3f}, cosine {c:.3f}"
             )
         )
     return out
+
+
+def _gap_alignment(
+    text: str, s: int, e: int, quotes: Sequence[Quote], qi: int, score: float, evidence: str
+) -> Alignment:
+    """A short passage text[s:e] rendering quote ``qi`` of a gap."""
+    q_words = _word_count(quotes[qi].text)
+    return Alignment(
+        quote_id=quotes[qi].id,
+        kind="translated",
+        score=score,
+        start=s,
+        end=e,
+        text=text[s:e],
+        coverage=round(min(1.0, _word_count(text[s:e]) / q_words), 4) if q_words else 0.0,
+        evidence=f"{evidence}; {GAP_EVIDENCE} two aligned quotes",
+    )
