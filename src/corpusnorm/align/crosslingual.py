@@ -214,17 +214,19 @@ RENDERS_CLAUSE = float("inf")  # what _score_candidates reports for a passage re
 # A sub-span of a long candidate is compared when the candidate renders nothing and came this close to a quote
 # (benchmarks/data/dev_xling2: the candidates whose sub-spans were renderings had margins 1.005-1.019)
 SUBSPAN_MIN_MARGIN = 1.0
+SUBSPAN_MIN_COSINE = -0.01  # and its cosine at most this far under its floor (ja: -0.004; others' from -0.006)
 
 
-def _wanted(cand: _Candidate, near: float | None) -> bool:
+def _wanted(cand: _Candidate, near: tuple[float, float] | None) -> bool:
     """Whether a second-round candidate is compared: the clause of a mid-clause fragment when the fragment came close
     to a quote or rendered a clause target; a sub-span when its candidate came close and rendered nothing (a negated
     sub-span is never compared: it would render only the few quotes with a negation)."""
     if near is None:
         return False
+    margin, over_floor = near
     if cand.subspan:
-        return SUBSPAN_MIN_MARGIN <= near < RENDERS_CLAUSE
-    return near >= MID_CLAUSE_MIN_MARGIN
+        return SUBSPAN_MIN_MARGIN <= margin < RENDERS_CLAUSE and over_floor >= SUBSPAN_MIN_COSINE
+    return margin >= MID_CLAUSE_MIN_MARGIN
 
 
 MID_CLAUSE_MIN_MARGIN = 0.995  # a fragment this close to a quote (under the floors) has its clause compared
@@ -280,9 +282,10 @@ def _best_clause(
 
 def _score_candidates(
     candidates: list[_Candidate], scoring: _Scoring, out: list[Alignment]
-) -> dict[tuple[int, int], float]:
+) -> dict[tuple[int, int], tuple[float, float]]:
     """Embed ``candidates``, append the renderings to ``out``; return, per candidate span that is no rendering of a
-    whole quote, its best margin (:data:`RENDERS_CLAUSE` when it renders a clause target). A candidate that
+    whole quote, its best margin (:data:`RENDERS_CLAUSE` when it renders a clause target) and how far its cosine
+    is over its floor. A candidate that
     renders no whole quote may render a clause of a long one (a partial rendering); one that renders neither
     but lands just under the floors may be confirmed by a second model (:mod:`.second`)."""
     if not candidates:
@@ -295,7 +298,7 @@ def _score_candidates(
     x_nn = _x_neighbours(cos)
     margin = _margins(cos, scoring.side.y_nn, x_nn)
     cos_c = _cosines(c_vec, scoring.clauses.vectors)
-    near: dict[tuple[int, int], float] = {}
+    near: dict[tuple[int, int], tuple[float, float]] = {}
     asked: list[tuple[_Candidate, int, float, float]] = []  # near misses for the second model
     for ci, cand in enumerate(candidates):
         qi = int(np.argmax(margin[ci]))
@@ -304,7 +307,7 @@ def _score_candidates(
         negated_quote = _negation_unchecked(quotes[qi].text, scoring.language)
         what = ""
         if m < floors[0] or c < floors[1]:
-            near[(cand.start, cand.end)] = m
+            near[(cand.start, cand.end)] = (m, c - floors[1])
             best = _best_clause(cos_c[ci], float(x_nn[ci]), scoring.clauses, floors)
             if best is None:
                 if scoring.second and in_band(m, c, floors) and _second_covers(cand.text, scoring.text_language):
@@ -312,14 +315,14 @@ def _score_candidates(
                         asked.append((cand, qi, m, c))
                 continue
             # a part of a quote: the clause around a fragment may render all of it (compared even if denied below)
-            near[(cand.start, cand.end)] = max(m, MID_CLAUSE_MIN_MARGIN)
+            near[(cand.start, cand.end)] = (max(m, MID_CLAUSE_MIN_MARGIN), c - floors[1])
             qi, m, c = int(scoring.clauses.parents[best[0]]), best[1], best[2]
             negated_quote = scoring.clauses.negated[best[0]]
             what = CLAUSE_EVIDENCE + ", "
         if not negated_quote and _negated(cand.text, _passage_language(cand.text) or scoring.text_language):
             continue  # "Il mondo non è in pericolo" denies the quote, it does not render it
         if what:
-            near[(cand.start, cand.end)] = RENDERS_CLAUSE
+            near[(cand.start, cand.end)] = (RENDERS_CLAUSE, 0.0)
         out.append(_rendering(cand, qi, translated_score(m, c), f"{what}margin {m:.3f}, cosine {c:.3f}", scoring))
     _second_opinion(asked, scoring, out)
     return near
