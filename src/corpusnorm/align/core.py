@@ -122,7 +122,8 @@ def _embedded(
     second_opinion: bool = True,
 ) -> list[Alignment]:
     """What the embedding matchers add to the monolingual ``found``: cross-lingual renderings, their repeats,
-    passage runs and, with ``passages="reported"``, unquoted reported summaries (:mod:`.paraphrase`)."""
+    passage runs, with ``passages="reported"`` unquoted reported summaries (:mod:`.paraphrase`), and short quoted
+    renderings in a gap of aligned quotes (:mod:`.gaps`)."""
     memo: dict[str, np.ndarray] = {}  # this text's passages embedded once (candidates, then run sentences)
     taken = [(a.start, a.end) for a in found]
     # the paraphrase matcher's clauses ride along with the first cross-lingual model call
