@@ -7,7 +7,7 @@ import bisect
 import functools
 import itertools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import regex
 
@@ -297,6 +297,43 @@ def _overlap_test(spans: list[tuple[int, int]]) -> Callable[[int, int], bool]:
     return overlaps
 
 
+@dataclass
+class _Pool:
+    """The candidates of a text being collected: each span once, with its priority (lower: kept first)."""
+
+    text: str
+    overlaps_taken: Callable[[int, int], bool]
+    language: str
+    text_language: str | None
+    found: dict[tuple[int, int], _Candidate] = field(default_factory=dict)
+    rank: dict[tuple[int, int], int] = field(default_factory=dict)
+
+    def add(
+        self,
+        lo: int,
+        hi: int,
+        priority: int,
+        *,
+        quoted: bool = True,
+        fragment: tuple[int, int] | None = None,
+        sub: bool = False,
+    ) -> None:
+        """Add text[lo:hi] trimmed to word edges, unless too short, taken already, or in the quote language."""
+        text = self.text
+        words = list(RE_WORD.finditer(text, lo, hi))
+        if not words or _word_count(text[lo:hi]) < CROSS_MIN_WORDS:
+            return
+        s, e = words[0].start(), words[-1].end()
+        if (
+            (s, e) in self.found
+            or self.overlaps_taken(s, e)
+            or _looks_like(text[s:e], self.language, self.text_language)
+        ):
+            return
+        self.found[(s, e)] = _Candidate(s, e, text[s:e], quoted, fragment, sub)
+        self.rank[(s, e)] = priority
+
+
 def _candidates(
     text: str,
     taken: list[tuple[int, int]],
@@ -314,28 +351,8 @@ def _candidates(
     'that' (:func:`_reported`).
     ``sentences``: also every sentence and clause of the text (slower; finds unquoted renderings).
     """
-    found: dict[tuple[int, int], _Candidate] = {}
-    rank: dict[tuple[int, int], int] = {}
-    overlaps_taken = _overlap_test(taken)
-
-    def add(
-        lo: int,
-        hi: int,
-        priority: int,
-        *,
-        quoted: bool = True,
-        fragment: tuple[int, int] | None = None,
-        sub: bool = False,
-    ) -> None:
-        words = list(RE_WORD.finditer(text, lo, hi))
-        if not words or _word_count(text[lo:hi]) < CROSS_MIN_WORDS:
-            return
-        s, e = words[0].start(), words[-1].end()
-        if (s, e) in found or overlaps_taken(s, e) or _looks_like(text[s:e], language, text_language):
-            return
-        found[(s, e)] = _Candidate(s, e, text[s:e], quoted, fragment, sub)
-        rank[(s, e)] = priority
-
+    pool = _Pool(text, _overlap_test(taken), language, text_language)
+    found, add = pool.found, pool.add
     for m in QUOTED_RE.finditer(text):
         lo, hi = m.span("q")
         pieces = [(lo, lo)] + [(x.start(), x.end()) for x in RE_SENTENCE_GAP.finditer(text, lo, hi)] + [(hi, hi)]
@@ -365,5 +382,5 @@ def _candidates(
         for lo, hi in _subspans(text, cand.start, cand.end):
             add(lo, hi, 4, quoted=cand.quoted, fragment=(cand.start, cand.end), sub=True)
     # quoted passages first, then clauses around quoted fragments, then plain sentences, then sub-spans
-    ranked = sorted(found, key=lambda k: (rank[k], k[0]))[:CROSS_MAX_CANDIDATES]
+    ranked = sorted(found, key=lambda k: (pool.rank[k], k[0]))[:CROSS_MAX_CANDIDATES]
     return [found[k] for k in sorted(ranked)]
