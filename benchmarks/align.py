@@ -79,7 +79,7 @@ from corpusnorm.align.crosslingual import (
     _floors,
     _margins,
 )
-from corpusnorm.align.passages import _candidates, _passage_language, _word_count
+from corpusnorm.align.passages import DEFAULT_PASSAGES, _candidates, _passage_language, _word_count
 from corpusnorm.align.polarity import _negated
 from corpusnorm.align.quoteset import MARGIN_K
 from corpusnorm.align.runs import split_sentences
@@ -649,6 +649,7 @@ DEV_PASSAGES = ROOT / "benchmarks" / "data" / "dev_passages"
 DEV_RECALL = ROOT / "benchmarks" / "data" / "dev_recall"  # short and mid-clause renderings (zh/ja/de/it/fr)
 DEV_PARTIAL = ROOT / "benchmarks" / "data" / "dev_partial"  # partial renderings of long quotes (8 languages)
 DEV_SECOND = ROOT / "benchmarks" / "data" / "dev_second"  # short renderings beside others' statements (9 languages)
+DEV_XLING2 = ROOT / "benchmarks" / "data" / "dev_xling2"  # renderings inside longer sentences, short ones in gaps
 SHORT_WORDS = crosslingual.SHORT_PASSAGE_WORDS
 SCALE_QUOTES = 5000
 SCALE_ARTICLES = 1000
@@ -1189,6 +1190,7 @@ def main(argv: list[str] | None = None) -> int:
         report_dev_xling(folder=DEV_PASSAGES)
         report_dev_xling(folder=DEV_RECALL)
         report_dev_xling(folder=DEV_PARTIAL)
+        report_dev_xling(DEFAULT_PASSAGES, folder=DEV_XLING2)
         report_crosslingual()
         report_cjk_sweep()
         report_other_languages()
@@ -1218,6 +1220,7 @@ def main(argv: list[str] | None = None) -> int:
     report_dev_xling(folder=DEV_PASSAGES)
     report_dev_xling(folder=DEV_RECALL)
     report_dev_xling(folder=DEV_PARTIAL)
+    report_dev_xling(DEFAULT_PASSAGES, folder=DEV_XLING2)
     rows = _dev_candidates()
     report_calibration(rows)
     report_floors(rows)
