@@ -33,9 +33,10 @@ def test_a_gap_is_one_or_two_unaligned_quotes_between_two_aligned_neighbours() -
 
 def test_short_quoted_passages_are_read_from_the_text_start() -> None:
     # from the gap's start, "» Sa conclusion : «" would read as a German »…« quote and hide « On verra. »
-    start = RUN.index("». Sa") + 1
-    spans = _short_quoted(RUN, start, RUN.index("Il veut"), "en", "fr")
-    assert [RUN[a:b] for a, b in spans] == ["On verra"]
+    gap = (RUN.index("». Sa") + 1, RUN.index("Il veut"), 27, 27)
+    spans = _short_quoted(RUN, [gap], "en", "fr")
+    assert [(RUN[a:b], lo, hi) for a, b, lo, hi in spans] == [("On verra", 27, 27)]
+    assert _short_quoted(RUN, [(0, RUN.index("Sa conclusion"), 27, 27)], "en", "fr") == []  # only long quotes
 
 
 def test_a_two_word_rendering_between_two_renderings_is_found() -> None:

@@ -10,11 +10,11 @@ over the whole set is one of the gap's quotes, at the ordinary floors of a short
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Sequence
 
 import numpy as np
-import regex
 
 from ..backends.embed import Embedder
 from ..document import Alignment
@@ -43,22 +43,24 @@ def _gaps(quotes: Sequence[Quote], found: Sequence[Alignment]) -> list[tuple[int
     return out
 
 
-def _quoted(text: str) -> list[regex.Match[str]]:
-    """The quoted passages of ``text`` (:data:`.passages.QUOTED_RE`, from its start)."""
-    return list(QUOTED_RE.finditer(text))
-
-
-def _short_quoted(text: str, lo: int, hi: int, language: str, text_language: str | None) -> list[tuple[int, int]]:
-    """Quoted passages of fewer than :data:`CROSS_MIN_WORDS` words inside text[lo:hi], not in ``language``."""
-    out: list[tuple[int, int]] = []
-    for m in _quoted(text):  # matched from the text's start: a closing mark is never read as an opening one
-        q = m.group("q").strip(" .!?。！？…,")
-        if not lo <= m.start() < m.end() <= hi or not q:
-            continue
-        if _word_count(q) >= CROSS_MIN_WORDS or _looks_like(q, language, text_language):
-            continue
-        start = m.start("q") + m.group("q").index(q)
-        out.append((start, start + len(q)))
+def _short_quoted(
+    text: str, gaps: list[tuple[int, int, int, int]], language: str, text_language: str | None
+) -> list[tuple[int, int, int, int]]:
+    """(start, end, first gap quote, last gap quote) of each quoted passage of fewer than :data:`CROSS_MIN_WORDS`
+    words inside a gap, not in ``language``. The quoted passages are matched once, from the text's start (from a
+    gap's start, a closing mark could be read as an opening one)."""
+    matches = list(QUOTED_RE.finditer(text))
+    starts = [m.start() for m in matches]
+    out: list[tuple[int, int, int, int]] = []
+    for lo, hi, first, last in gaps:
+        for m in itertools.islice(matches, bisect.bisect_left(starts, lo), None):
+            if m.end() > hi:
+                break
+            q = m.group("q").strip(" .!?。！？…,")
+            if not q or _word_count(q) >= CROSS_MIN_WORDS or _looks_like(q, language, text_language):
+                continue
+            start = m.start("q") + m.group("q").index(q)
+            out.append((start, start + len(q), first, last))
     return out
 
 
@@ -75,11 +77,8 @@ def gap_renderings(
     from .crosslingual import _floors, _passage_vectors, _quote_negated
     from .quoteset import _cosines, _margins, _x_neighbours, quote_side
 
-    spans = [
-        (s, e, lo, hi)
-        for s0, e0, lo, hi in _gaps(quotes, found)
-        for s, e in _short_quoted(text, s0, e0, language, text_language)
-    ]
+    gaps = _gaps(quotes, found)
+    spans = _short_quoted(text, gaps, language, text_language) if gaps else []
     if not spans:
         return []
     side = quote_side(quote_texts(quotes), embedder)
