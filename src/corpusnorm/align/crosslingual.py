@@ -135,20 +135,26 @@ def _quote_negated(text: str, language: str) -> bool:
 # An English privative adjective ("invisible", "unreasonable": un/in/im/ir/il/dis + a common adjective in -ible or
 # -able, or a common word + -less) is often rendered with a negation morpheme ("人目につかない", "눈에 띄지 않게",
 # "nicht sichtbar"): a quote carrying one is not polarity-checked, as a quote carrying a negation is not.
-PRIVATIVE_RE = regex.compile(r"(?:un|in|im|ir|il|dis)(?P<stem>\p{L}{2,}(?:ible|able))|(?P<stem>\p{L}{3,})less")
+PRIVATIVE_PREFIXES = ("un", "in", "im", "ir", "il", "dis")
+PRIVATIVE_ADJECTIVE_ENDINGS = ("ible", "able")
 PRIVATIVE_STEM_ZIPF = 3.0
 
 
 @functools.lru_cache(maxsize=4096)
 def _quote_privative(text: str, language: str) -> bool:
-    """Does the (English) quote carry a privative word (:data:`PRIVATIVE_RE`, its stem a common word)?"""
+    """Does the (English) quote carry a privative word (:func:`_privative_stem`)?"""
     if language != "en":
         return False
-    for word in regex.findall(r"\p{L}+", text.casefold()):
-        m = PRIVATIVE_RE.fullmatch(word)
-        if m and _zipf(m.group("stem"), language) >= PRIVATIVE_STEM_ZIPF:
-            return True
-    return False
+    return any(_privative_stem(w) for w in regex.findall(r"\p{L}+", text.casefold()))
+
+
+def _privative_stem(word: str) -> bool:
+    """Is ``word`` a privative adjective: a prefix of :data:`PRIVATIVE_PREFIXES` on a common English word in -ible
+    or -able, or a common English word + -less?"""
+    stems = [word[: -len("less")]] if word.endswith("less") and len(word) >= 7 else []
+    if word.endswith(PRIVATIVE_ADJECTIVE_ENDINGS):
+        stems += [word[len(p) :] for p in PRIVATIVE_PREFIXES if word.startswith(p) and len(word) - len(p) >= 6]
+    return any(_zipf(stem, "en") >= PRIVATIVE_STEM_ZIPF for stem in stems)
 
 
 def _negation_unchecked(text: str, language: str) -> bool:
