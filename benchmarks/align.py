@@ -79,7 +79,7 @@ from corpusnorm.align.crosslingual import (
     _floors,
     _margins,
 )
-from corpusnorm.align.passages import _candidates, _passage_language, _word_count
+from corpusnorm.align.passages import DEFAULT_PASSAGES, _candidates, _passage_language, _word_count
 from corpusnorm.align.polarity import _negated
 from corpusnorm.align.quoteset import MARGIN_K
 from corpusnorm.align.runs import split_sentences
@@ -570,11 +570,14 @@ def report_dev_xling(passages: str = "quoted", folder: Path = DEV_XLING) -> None
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     shown: list[str] = []
     cpu = time.process_time()
+    counter = _embed_counter()
     for art in data["articles"]:
         text = art["text"]
         gold = [(qid, _anchor_span(text, anchor)) for qid, anchor in art["gold"]]
         hit: set[int] = set()
-        for a in align(text, language=art["language"], passages=passages):
+        with counter:
+            aligned = align(text, language=art["language"], passages=passages)
+        for a in aligned:
             ok = [
                 k
                 for k, (qid, span) in enumerate(gold)
@@ -591,11 +594,27 @@ def report_dev_xling(passages: str = "quoted", folder: Path = DEV_XLING) -> None
         totals[art["language"]][1] += len(gold)
     found, n, false = (sum(v[i] for v in totals.values()) for i in range(3))
     print(f"found {found}/{n}, false {false}; CPU {time.process_time() - cpu:.1f} s")
+    n_tokens = sum(_model_tokens(t) for t in counter.texts)
+    print(f"model tokens embedded (e5): {n_tokens}, {n_tokens / len(data['articles']):.0f} per article")
     print("| language | found | false |")
     print("|---|---|---|")
     for lang, (f, g, x) in totals.items():
         print(f"| {lang} | {f}/{g} | {x} |")
     print("\n".join(shown))
+
+
+def _embed_counter() -> Any:
+    """benchmarks/pipeline.py's counter of what e5 embeds (passages; set $CORPUSNORM_PASSAGE_CACHE=0 to count all)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from pipeline import EmbedCount
+
+    return EmbedCount()
+
+
+def _model_tokens(text: str) -> int:
+    from pipeline import tokens
+
+    return int(tokens(text))
 
 
 def report_cjk_sweep() -> None:
@@ -630,6 +649,7 @@ DEV_PASSAGES = ROOT / "benchmarks" / "data" / "dev_passages"
 DEV_RECALL = ROOT / "benchmarks" / "data" / "dev_recall"  # short and mid-clause renderings (zh/ja/de/it/fr)
 DEV_PARTIAL = ROOT / "benchmarks" / "data" / "dev_partial"  # partial renderings of long quotes (8 languages)
 DEV_SECOND = ROOT / "benchmarks" / "data" / "dev_second"  # short renderings beside others' statements (9 languages)
+DEV_XLING2 = ROOT / "benchmarks" / "data" / "dev_xling2"  # renderings inside longer sentences, short ones in gaps
 SHORT_WORDS = crosslingual.SHORT_PASSAGE_WORDS
 SCALE_QUOTES = 5000
 SCALE_ARTICLES = 1000
@@ -1144,7 +1164,8 @@ def run_paraphrase() -> None:
     """``--paraphrase``: the paraphrase matcher's parts, every dev set in both passage modes."""
     report_paraphrase()
     report_paraphrase_second()
-    for folder in (DEV_PARAPHRASE, DEV_PARAPHRASE2, DEV_PARAPHRASE3, DEV_XLING, DEV_PASSAGES, DEV_RECALL, DEV_PARTIAL):
+    paraphrase_sets = (DEV_PARAPHRASE, DEV_PARAPHRASE2, DEV_PARAPHRASE3)
+    for folder in (*paraphrase_sets, DEV_XLING, DEV_XLING2, DEV_PASSAGES, DEV_RECALL, DEV_PARTIAL):
         for mode in ("quoted", "reported"):
             clear_passage_cache()  # each mode pays its own embeddings (CPU comparable)
             report_dev_xling(mode, folder=folder)
@@ -1159,6 +1180,7 @@ def run_dev_sets() -> None:
     report_second_opinion()
     for folder in (DEV_PASSAGES, DEV_RECALL, DEV_PARTIAL):
         report_dev_xling(folder=folder)
+    report_dev_xling(DEFAULT_PASSAGES, folder=DEV_XLING2)
     report_crosslingual()
     report_cjk_sweep()
     report_other_languages()

@@ -19,3 +19,14 @@ def test_a_turkish_place_name_with_a_dotted_capital_i_is_a_common_word() -> None
     words = _set_words(canonical_quotes())
     assert not _names_outside("Araştırmacı İngiltere'ye dönüp bir süre görünmez olmak istiyor", words, "tr")
     assert _names_outside("Araştırmacı Restelli ile görüştü", words, "tr")
+
+
+def test_sub_spans_are_runs_of_one_or_two_clauses_of_a_long_candidate() -> None:
+    from corpusnorm.align.passages import _subspans
+
+    text = "英国に戻ってしばらくの間、人目につかない存在になろうと思っており、家族もそれを支えてくれている"
+    spans = [text[a:b] for a, b in _subspans(text, 0, len(text))]
+    assert "英国に戻ってしばらくの間、人目につかない存在になろうと思っており" in spans
+    assert "家族もそれを支えてくれている" in spans and text not in spans
+    assert _subspans("世界は危機にある、と", 0, 10) == []  # too short to have sub-spans
+    assert _subspans("Die Welt ist in Gefahr und alles wird anders sein", 0, 49) == []  # one clause

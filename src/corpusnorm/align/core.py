@@ -21,6 +21,7 @@ from ..quotes import Quote
 from ..repair import SPIN_THRESHOLD
 from ..repair import spin_score as compute_spin_score
 from .crosslingual import _crosslingual, _echoes, _via_translation
+from .gaps import gap_renderings
 from .index import _QuoteIndex
 from .monolingual import _monolingual
 from .paraphrase import paraphrase_texts, paraphrases
@@ -121,7 +122,8 @@ def _embedded(
     second_opinion: bool = True,
 ) -> list[Alignment]:
     """What the embedding matchers add to the monolingual ``found``: cross-lingual renderings, their repeats,
-    passage runs and, with ``passages="reported"``, unquoted reported summaries (:mod:`.paraphrase`)."""
+    passage runs, with ``passages="reported"`` unquoted reported summaries (:mod:`.paraphrase`), and short quoted
+    renderings in a gap of aligned quotes (:mod:`.gaps`)."""
     memo: dict[str, np.ndarray] = {}  # this text's passages embedded once (candidates, then run sentences)
     taken = [(a.start, a.end) for a in found]
     # the paraphrase matcher's clauses ride along with the first cross-lingual model call
@@ -143,6 +145,7 @@ def _embedded(
     if passages == "reported":  # unquoted reported summaries, in the quote language too
         spans = [(a.start, a.end) for a in [*found, *out]]
         out += paraphrases(text, quotes, spans, quote_language, embedder, language, memo, second_opinion)
+    out += gap_renderings(text, quotes, [*found, *out], quote_language, embedder, language, memo)
     return out
 
 

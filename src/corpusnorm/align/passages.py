@@ -7,7 +7,7 @@ import bisect
 import functools
 import itertools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import regex
 
@@ -85,6 +85,13 @@ MID_CLAUSE_WORD_RE = regex.compile(r"[\p{L}\p{M}\p{N}][^\S\n]*+$")
 # a lookbehind from the end of the text: tried there only, not from every sentence mark (linear)
 QUOTED_SENTENCE_END_RE = regex.compile(r"$(?<=[.!?。！？…][^\p{L}\p{N}]*)")
 CROSS_MIN_WORDS = 3  # shorter quoted passages carry too little meaning to embed
+# Sub-spans of a long candidate (a quote rendered as one clause of a longer quoted or reported sentence, diluted
+# in it): its clauses (cut at , ; : and the CJK 、，；：) one or two at a time, compared only when the whole
+# candidate came close to a quote without reaching the floors (benchmarks/data/dev_xling2; docs/align.md,
+# "Renderings inside longer sentences").
+SUBSPAN_MIN_WORDS = 8  # a candidate this long (and with two clauses or more) has sub-spans
+SUBSPAN_MAX_PIECES = 2  # consecutive clauses per sub-span
+SUBSPAN_BREAK_RE = regex.compile(r"[,;:，、；：]")
 CROSS_MAX_CANDIDATES = 48  # per text, quoted passages first (bounds the embedding time)
 SAME_LANGUAGE_SHARE = 0.6  # share of a passage's words that are words of the quote language: same language
 WORD_ZIPF = 3.0  # wordfreq Zipf frequency above which a word counts as a word of a language
@@ -98,8 +105,11 @@ class _Candidate:
     quoted: bool = True
     """Inside quote marks or around a quoted fragment; unquoted renderings are paraphrases."""
     fragment: tuple[int, int] | None = None
-    """For the clause of a fragment opening mid-clause: the fragment's own candidate span. Such a clause is
-    embedded only when the fragment came close to a quote without reaching the floors (:mod:`.crosslingual`)."""
+    """For the clause of a fragment opening mid-clause: the fragment's own candidate span; for a sub-span of a
+    long passage: that passage's span. Such a candidate is embedded only when the passage at ``fragment`` came
+    close to a quote without reaching the floors (:mod:`.crosslingual`)."""
+    subspan: bool = False
+    """A clause run inside a longer candidate (:func:`_subspans`): stricter cosine floor."""
 
 
 def _word_count(text: str) -> int:
@@ -236,6 +246,23 @@ def _mid_clause(text: str, start: int, end: int) -> tuple[int, int] | None:
     return lo, (after.start() if after else end)
 
 
+def _subspans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Runs of one to :data:`SUBSPAN_MAX_PIECES` consecutive clauses of the candidate text[start:end] (cut at
+    :data:`SUBSPAN_BREAK_RE`), shorter than it; none for a candidate under :data:`SUBSPAN_MIN_WORDS` words."""
+    if _word_count(text[start:end]) < SUBSPAN_MIN_WORDS:
+        return []
+    cuts = [start] + [m.start() for m in SUBSPAN_BREAK_RE.finditer(text, start, end)] + [end]
+    if len(cuts) < 3:
+        return []
+    out: list[tuple[int, int]] = []
+    for i in range(len(cuts) - 1):
+        for n in range(1, SUBSPAN_MAX_PIECES + 1):
+            if i + n < len(cuts) and (i, i + n) != (0, len(cuts) - 1):
+                lo = cuts[i] + (1 if i else 0)  # after the break mark
+                out.append((lo, cuts[i + n]))
+    return out
+
+
 def _reported(text: str) -> list[tuple[int, int]]:
     """Unquoted reported speech: what follows a reporting verb (and its 'that') or a colon, to the end of
     the sentence; in Japanese, the clause before と述べた / と書いた / という. The reporting frame itself
@@ -270,6 +297,43 @@ def _overlap_test(spans: list[tuple[int, int]]) -> Callable[[int, int], bool]:
     return overlaps
 
 
+@dataclass
+class _Pool:
+    """The candidates of a text being collected: each span once, with its priority (lower: kept first)."""
+
+    text: str
+    overlaps_taken: Callable[[int, int], bool]
+    language: str
+    text_language: str | None
+    found: dict[tuple[int, int], _Candidate] = field(default_factory=dict)
+    rank: dict[tuple[int, int], int] = field(default_factory=dict)
+
+    def add(
+        self,
+        lo: int,
+        hi: int,
+        priority: int,
+        *,
+        quoted: bool = True,
+        fragment: tuple[int, int] | None = None,
+        sub: bool = False,
+    ) -> None:
+        """Add text[lo:hi] trimmed to word edges, unless too short, taken already, or in the quote language."""
+        text = self.text
+        words = list(RE_WORD.finditer(text, lo, hi))
+        if not words or _word_count(text[lo:hi]) < CROSS_MIN_WORDS:
+            return
+        s, e = words[0].start(), words[-1].end()
+        if (
+            (s, e) in self.found
+            or self.overlaps_taken(s, e)
+            or _looks_like(text[s:e], self.language, self.text_language)
+        ):
+            return
+        self.found[(s, e)] = _Candidate(s, e, text[s:e], quoted, fragment, sub)
+        self.rank[(s, e)] = priority
+
+
 def _candidates(
     text: str,
     taken: list[tuple[int, int]],
@@ -287,20 +351,8 @@ def _candidates(
     'that' (:func:`_reported`).
     ``sentences``: also every sentence and clause of the text (slower; finds unquoted renderings).
     """
-    found: dict[tuple[int, int], _Candidate] = {}
-    rank: dict[tuple[int, int], int] = {}
-    overlaps_taken = _overlap_test(taken)
-
-    def add(lo: int, hi: int, priority: int, *, quoted: bool = True, fragment: tuple[int, int] | None = None) -> None:
-        words = list(RE_WORD.finditer(text, lo, hi))
-        if not words or _word_count(text[lo:hi]) < CROSS_MIN_WORDS:
-            return
-        s, e = words[0].start(), words[-1].end()
-        if (s, e) in found or overlaps_taken(s, e) or _looks_like(text[s:e], language, text_language):
-            return
-        found[(s, e)] = _Candidate(s, e, text[s:e], quoted, fragment)
-        rank[(s, e)] = priority
-
+    pool = _Pool(text, _overlap_test(taken), language, text_language)
+    found, add = pool.found, pool.add
     for m in QUOTED_RE.finditer(text):
         lo, hi = m.span("q")
         pieces = [(lo, lo)] + [(x.start(), x.end()) for x in RE_SENTENCE_GAP.finditer(text, lo, hi)] + [(hi, hi)]
@@ -326,6 +378,9 @@ def _candidates(
             bounds = [0] + [x.end() for x in boundary.finditer(text)] + [len(text)]
             for a, b in itertools.pairwise(bounds):
                 add(a, b, priority, quoted=False)
-    # quoted passages first, then clauses around quoted fragments, then plain sentences
-    ranked = sorted(found, key=lambda k: (rank[k], k[0]))[:CROSS_MAX_CANDIDATES]
+    for cand in [c for c in found.values() if c.fragment is None]:
+        for lo, hi in _subspans(text, cand.start, cand.end):
+            add(lo, hi, 4, quoted=cand.quoted, fragment=(cand.start, cand.end), sub=True)
+    # quoted passages first, then clauses around quoted fragments, then plain sentences, then sub-spans
+    ranked = sorted(found, key=lambda k: (pool.rank[k], k[0]))[:CROSS_MAX_CANDIDATES]
     return [found[k] for k in sorted(ranked)]
