@@ -36,6 +36,7 @@ from ..document import Alignment
 from ..quotes import Quote
 from ..text.patterns import RE_WORD
 from .clauses import ClauseSide, clause_side
+from .numbers import numbers_outside
 from .passages import (
     QUOTED_RE,
     SENTENCE_BOUNDARY_RE,
@@ -59,19 +60,23 @@ __all__ = ["REPORTED_FRAME_RE", "frame_candidates"]
 REPORTING_VERBS: dict[str, str] = {
     "en": r"says|said|writes|wrote|adds|added|explains|explained|argues|argued|notes|noted|tells|told|telling"
     r"|believes|believed|thinks|thought|concludes|concluded|describes|described|insists|insisted|admits|admitted"
-    r"|recalls|recalled|reckons|claims|claimed|states|stated|feels|felt|acknowledges|acknowledged|warns|warned",
+    r"|recalls|recalled|reckons|claims|claimed|states|stated|feels|felt|acknowledges|acknowledged|warns|warned"
+    r"|announces|announced|reveals|revealed|confirms|confirmed|declares|declared",
     "it": r"scrive|ha scritto|dice|ha detto|afferma|ha affermato|spiega|ha spiegato|aggiunge|ha aggiunto|sostiene"
-    r"|racconta|ha raccontato|conclude|ha concluso|ritiene|crede|pensa|ammette|osserva",
+    r"|racconta|ha raccontato|conclude|ha concluso|ritiene|crede|pensa|ammette|osserva"
+    r"|annuncia|ha annunciato|dichiara|ha dichiarato|fa sapere|ha fatto sapere|precisa|ha precisato",
     "es": r"escribe|escribió|dice|dijo|afirma|afirmó|explica|explicó|añade|añadió|asegura|aseguró|cuenta|contó"
-    r"|concluye|concluyó|cree|piensa|sostiene|admite|reconoce|señala",
+    r"|concluye|concluyó|cree|piensa|sostiene|admite|reconoce|señala"
+    r"|anuncia|anunció|ha anunciado|declara|declaró|precisa|precisó|revela|reveló|confirma|confirmó",
     "fr": r"écrit|a écrit|dit|a dit|affirme|a affirmé|explique|a expliqué|ajoute|a ajouté|raconte|a raconté"
-    r"|conclut|a conclu|estime|pense|croit|assure|reconnaît|souligne",
+    r"|conclut|a conclu|estime|pense|croit|assure|reconnaît|souligne"
+    r"|annonce|a annoncé|déclare|a déclaré|confie|a confié|précise|a précisé|indique|a indiqué",
     "de": r"schreibt|schrieb|sagt|sagte|erklärt|erklärte|betont|betonte|meint|meinte|glaubt|glaubte|findet"
-    r"|fand|berichtet|berichtete|räumt ein|warnt|warnte",
+    r"|fand|berichtet|berichtete|räumt ein|warnt|warnte|verkündet|verkündete|bestätigt|bestätigte",
     "pt": r"escreve|escreveu|diz|disse|afirma|afirmou|explica|explicou|acrescenta|acrescentou|conta|contou"
-    r"|conclui|concluiu|acredita|pensa|reconhece",
+    r"|conclui|concluiu|acredita|pensa|reconhece|anuncia|anunciou|declara|declarou|revela|revelou|confirma|confirmou",
     "ru": r"пишет|написал|говорит|сказал|заявил|заявляет|объясняет|объяснил|добавляет|добавил|рассказывает"
-    r"|рассказал|считает|признаётся|признается|отмечает|отметил",
+    r"|рассказал|считает|признаётся|признается|отмечает|отметил|объявил|сообщил|сообщает|признался|подтвердил",
     "zh": r"表示|说|称|写道|指出",
     "hi": r"कहा|बताया|लिखा|कहते हैं|बताते हैं|लिखते हैं|कहना है|मानना है",
     "ar": r"و?(?:قال|يقول|أعلن|أضاف|أوضح|أكد|كتب|ذكر|أشار|اعتبر|يرى)",
@@ -393,16 +398,20 @@ def _is_quote_language(span_text: str, language: str, text_language: str | None)
 
 
 def _spans(
-    text: str, quotes: Sequence[Quote], taken: Sequence[tuple[int, int]], text_language: str | None
+    text: str, quotes: Sequence[Quote], taken: Sequence[tuple[int, int]], text_language: str | None, language: str
 ) -> list[tuple[int, int]]:
-    """Frame clauses not overlapping ``taken`` and naming nothing the quote set never names."""
+    """Frame clauses not overlapping ``taken`` and naming nothing the quote set (in ``language``) never names: no
+    name (:func:`.passages._names_outside`), no month or number (:func:`.numbers.numbers_outside`: a colleague's
+    "her last day would be in March" is not "My last day will be February 9th")."""
     words = _set_words(quotes)
-    return [
-        (s, e)
-        for s, e in frame_candidates(text, text_language)
-        if not any(s < b and a < e for a, b in taken)
-        and not _names_outside(text[s:e], words, _passage_language(text[s:e]) or text_language)
-    ][:PARAPHRASE_MAX_CANDIDATES]
+    out = []
+    for s, e in frame_candidates(text, text_language):
+        if any(s < b and a < e for a, b in taken):
+            continue
+        lang = _passage_language(text[s:e]) or text_language
+        if not _names_outside(text[s:e], words, lang) and not numbers_outside(text[s:e], quotes, language, lang):
+            out.append((s, e))
+    return out[:PARAPHRASE_MAX_CANDIDATES]
 
 
 @dataclass(frozen=True)
@@ -458,7 +467,7 @@ def paraphrase_texts(
 ) -> list[str]:
     """The texts :func:`paraphrases` will embed for ``text`` (before later matchers take more of it), so that a
     caller can embed them in an earlier model call of the same article."""
-    passages = [text[s:e] for s, e in _spans(text, quotes, taken, text_language)]
+    passages = [text[s:e] for s, e in _spans(text, quotes, taken, text_language, language)]
     return _shown(passages, [_is_quote_language(p, language, text_language) for p in passages], language)
 
 
@@ -476,7 +485,7 @@ def paraphrases(
     ``second_opinion``: whether near misses may be confirmed by the second model (:mod:`.second`, e5-small only)."""
     from .crosslingual import _margins, _passage_vectors, _quote_negated, _x_neighbours
 
-    spans = _spans(text, quotes, taken, text_language)
+    spans = _spans(text, quotes, taken, text_language, language)
     if not spans:
         return []
     passages = [text[s:e] for s, e in spans]
