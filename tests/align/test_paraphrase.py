@@ -306,3 +306,21 @@ def test_frame_candidates_scan_a_long_run_of_frames_in_linear_time() -> None:
 
     small, large = cost(2_048), cost(8_192)
     assert large < 10 * max(small, 0.01)  # linear is 4x; the quadratic scan of before was 12-15x
+
+
+HINDI_SUMMARY = (
+    "शोधकर्ता का इस्तीफा\n\nसुरक्षा शोधकर्ता ब्रिटेन लौटकर कुछ समय के लिए गुमनाम रहना चाहते हैं, यह उन्होंने पत्र में बताया। "
+    "कंपनी का कारोबार तेजी से बढ़ रहा है।"
+)
+
+
+def test_hindi_clauses_have_their_own_floors_the_second_model_lacking_hindi(monkeypatch: pytest.MonkeyPatch) -> None:
+    from corpusnorm.align import paraphrase
+
+    assert paraphrase._floors("दुनिया खतरे में है", False, clause=False) == paraphrase.DEVANAGARI_FLOORS
+    assert paraphrase._floors("il mondo è in pericolo", False, clause=False)[0] == paraphrase.CROSS_LANGUAGE_MIN_MARGIN
+    found = align(HINDI_SUMMARY, language="hi")
+    assert [(a.quote_id, a.kind) for a in found] == [("L27", "paraphrase")]  # margin 1.031: under 1.035
+    monkeypatch.setattr(paraphrase, "DEVANAGARI_FLOORS", (paraphrase.CROSS_LANGUAGE_MIN_MARGIN, 0.86))
+    monkeypatch.setenv(PASSAGE_CACHE_ENV, "0")
+    assert align(HINDI_SUMMARY, language="hi") == []
