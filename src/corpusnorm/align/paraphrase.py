@@ -16,7 +16,11 @@ English quotes) get their own floors, since their cosines run higher than transl
 (:data:`SAME_LANGUAGE_FLOORS` and :func:`_floors`, set on benchmarks/data/dev_paraphrase and the other dev
 sets; docs/align.md, "Paraphrase matcher"). English clauses are compared in the first person ("he has decided"
 -> "I have decided"), the reported-speech pronoun shift undone. A clause just under the floors
-(:data:`PARAPHRASE_BAND`) may be confirmed by the second model (:mod:`.second`), as translated near misses are.
+(:data:`PARAPHRASE_BAND`) may be confirmed by the second model (:mod:`.second`), as translated near misses are; a
+Hindi clause, which that model does not know, has its own floors (:data:`DEVANAGARI_FLOORS`). A clause naming a month
+or number the quote set never names is dropped (:func:`.numbers.numbers_outside`); a foreign clause saying someone
+leaves, close to a quote that says so too, is accepted in an article with another alignment (:func:`_departures`,
+:func:`.polarity.departure`: e5 cannot tell "decided to leave" from "decided to stay").
 
 With ``passages="reported"``, the default of :func:`corpusnorm.align.align` since the int8 kernel made the model
 cheap enough: it embeds clauses of nearly every article, English ones included (docs/align.md gives the cost);
