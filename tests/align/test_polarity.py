@@ -56,3 +56,11 @@ def test_staying_another_departure_and_the_check_switched_off_give_no_departure(
     monkeypatch.setattr(paraphrase, "DEPARTURE_MIN_MARGIN", 9.0)
     monkeypatch.setenv("CORPUSNORM_PASSAGE_CACHE", "0")
     assert [a.quote_id for a in align(LEAVES)] == ["L11"]  # e5's floors alone miss it
+
+
+def test_the_headline_is_the_first_line_without_a_sentence_end() -> None:
+    text = "Il ricercatore lascia il laboratorio\n\nHa deciso di lasciare l'azienda."
+    assert paraphrase._in_headline(text, text.index("lascia il"))
+    assert not paraphrase._in_headline(text, text.index("Ha deciso"))
+    assert not paraphrase._in_headline("Ha deciso di lasciare l'azienda.\nAltro.", 3)  # a sentence, not a headline
+    assert not paraphrase._in_headline("Ha deciso di lasciare l'azienda", 3)  # one line: no headline
