@@ -215,6 +215,12 @@ def test_the_near_miss_band_lies_under_both_floors() -> None:
             "会社を辞める決断をした",
         ),
         ("ja", "最終出社日は2月9日になるという。", "最終出社日は2月9日になる"),
+        # nominalised content and intent nouns: the clause ends before こと / 意向 / 考え, not at the と of こと
+        ("ja", "研究者は9日、研究所を退社することを明らかにした。", "研究所を退社する"),
+        ("ja", "今後は詩の学位を目指し、実践に専念する意向を示した。", "今後は詩の学位を目指し、実践に専念する"),
+        ("ja", "研究者は、コーチングの実践を深めたい考えだ。", "コーチングの実践を深めたい"),
+        ("ja", "研究者は同僚への書簡で、世界は危機にさらされているとつづった。", "世界は危機にさらされている"),
+        ("ja", "研究者は、自身の投稿で、会社を辞める決断をしたと投稿した。", "会社を辞める決断をした"),
         ("ko", "그는 세상이 위험에 처해 있다고 동료들에게 말했다. 날씨가 좋다.", "세상이 위험에 처해 있다"),
         (
             "tr",
@@ -300,3 +306,21 @@ def test_frame_candidates_scan_a_long_run_of_frames_in_linear_time() -> None:
 
     small, large = cost(2_048), cost(8_192)
     assert large < 10 * max(small, 0.01)  # linear is 4x; the quadratic scan of before was 12-15x
+
+
+HINDI_SUMMARY = (
+    "शोधकर्ता का इस्तीफा\n\nसुरक्षा शोधकर्ता ब्रिटेन लौटकर कुछ समय के लिए गुमनाम रहना चाहते हैं, यह उन्होंने पत्र में बताया। "
+    "कंपनी का कारोबार तेजी से बढ़ रहा है।"
+)
+
+
+def test_hindi_clauses_have_their_own_floors_the_second_model_lacking_hindi(monkeypatch: pytest.MonkeyPatch) -> None:
+    from corpusnorm.align import paraphrase
+
+    assert paraphrase._floors("दुनिया खतरे में है", False, clause=False) == paraphrase.DEVANAGARI_FLOORS
+    assert paraphrase._floors("il mondo è in pericolo", False, clause=False)[0] == paraphrase.CROSS_LANGUAGE_MIN_MARGIN
+    found = align(HINDI_SUMMARY, language="hi")
+    assert [(a.quote_id, a.kind) for a in found] == [("L27", "paraphrase")]  # margin 1.031: under 1.035
+    monkeypatch.setattr(paraphrase, "DEVANAGARI_FLOORS", (paraphrase.CROSS_LANGUAGE_MIN_MARGIN, 0.86))
+    monkeypatch.setenv(PASSAGE_CACHE_ENV, "0")
+    assert align(HINDI_SUMMARY, language="hi") == []

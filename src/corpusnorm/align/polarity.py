@@ -104,3 +104,57 @@ def _polarity_differs(q: _IndexedQuote, text: _Tokens, j0: int, j1: int, i0: int
         return sum(_is_negation(t, language) for t in tokens.norms[lo : b + 1])
 
     return count(text, i0, i1) != count(q.tokens, j0, j1)
+
+
+# Leaving and staying: e5-small puts "decided to leave the company" and "decided to stay in the company" at the same
+# margins (docs/align.md, "Leave or stay"). Stems per language (matched at a word start; anywhere in the scripts
+# written without spaces), for the paraphrase matcher's departure check (:func:`departure`).
+DEPARTURE_WORDS: dict[str, str] = {
+    "en": r"leave|leaving|quit|resign|step(?:s|ped|ping)? down|depart",
+    "it": r"lascia|lasciare|andarsene|se ne va|dimett|dimess|abbandon",
+    "es": r"dejar|deja la|deja el|abandon|renunci|dimit|marcharse|se va de",
+    "fr": r"quitt|démission|partir|s'en aller",
+    "de": r"verlass|verlässt|verließ|kündig|zurückgetreten|zurücktret|geh(?:en|t) weg",
+    "pt": r"deixar|deixa a|deixa o|demit|sair d|saída d|abandon",
+    "ru": r"уйти|уход|уходит|ушёл|ушел|покида|покину|увол",
+    "tr": r"ayrıl|istifa",
+    "ar": r"و?(?:مغادرة|يغادر|غادر|استقال|استقالة|ترك|يترك)",
+    "hi": r"छोड़|छोड|इस्तीफ",
+    "zh": r"离开|辞职|辞去|离职|離開|辭職",
+    "ja": r"辞め|去る|退社|退職|辞任|辞職|離れ",
+    "ko": r"떠나|떠날|사직|사임|퇴사",
+}
+STAY_WORDS: dict[str, str] = {
+    "en": r"stay|remain",
+    "it": r"restare|resta|rimanere|rimane",
+    "es": r"quedarse|se queda|permanecer|permanece",
+    "fr": r"rester|reste",
+    "de": r"bleib",
+    "pt": r"ficar|fica |permanecer|permanece",
+    "ru": r"остат|остаёт|остает|остан",
+    "tr": r"kalma|kalacak|kalıyor",
+    "ar": r"و?(?:البقاء|يبقى|بقاء)",
+    "hi": r"रहने|बने रह|रुकने",
+    "zh": r"留在|留下|继续留|繼續留",
+    "ja": r"残る|残っ|残り|残ること|とどま",
+    "ko": r"남기|남아|남겠|남을",
+}
+UNSPACED_DEPARTURE_LANGUAGES = frozenset({"zh", "ja", "ko"})
+
+
+@functools.lru_cache(maxsize=64)
+def _verb_re(table_name: str, language: str) -> regex.Pattern[str] | None:
+    table = DEPARTURE_WORDS if table_name == "departure" else STAY_WORDS
+    if language not in table:
+        return None
+    left = "" if language in UNSPACED_DEPARTURE_LANGUAGES else r"(?<![\p{L}\p{M}])"
+    return regex.compile(rf"{left}(?:{table[language]})", regex.IGNORECASE)
+
+
+def departure(text: str, language: str | None) -> bool:
+    """Does ``text`` (in ``language``) say that someone leaves (a departure word of its language, no staying word,
+    no negation)? "decided to leave the company" yes; "decided to stay", "has not resigned" no."""
+    leave, stay = _verb_re("departure", language or ""), _verb_re("stay", language or "")
+    if leave is None or stay is None or not leave.search(text):
+        return False
+    return not stay.search(text) and not _negated(text, language)
