@@ -18,9 +18,7 @@ sets; docs/align.md, "Paraphrase matcher"). English clauses are compared in the 
 -> "I have decided"), the reported-speech pronoun shift undone. A clause just under the floors
 (:data:`PARAPHRASE_BAND`) may be confirmed by the second model (:mod:`.second`), as translated near misses are; a
 Hindi clause, which that model does not know, has its own floors (:data:`DEVANAGARI_FLOORS`). A clause naming a month
-or number the quote set never names is dropped (:func:`.numbers.numbers_outside`); a foreign clause saying someone
-leaves, close to a quote that says so too, is accepted in an article with another alignment (:func:`_departures`,
-:func:`.polarity.departure`: e5 cannot tell "decided to leave" from "decided to stay").
+or number the quote set never names is dropped (:func:`.numbers.numbers_outside`).
 
 With ``passages="reported"``, the default of :func:`corpusnorm.align.align` since the int8 kernel made the model
 cheap enough: it embeds clauses of nearly every article, English ones included (docs/align.md gives the cost);
@@ -51,7 +49,7 @@ from .passages import (
     _set_words,
     _word_count,
 )
-from .polarity import _negated, departure
+from .polarity import _negated
 from .prepared import quote_texts
 from .quoteset import QuoteSide, _cosines, quote_side
 from .score import paraphrase_score
@@ -435,7 +433,6 @@ class _Match:
     clause: bool
     negated_quote: bool
     second: tuple[float, float] | None = None  # the second model's (margin, cosine), when it confirmed a near miss
-    departure: bool = False  # accepted by the departure check
 
 
 def _near_miss(passage: str, same: bool, cos: np.ndarray, margin: np.ndarray) -> _Match | None:
@@ -521,63 +518,12 @@ def paraphrases(
             continue
         found.append((i, match))
     found += _confirmed(asked, shown, quotes, language)
-    if taken or found:  # the article reports the quote set: a departure summary may be the author's
-        found += _departures(
-            text,
-            spans,
-            same,
-            (cos, _margins(cos, side.y_nn, x_nn)),
-            quotes,
-            language,
-            {i for i, _ in found},
-            text_language,
-        )
     out: list[Alignment] = []
     for i, match in sorted(found, key=lambda f: f[0]):
         negated_quote = match.negated_quote if match.clause else _quote_negated(quotes[match.qi].text, language)
         if not negated_quote and _negated(passages[i], _passage_language(passages[i]) or text_language):
             continue  # "he says the world is not in danger" denies the quote
         out.append(_alignment(spans[i], passages[i], same[i], match, quotes, embedder.name))
-    return out
-
-
-# The departure check (docs/align.md, "Leave or stay"): a clause in another language than the quote set's that says
-# someone leaves (:func:`.polarity.departure`), outside the headline, whose best whole quote says so too, at e5 margin
-# >= DEPARTURE_MIN_MARGIN and cosine at most PARAPHRASE_BAND under its floor, in an article where another alignment
-# was made. Set on the dev sets (benchmarks/data/dev_paraphrase*, dev_xling).
-DEPARTURE_MIN_MARGIN = 0.99
-DEPARTURE_EVIDENCE = "departure check"
-
-
-def _in_headline(text: str, start: int) -> bool:
-    """Is ``start`` in the text's first line, when that line is a headline (more lines follow, no sentence end)?"""
-    end = text.find("\n")
-    return 0 <= start < end and not SENTENCE_BOUNDARY_RE.search(text[:end].rstrip()[-1:] or "\n")
-
-
-def _departures(
-    text: str,
-    spans: list[tuple[int, int]],
-    same: list[bool],
-    scores: tuple[np.ndarray, np.ndarray],
-    quotes: Sequence[Quote],
-    language: str,
-    done: set[int],
-    text_language: str | None,
-) -> list[tuple[int, _Match]]:
-    """Clauses the departure check accepts (``scores``: e5 cosines and margins of each clause to each quote)."""
-    cos, margin = scores
-    out: list[tuple[int, _Match]] = []
-    for i, (s, e) in enumerate(spans):
-        if i in done or same[i] or _in_headline(text, s):
-            continue
-        passage = text[s:e]
-        qi = int(np.argmax(margin[i]))
-        floor_c = _floors(passage, False, clause=False)[1]
-        if margin[i, qi] < DEPARTURE_MIN_MARGIN or cos[i, qi] < floor_c - PARAPHRASE_BAND:
-            continue
-        if departure(passage, _passage_language(passage) or text_language) and departure(quotes[qi].text, language):
-            out.append((i, _Match(qi, float(margin[i, qi]), float(cos[i, qi]), False, False, departure=True)))
     return out
 
 
@@ -616,8 +562,6 @@ def _alignment(
     if match.second is not None:
         score = paraphrase_score(*_floors(passage, same, clause=False), same)
         evidence += f"; {SECOND_EVIDENCE} (use-m3): margin {match.second[0]:.3f}, cosine {match.second[1]:.3f}"
-    elif match.departure:
-        evidence += f"; {DEPARTURE_EVIDENCE}"
     return Alignment(
         quote_id=quotes[match.qi].id,
         kind="paraphrase",
