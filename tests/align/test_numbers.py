@@ -48,3 +48,9 @@ def test_a_colleagues_other_date_is_not_the_letters(monkeypatch: pytest.MonkeyPa
     assert align(COLLEAGUE, passages="reported") == []
     monkeypatch.setattr(paraphrase, "numbers_outside", lambda *args: False)
     assert [a.quote_id for a in align(COLLEAGUE, passages="reported")] == ["L02"]  # what e5 alone would say
+
+
+def test_a_number_of_any_length_or_script_is_read_without_int() -> None:
+    # int() refuses more than 4,300 digits: a crafted article must not fail the align stage
+    assert date_marks("His badge number was " + "7" * 5000 + ".", "en") == {"7" * 5000}
+    assert date_marks("آخر يوم له هو ٠٩ فبراير", "ar") >= {"9"}  # Arabic-Indic digits, a leading zero

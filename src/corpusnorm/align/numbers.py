@@ -201,6 +201,12 @@ def _cjk_month(token: str) -> int:
     return _CJK_NUMERALS.get(token[-1], 0) + (10 if token.startswith("十") and len(token) > 1 else 0)
 
 
+def _number(digits: str) -> str:
+    """A run of decimal digits of any script as ASCII without leading zeros ("٠٩" -> "9"); not through int(),
+    which refuses runs of more than 4,300 digits (a crafted document would fail)."""
+    return "".join(str(unicodedata.decimal(c)) for c in digits).lstrip("0") or "0"
+
+
 def date_marks(text: str, language: str | None) -> frozenset[str]:
     """The months (``"m2"``) and numbers (``"9"``) ``text`` names, read in ``language``; years are left out."""
     marks: set[str] = set()
@@ -214,7 +220,7 @@ def date_marks(text: str, language: str | None) -> frozenset[str]:
     pattern = _month_re(language or "")
     if pattern is not None:
         marks.update(f"m{int(k[1:])}" for m in pattern.finditer(text) for k, v in m.groupdict().items() if v)
-    marks.update(str(int(d)) for d in _DIGITS_RE.findall(text))  # int() reads the digits of any script
+    marks.update(_number(d) for d in _DIGITS_RE.findall(text))
     words = NUMBER_WORDS.get(language or "", {})
     marks.update(str(words[w]) for w in _WORD_RE.findall(text.lower()) if w in words)
     return frozenset(marks)
