@@ -308,6 +308,34 @@ def test_frame_candidates_scan_a_long_run_of_frames_in_linear_time() -> None:
     assert large < 10 * max(small, 0.01)  # linear is 4x; the quadratic scan of before was 12-15x
 
 
+
+@pytest.mark.parametrize(
+    ("unit", "language"),
+    [
+        ("그는 세상이 위험에 처해 있다고 밝혔다 ", "ko"),  # head-final verbs, no comma: clauses ran back to the start
+        ("उन्होंने कहा कि दुनिया खतरे में है, यह बताया ", "hi"),
+        ("he said that the world is in peril; he wrote ", "en"),  # a clause end searched again for every frame
+    ],
+)
+def test_a_sentence_of_many_frames_costs_linear_time(unit: str, language: str) -> None:
+    import time
+
+    from corpusnorm.align.passages import _reported
+
+    def cost(n: int) -> float:
+        text = unit * (n // len(unit))  # one sentence (no full stop)
+        best = float("inf")
+        for _ in range(3):
+            start = time.process_time()
+            frame_candidates(text, language)
+            _reported(text)
+            best = min(best, time.process_time() - start)
+        return best
+
+    small, large = cost(4_096), cost(16_384)
+    assert large < 10 * max(small, 0.01)  # linear is 4x; before the bisection it was 12-16x
+
+
 HINDI_SUMMARY = (
     "शोधकर्ता का इस्तीफा\n\nसुरक्षा शोधकर्ता ब्रिटेन लौटकर कुछ समय के लिए गुमनाम रहना चाहते हैं, यह उन्होंने पत्र में बताया। "
     "कंपनी का कारोबार तेजी से बढ़ रहा है।"

@@ -26,6 +26,7 @@ cheap enough: it embeds clauses of nearly every article, English ones included (
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -272,9 +273,11 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in itertools.pairwise(bounds) if b > a]
 
 
-def _clause_end(text: str, start: int, end: int) -> int:
-    m = CLAUSE_END_RE.search(text, start, end)
-    return m.start() if m else end
+def _clause_end(ends: list[int], start: int, end: int) -> int:
+    """The first clause end (``ends``: the positions of :data:`CLAUSE_END_RE` in the sentence) at or after
+    ``start``, else ``end``; by bisection, so a sentence of many frames costs no rescan per frame."""
+    i = bisect.bisect_left(ends, start)
+    return ends[i] if i < len(ends) and ends[i] < end else end
 
 
 def _clause_words(text: str) -> int:
@@ -287,19 +290,28 @@ def _clause_words(text: str) -> int:
     return count
 
 
-def _head_start(text: str, a: int, end: int, lang: str | None) -> int:
+def _has_words(text: str, n: int) -> bool:
+    """``_clause_words(text) >= n``, reading only as far as the words that decide it."""
+    count = 0
+    for word in RE_WORD.finditer(text):
+        unspaced = len(UNSPACED_SCRIPT_RE.findall(word.group()))
+        count += max(1, unspaced // UNSPACED_CHARS_PER_WORD) if unspaced else 1
+        if count >= n:
+            return True
+    return n <= 0
+
+
+def _head_start(text: str, a: int, end: int, lang: str | None, opens: list[int]) -> int:
     """Where the content before a head-final reporting verb (ending at ``end``) opens, in the sentence starting at
-    ``a``: after the last topic or adjunct comma in Japanese, the last comma elsewhere, past a Korean topic word
-    ("그는 …"); the sentence's start when that would leave fewer than :data:`PARAPHRASE_MIN_WORDS` words."""
-    if lang == "ja":
-        opens = [m.end() for m in _JA_CLAUSE_OPEN_RE.finditer(text, a, end)]
-    else:
-        opens = [m.end() for m in _COMMA_RE.finditer(text, a, end)]
-    start = opens[-1] if opens else a
+    ``a``: after the last topic or adjunct comma in Japanese, the last comma elsewhere (``opens``: where those end,
+    in the sentence), past a Korean topic word ("그는 …"); the sentence's start when that would leave fewer than
+    :data:`PARAPHRASE_MIN_WORDS` words."""
+    i = bisect.bisect_right(opens, end)
+    start = opens[i - 1] if i else a
     first = RE_WORD.search(text, start, end)
     if lang == "ko" and first and (topic := _KO_TOPIC_RE.match(text, first.start(), end)):
         start = topic.end()
-    return start if _clause_words(text[start:end]) >= PARAPHRASE_MIN_WORDS else a
+    return start if _has_words(text[start:end], PARAPHRASE_MIN_WORDS) else a
 
 
 def _after_topic(text: str, a: int, b: int, lang: str | None) -> int:
@@ -312,7 +324,11 @@ def _after_topic(text: str, a: int, b: int, lang: str | None) -> int:
 
 def _before_spans(text: str, a: int, b: int, lang: str | None, frames: _Frames) -> list[tuple[int, int]]:
     """The clauses before head-final reporting verbs in the sentence text[a:b]."""
-    return [(_head_start(text, a, m.start(), lang), m.start()) for m in frames.before.finditer(text, a, b)]
+    ends = [m.start() for m in frames.before.finditer(text, a, b)]
+    if not ends:
+        return []
+    opens = [m.end() for m in (_JA_CLAUSE_OPEN_RE if lang == "ja" else _COMMA_RE).finditer(text, a, b)]
+    return [(_head_start(text, a, end, lang, opens), end) for end in ends]
 
 
 def _frame_spans(text: str, a: int, b: int, language: str | None) -> list[tuple[int, int]]:
@@ -337,7 +353,8 @@ def _frame_spans(text: str, a: int, b: int, language: str | None) -> list[tuple[
     if lang in SENTENCE_FRAME_LANGUAGES:
         # the content stands before an intent word: the whole sentence, unless a reporting verb delimits it
         starts = [_after_topic(text, a, b, lang)] if starts and not before and not after else []
-    return before + [(s, _clause_end(text, s, b)) for s in sorted(after + starts)]
+    clause_ends = [m.start() for m in CLAUSE_END_RE.finditer(text, a, b)]
+    return before + [(s, _clause_end(clause_ends, s, b)) for s in sorted(after + starts)]
 
 
 def frame_candidates(text: str, language: str | None = None) -> list[tuple[int, int]]:

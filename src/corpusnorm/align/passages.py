@@ -123,6 +123,17 @@ def _word_count(text: str) -> int:
     return count
 
 
+def _at_most_words(text: str, limit: int) -> bool:
+    """``_word_count(text) <= limit``, reading only as far as the words that decide it."""
+    count = 0
+    for m in RE_WORD.finditer(text):
+        word = m.group()
+        count += max(1, len(word) // UNSPACED_CHARS_PER_WORD) if UNSPACED_SCRIPT_RE.match(word) else 1
+        if count > limit:
+            return False
+    return True
+
+
 def _word_share(words: list[str], language: str) -> float:
     return sum(_zipf(w, language) >= WORD_ZIPF for w in words) / len(words)
 
@@ -269,17 +280,20 @@ def _reported(text: str) -> list[tuple[int, int]]:
     ("In a letter to colleagues he writes") is never a candidate, nor a passage with quote marks (its
     quoted part is a candidate already) or one longer than :data:`REPORTED_MAX_WORDS` (narration)."""
     out: list[tuple[int, int]] = []
+    bounds = [m.start() for m in SENTENCE_BOUNDARY_RE.finditer(text)]  # one character each: bisection finds the next
     for m in REPORTED_AFTER_RE.finditer(text):
-        end = SENTENCE_BOUNDARY_RE.search(text, m.end())
-        out.append((m.end(), end.start() if end else len(text)))
+        i = bisect.bisect_left(bounds, m.end())
+        out.append((m.end(), bounds[i] if i < len(bounds) else len(text)))
     for m in REPORTED_BEFORE_RE.finditer(text):
         lo = max(0, m.start() - REPORTED_BEFORE_MAX_CHARS)
         breaks = [x.end() for x in REPORTED_BEFORE_BREAK_RE.finditer(text, lo, m.start())]
         out.append((breaks[-1] if breaks else lo, m.start()))
-    # a passage with quote marks is compared as quoted passages already; a long one is narration
-    return [
-        (a, b) for a, b in out if not RE_QUOTE_MARK.search(text, a, b) and _word_count(text[a:b]) <= REPORTED_MAX_WORDS
-    ]
+    # a passage with quote marks is compared as quoted passages already; a long one is narration. Both tests stay
+    # linear in a sentence of many reporting verbs (each passage runs to the sentence's end): the marks by
+    # bisection, the words counted only up to the limit.
+    marks = [m.start() for m in RE_QUOTE_MARK.finditer(text)]
+    unmarked = [(a, b) for a, b in out if bisect.bisect_left(marks, b) == bisect.bisect_left(marks, a)]
+    return [(a, b) for a, b in unmarked if _at_most_words(text[a:b], REPORTED_MAX_WORDS)]
 
 
 def _overlap_test(spans: list[tuple[int, int]]) -> Callable[[int, int], bool]:
