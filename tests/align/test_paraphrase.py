@@ -308,7 +308,6 @@ def test_frame_candidates_scan_a_long_run_of_frames_in_linear_time() -> None:
     assert large < 10 * max(small, 0.01)  # linear is 4x; the quadratic scan of before was 12-15x
 
 
-
 @pytest.mark.parametrize(
     ("unit", "language"),
     [
