@@ -72,3 +72,22 @@ def test_bare_json_list_of_strings_and_objects() -> None:
 def test_bad_quote_sets_raise_a_clear_error(content: str) -> None:
     with pytest.raises(QuoteSetError):
         parse_quotes(content)
+
+
+def test_a_quote_file_read_again_is_parsed_once_until_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import corpusnorm.quotes as quotes_module
+    from corpusnorm.align import align
+
+    calls: list[str] = []
+    real = quotes_module.parse_quotes
+    monkeypatch.setattr(quotes_module, "parse_quotes", lambda text, **kw: calls.append(text) or real(text, **kw))
+    path = tmp_path / "set.txt"
+    path.write_text("The world is in peril.\n", encoding="utf-8")
+    text = "He wrote that the world is in peril."
+    first = align(text, quotes=path, crosslingual=False)
+    second = align(text, quotes=path, crosslingual=False)  # an article loop passing the path each time
+    assert [a.quote_id for a in first] == [a.quote_id for a in second] == ["Q001"]
+    assert len(calls) == 1 and load_quotes(path)[0] is load_quotes(path)[0]  # the same frozen quotes
+    path.write_text("# renumbered\nSomething else entirely.\nThe world is in peril.\n", encoding="utf-8")
+    assert [a.quote_id for a in align(text, quotes=path, crosslingual=False)] == ["Q002"]  # a changed file is read anew
+    assert len(calls) == 2

@@ -101,10 +101,20 @@ def parse_quotes(content: str, *, format: str = "auto") -> list[Quote]:
 
 
 def load_quotes(path: str | PathLike[str]) -> list[Quote]:
-    """Read a quote set from a file (JSON shape of the canonical set, or one quote per line)."""
+    """Read a quote set from a file (JSON shape of the canonical set, or one quote per line). The file is read at
+    every call, its parse kept for the last :data:`PARSED_CACHE_SIZE` contents: ``align(text, quotes="set.json")``
+    over a corpus parses it once, and gets the same (frozen) quotes, which the prepared set is found by."""
     file = Path(path)
     fmt = "json" if file.suffix.lower() == ".json" else "auto"
-    return parse_quotes(file.read_text(encoding="utf-8"), format=fmt)
+    return list(_parsed(file.read_text(encoding="utf-8"), fmt))
+
+
+PARSED_CACHE_SIZE = 16
+
+
+@functools.lru_cache(maxsize=PARSED_CACHE_SIZE)
+def _parsed(text: str, fmt: str) -> tuple[Quote, ...]:
+    return tuple(parse_quotes(text, format=fmt))
 
 
 @functools.cache
