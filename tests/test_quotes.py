@@ -82,12 +82,13 @@ def test_a_quote_file_read_again_is_parsed_once_until_changed(tmp_path: Path, mo
     real = quotes_module.parse_quotes
     monkeypatch.setattr(quotes_module, "parse_quotes", lambda text, **kw: calls.append(text) or real(text, **kw))
     path = tmp_path / "set.txt"
-    path.write_text("The world is in peril.\n", encoding="utf-8")
+    unique = f"# {tmp_path}\n"  # a content no other test parsed (the parse cache is per process)
+    path.write_text(unique + "The world is in peril.\n", encoding="utf-8")
     text = "He wrote that the world is in peril."
     first = align(text, quotes=path, crosslingual=False)
     second = align(text, quotes=path, crosslingual=False)  # an article loop passing the path each time
     assert [a.quote_id for a in first] == [a.quote_id for a in second] == ["Q001"]
     assert len(calls) == 1 and load_quotes(path)[0] is load_quotes(path)[0]  # the same frozen quotes
-    path.write_text("# renumbered\nSomething else entirely.\nThe world is in peril.\n", encoding="utf-8")
+    path.write_text(unique + "Something else entirely.\nThe world is in peril.\n", encoding="utf-8")
     assert [a.quote_id for a in align(text, quotes=path, crosslingual=False)] == ["Q002"]  # a changed file is read anew
     assert len(calls) == 2
