@@ -8,6 +8,7 @@ similarity (rare words weigh more than function words)."""
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import math
@@ -307,12 +308,31 @@ def _monolingual(text: _Tokens, index: _QuoteIndex, *, synonyms: bool = True) ->
                 continue
             match.qi = qi
             found.append(match)
-            # the same quote may sit again next to this place (a heading and the sentence under it)
-            before = [(i, j) for i, j in cluster if i < match.i0]
-            after = [(i, j) for i, j in cluster if i > match.i1]
+            # the same quote may sit again next to this place (a heading and the sentence under it): the hits
+            # before and after the match, a prefix and a suffix of the cluster (sorted by text position), found by
+            # bisection; each is one cluster already (_clusters breaks only between neighbours), so a long run of
+            # one quote's matches costs no re-clustering per match (quadratic before)
+            before = cluster[: bisect.bisect_left(cluster, match.i0, key=_text_position)]
+            after = cluster[bisect.bisect_right(cluster, match.i1, key=_text_position) :]
             if len(before) + len(after) < len(cluster):
-                pending[:0] = [c for side in (before, after) if side for c in _clusters(side, len(q.tokens))]
+                pending[:0] = [side for side in (before, after) if side]
     return found
+
+
+def _text_position(hit: tuple[int, int]) -> int:
+    return hit[0]
+
+
+def _quote_positions(cluster: list[tuple[int, int]], n_q: int) -> set[int]:
+    """The quote positions a cluster's hits fall on, read only until all ``n_q`` are seen (a long cluster of one
+    quote's repeats is not read whole for each match). The set is filled in the same order as a comprehension over
+    the whole cluster (later hits only repeat positions), so its weights add up in the same order."""
+    seen: set[int] = set()
+    for _, j in cluster:
+        seen.add(j)
+        if len(seen) == n_q:
+            break
+    return seen
 
 
 def _match_cluster(
@@ -325,9 +345,9 @@ def _match_cluster(
     language: str,
     synonyms: bool,
 ) -> _Match | None:
-    if sum(q.weights[j] for j in {j for _, j in cluster}) < MIN_SEED_WEIGHT:
-        return None
     n_q = len(q.tokens)
+    if sum(q.weights[j] for j in _quote_positions(cluster, n_q)) < MIN_SEED_WEIGHT:
+        return None
     first_i, first_j = cluster[0]
     last_i, last_j = cluster[-1]
     slack = WINDOW_PAD + n_q // 4
