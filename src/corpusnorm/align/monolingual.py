@@ -13,7 +13,7 @@ import functools
 import itertools
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Indel, Levenshtein
 
@@ -301,13 +301,15 @@ def _monolingual(text: _Tokens, index: _QuoteIndex, *, synonyms: bool = True) ->
         q = index.quotes[qi]
         # densest clusters first: their place is then kept out of the windows of the others
         pending = sorted(_clusters(hits[qi], len(q.tokens)), key=lambda c: (-len(c), c[0]))
+        taken = _Taken()
         while pending:
             cluster = pending.pop(0)
-            match = _match_cluster(q, text, cluster, found, qi, language=index.language, synonyms=synonyms)
+            match = _match_cluster(q, text, cluster, taken, language=index.language, synonyms=synonyms)
             if match is None:
                 continue
             match.qi = qi
             found.append(match)
+            taken.add(match)
             # the same quote may sit again next to this place (a heading and the sentence under it): the hits
             # before and after the match, a prefix and a suffix of the cluster (sorted by text position), found by
             # bisection; each is one cluster already (_clusters breaks only between neighbours), so a long run of
@@ -321,6 +323,29 @@ def _monolingual(text: _Tokens, index: _QuoteIndex, *, synonyms: bool = True) ->
 
 def _text_position(hit: tuple[int, int]) -> int:
     return hit[0]
+
+
+@dataclass
+class _Taken:
+    """The token spans already given to one quote, as sorted starts and ends: a new window stops at the nearest
+    on each side, found by bisection (a scan of every match for every cluster was quadratic in a long run)."""
+
+    starts: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+
+    def add(self, match: _Match) -> None:
+        bisect.insort(self.starts, match.i0)
+        bisect.insort(self.ends, match.i1)
+
+    def window(self, lo: int, hi: int, first_i: int, last_i: int) -> tuple[int, int]:
+        """[lo, hi) narrowed to leave out the spans ending before ``first_i`` and those starting after ``last_i``."""
+        k = bisect.bisect_left(self.ends, first_i)
+        if k:
+            lo = max(lo, self.ends[k - 1] + 1)
+        k = bisect.bisect_right(self.starts, last_i)
+        if k < len(self.starts):
+            hi = min(hi, self.starts[k])
+        return lo, hi
 
 
 def _quote_positions(cluster: list[tuple[int, int]], n_q: int) -> set[int]:
@@ -339,8 +364,7 @@ def _match_cluster(
     q: _IndexedQuote,
     text: _Tokens,
     cluster: list[tuple[int, int]],
-    found: list[_Match],
-    qi: int,
+    taken: _Taken,
     *,
     language: str,
     synonyms: bool,
@@ -353,13 +377,7 @@ def _match_cluster(
     slack = WINDOW_PAD + n_q // 4
     lo = max(0, first_i - first_j - slack)
     hi = min(len(text), last_i + (n_q - last_j) + slack)
-    for other in found:  # never re-align words already given to this quote
-        if other.qi != qi:
-            continue
-        if other.i1 < first_i:
-            lo = max(lo, other.i1 + 1)
-        elif other.i0 > last_i:
-            hi = min(hi, other.i0)
+    lo, hi = taken.window(lo, hi, first_i, last_i)  # never re-align words already given to this quote
     if hi - lo < 1:
         return None
     pairs = _pairs(q, text, lo, hi)
