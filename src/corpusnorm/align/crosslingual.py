@@ -158,8 +158,15 @@ def _privative_stem(word: str) -> bool:
 
 
 def _negation_unchecked(text: str, language: str) -> bool:
-    """A quote whose renderings may carry a negation: it has one, or a privative word (:func:`_quote_privative`)."""
+    """A quote whose renderings may carry a negation: it has one, or a privative word (:func:`_quote_privative`).
+    The quote side of the polarity check of every matcher (this one, :mod:`.paraphrase`, :mod:`.gaps`)."""
     return _quote_negated(text, language) or _quote_privative(text, language)
+
+
+def _passage_negated(passage: str, text_language: str | None) -> bool:
+    """Does a candidate passage carry a negation, read in its own language (fastText's, else the text's)? With a
+    quote that carries none (:func:`_negation_unchecked`) it denies the quote: "Il mondo non è in pericolo"."""
+    return _negated(passage, _passage_language(passage) or text_language)
 
 
 def _crosslingual(
@@ -199,7 +206,7 @@ def _crosslingual(
         for c in candidates
         if c.fragment is not None
         and _wanted(c, near.get(c.fragment))
-        and not (c.subspan and _negated(c.text, _passage_language(c.text) or text_language))
+        and not (c.subspan and _passage_negated(c.text, text_language))
     ]
     if clauses:
         wider: list[Alignment] = []
@@ -317,7 +324,7 @@ def _score_candidates(
             best = _best_clause(cos_c[ci], float(x_nn[ci]), scoring.clauses, floors)
             if best is None:
                 if scoring.second and in_band(m, c, floors) and _second_covers(cand.text, scoring.text_language):
-                    if negated_quote or not _negated(cand.text, _passage_language(cand.text) or scoring.text_language):
+                    if negated_quote or not _passage_negated(cand.text, scoring.text_language):
                         asked.append((cand, qi, m, c))
                 continue
             # a part of a quote: the clause around a fragment may render all of it (compared even if denied below)
@@ -325,7 +332,7 @@ def _score_candidates(
             qi, m, c = int(scoring.clauses.parents[best[0]]), best[1], best[2]
             negated_quote = scoring.clauses.negated[best[0]]
             what = CLAUSE_EVIDENCE + ", "
-        if not negated_quote and _negated(cand.text, _passage_language(cand.text) or scoring.text_language):
+        if not negated_quote and _passage_negated(cand.text, scoring.text_language):
             continue  # "Il mondo non è in pericolo" denies the quote, it does not render it
         if what:
             near[(cand.start, cand.end)] = (RENDERS_CLAUSE, 0.0)

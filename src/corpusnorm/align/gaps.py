@@ -19,8 +19,7 @@ import numpy as np
 from ..backends.embed import Embedder
 from ..document import Alignment
 from ..quotes import Quote
-from .passages import CROSS_MIN_WORDS, QUOTED_RE, _looks_like, _passage_language, _word_count
-from .polarity import _negated
+from .passages import CROSS_MIN_WORDS, QUOTED_RE, _looks_like, _word_count
 from .prepared import quote_ids, quote_texts
 from .score import translated_score
 
@@ -74,7 +73,7 @@ def gap_renderings(
     memo: dict[str, np.ndarray] | None = None,
 ) -> list[Alignment]:
     """Short quoted passages rendering a quote of a gap (:func:`_gaps`); kind ``translated``."""
-    from .crosslingual import _floors, _passage_vectors, _quote_negated
+    from .crosslingual import _floors, _negation_unchecked, _passage_negated, _passage_vectors
     from .quoteset import _cosines, _margins, _x_neighbours, quote_side
 
     gaps = _gaps(quotes, found)
@@ -91,9 +90,7 @@ def gap_renderings(
         passage, floors = text[s:e], _floors(text[s:e])
         if not lo <= qi <= hi or m < floors[0] or c < floors[1]:
             continue
-        if not _quote_negated(quotes[qi].text, language) and _negated(
-            passage, _passage_language(passage) or text_language
-        ):
+        if not _negation_unchecked(quotes[qi].text, language) and _passage_negated(passage, text_language):
             continue
         out.append(
             _gap_alignment(

@@ -511,7 +511,7 @@ def paraphrases(
 ) -> list[Alignment]:
     """Unquoted reported summaries of ``quotes`` in ``text`` (kind ``paraphrase``), not overlapping ``taken``;
     ``second_opinion``: whether near misses may be confirmed by the second model (:mod:`.second`, e5-small only)."""
-    from .crosslingual import _margins, _passage_vectors, _quote_negated, _x_neighbours
+    from .crosslingual import _margins, _negation_unchecked, _passage_negated, _passage_vectors, _x_neighbours
 
     spans = _spans(text, quotes, taken, text_language, language)
     if not spans:
@@ -537,8 +537,8 @@ def paraphrases(
     found += _confirmed(asked, shown, quotes, language)
     out: list[Alignment] = []
     for i, match in sorted(found, key=lambda f: f[0]):
-        negated_quote = match.negated_quote if match.clause else _quote_negated(quotes[match.qi].text, language)
-        if not negated_quote and _negated(passages[i], _passage_language(passages[i]) or text_language):
+        negated_quote = match.negated_quote if match.clause else _negation_unchecked(quotes[match.qi].text, language)
+        if not negated_quote and _passage_negated(passages[i], text_language):
             continue  # "he says the world is not in danger" denies the quote
         out.append(_alignment(spans[i], passages[i], same[i], match, quotes, embedder.name))
     return out
