@@ -42,3 +42,41 @@ def test_a_rendering_inside_a_longer_quoted_sentence_is_found_as_a_sub_span() ->
 def test_sub_spans_are_not_compared_without_a_near_miss(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(crosslingual, "SUBSPAN_MIN_MARGIN", 9.0)  # no candidate comes this close
     assert align(LONG, language="ru") == []
+
+
+def test_each_repeat_of_a_rendering_is_found_once_outside_the_found_spans() -> None:
+    """A text printing 60 renderings twice (a body, then a recap): each second copy is an echo of its first,
+    none overlaps a rendering already found or another echo."""
+    import itertools
+
+    from corpusnorm.align.tokens import _tokenize
+    from corpusnorm.document import Alignment
+
+    sentences = [
+        " ".join(f"{w}{i}" for w in ("alba", "brina", "cielo", "duna", "erba", "faro")) + "." for i in range(60)
+    ]
+    body = " ".join(sentences)
+    text = body + " " + body
+    renderings, pos = [], 0
+    for i, s in enumerate(sentences):
+        renderings.append(
+            Alignment(
+                quote_id=f"Q{i}",
+                kind="translated",
+                score=0.8,
+                start=pos,
+                end=pos + len(s),
+                text=s,
+                coverage=1.0,
+                evidence="",
+            )
+        )
+        pos += len(s) + 1
+    echoes = crosslingual._echoes(_tokenize(text), renderings, list(renderings), "it")
+    assert sorted(a.quote_id for a in echoes) == sorted(a.quote_id for a in renderings)
+    for a in echoes:
+        assert a.start >= len(body) and text[a.start : a.end] == a.text == renderings[int(a.quote_id[1:])].text.rstrip(
+            "."
+        )
+    spans = sorted((a.start, a.end) for a in echoes)
+    assert all(e <= s for (_, e), (s, _) in itertools.pairwise(spans))

@@ -7,7 +7,6 @@ were calibrated (benchmarks/align.py)."""
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Sequence
 from os import PathLike
 
@@ -23,6 +22,7 @@ from ..repair import spin_score as compute_spin_score
 from .crosslingual import _crosslingual, _echoes, _via_translation
 from .gaps import gap_renderings
 from .index import _QuoteIndex
+from .intervals import IntervalIndex
 from .monolingual import _monolingual
 from .paraphrase import paraphrase_texts, paraphrases
 from .passages import DEFAULT_PASSAGES, PASSAGE_MODES
@@ -34,29 +34,6 @@ from .tokens import _tokenize, _Tokens
 __all__ = ["align", "resolve_quotes"]
 
 
-class _IntervalIndex:
-    """Kept spans sorted by start; a query looks only at spans starting within the longest kept span's
-    length before it (O(log n + hits) per query instead of a scan of every kept span)."""
-
-    def __init__(self) -> None:
-        self.starts: list[tuple[int, int, int]] = []  # (start, end, insertion number)
-        self.longest = 0
-
-    def add(self, start: int, end: int) -> None:
-        bisect.insort(self.starts, (start, end, len(self.starts)))
-        self.longest = max(self.longest, end - start)
-
-    def clashes(self, start: int, end: int, share: float) -> bool:
-        """Does a kept span share more than ``share`` of the shorter of it and [start, end)?"""
-        lo = bisect.bisect_left(self.starts, (start - self.longest, -1, -1))
-        hi = bisect.bisect_left(self.starts, (end, -1, -1))
-        for s, e, _ in self.starts[lo:hi]:
-            overlap = min(end, e) - max(start, s)
-            if overlap > share * min(end - start, e - s):
-                return True
-        return False
-
-
 OVERLAP_SHARE = 0.5  # two quotes claiming more than this share of the shorter span: keep the better
 
 
@@ -64,7 +41,7 @@ def _resolve_overlaps(matches: list[Alignment]) -> list[Alignment]:
     """Two quotes claiming mostly the same words: keep the better one (several places of one quote stay)."""
     ranked = sorted(matches, key=lambda a: (-a.score, -(a.end - a.start), a.start, a.quote_id))
     kept: list[Alignment] = []
-    index = _IntervalIndex()
+    index = IntervalIndex()
     for cand in ranked:
         if not index.clashes(cand.start, cand.end, OVERLAP_SHARE):
             kept.append(cand)

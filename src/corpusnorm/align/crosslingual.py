@@ -20,6 +20,7 @@ from ..document import Alignment
 from ..quotes import Quote
 from .clauses import ClauseSide, clause_side
 from .index import _build_index, _QuoteIndex
+from .intervals import IntervalIndex, overlap_test
 from .monolingual import _monolingual
 from .passages import _Candidate, _candidates, _names_outside, _passage_language, _set_words, _word_count
 from .polarity import _negated
@@ -400,12 +401,15 @@ def _echoes(
     by_text = {a.text: a for a in sorted(renderings, key=lambda a: -a.score)}
     index = _build_index(tuple(Quote(id=str(i), text=t) for i, t in enumerate(passages)), language or "und")
     out: list[Alignment] = []
+    overlaps_found = overlap_test((a.start, a.end) for a in found)
+    given = IntervalIndex()  # the repeats already found
     for match in _monolingual(tokens, index, synonyms=False):
         if match.kind not in {"verbatim", "near"} or match.coverage < ECHO_MIN_COVERAGE:
             continue
         start, end = tokens.starts[match.i0], tokens.ends[match.i1]
-        if any(start < a.end and a.start < end for a in [*found, *out]):
+        if overlaps_found(start, end) or given.clashes(start, end):
             continue
+        given.add(start, end)
         src = by_text[passages[match.qi]]
         out.append(
             Alignment(

@@ -39,6 +39,7 @@ from ..document import Alignment
 from ..quotes import Quote
 from ..text.patterns import RE_WORD
 from .clauses import ClauseSide, clause_side
+from .intervals import overlap_test
 from .numbers import numbers_outside
 from .passages import (
     QUOTED_RE,
@@ -361,7 +362,7 @@ def frame_candidates(text: str, language: str | None = None) -> list[tuple[int, 
     """Spans of unquoted clauses in a reported-speech or intent frame (word edges, sorted, distinct);
     ``language`` is the text's, used for sentences whose own language is not told confidently."""
     spans: set[tuple[int, int]] = set()
-    quoted = [m.span() for m in QUOTED_RE.finditer(text)]  # compared by the other matchers
+    in_quotes = overlap_test(m.span() for m in QUOTED_RE.finditer(text))  # compared by the other matchers
     for a, b in _sentences(text):
         for s, e in _frame_spans(text, a, b, language):
             # a clause of more words than the maximum is dropped: its words are not all listed (linear time)
@@ -369,7 +370,7 @@ def frame_candidates(text: str, language: str | None = None) -> list[tuple[int, 
             if not words or len(words) > PARAPHRASE_MAX_WORDS:
                 continue
             span = (words[0].start(), words[-1].end())
-            if any(span[0] < qe and qs < span[1] for qs, qe in quoted):
+            if in_quotes(*span):
                 continue
             if PARAPHRASE_MIN_WORDS <= _clause_words(text[span[0] : span[1]]) <= PARAPHRASE_MAX_WORDS:
                 spans.add(span)
@@ -433,8 +434,9 @@ def _spans(
     "her last day would be in March" is not "My last day will be February 9th")."""
     words = _set_words(quotes)
     out = []
+    overlaps_taken = overlap_test(taken)
     for s, e in frame_candidates(text, text_language):
-        if any(s < b and a < e for a, b in taken):
+        if overlaps_taken(s, e):
             continue
         lang = _passage_language(text[s:e]) or text_language
         if not _names_outside(text[s:e], words, lang) and not numbers_outside(text[s:e], quotes, language, lang):

@@ -14,6 +14,7 @@ import regex
 from ..backends.wordfreq import zipf as _zipf
 from ..quotes import Quote
 from ..text.patterns import RE_QUOTE_MARK, RE_SENTENCE_GAP, RE_WORD
+from .intervals import overlap_test
 from .prepared import PreparedQuotes
 from .tokens import _norm
 
@@ -296,21 +297,6 @@ def _reported(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in unmarked if _at_most_words(text[a:b], REPORTED_MAX_WORDS)]
 
 
-def _overlap_test(spans: list[tuple[int, int]]) -> Callable[[int, int], bool]:
-    """``overlaps(s, e)``: whether [s, e) overlaps one of ``spans`` (which may overlap each other), in
-    O(log n) by bisection over the spans sorted by start with the running maximum of their ends (a scan
-    of every span for every candidate was quadratic in a long document)."""
-    ordered = sorted(spans)
-    starts = [a for a, _ in ordered]
-    reach = list(itertools.accumulate((b for _, b in ordered), max))
-
-    def overlaps(s: int, e: int) -> bool:
-        i = bisect.bisect_left(starts, e)  # spans starting before e
-        return i > 0 and reach[i - 1] > s
-
-    return overlaps
-
-
 @dataclass
 class _Pool:
     """The candidates of a text being collected: each span once, with its priority (lower: kept first)."""
@@ -365,7 +351,7 @@ def _candidates(
     'that' (:func:`_reported`).
     ``sentences``: also every sentence and clause of the text (slower; finds unquoted renderings).
     """
-    pool = _Pool(text, _overlap_test(taken), language, text_language)
+    pool = _Pool(text, overlap_test(taken), language, text_language)
     found, add = pool.found, pool.add
     for m in QUOTED_RE.finditer(text):
         lo, hi = m.span("q")
