@@ -263,3 +263,40 @@ def test_the_build_follows_the_processors_flags(monkeypatch: pytest.MonkeyPatch,
             e5_native.requested_isa()
     finally:
         e5_native.load_kernel.cache_clear()
+
+
+def test_every_build_gives_the_same_products_for_any_count_of_tokens(builds: dict[str, object]) -> None:
+    """The AMX build runs 16 tokens at a time (the last group padded), in chunks of 64, and 16 blocks a phase:
+    counts of tokens around those sizes, and inputs of an odd count of blocks and of 48, give the same bits."""
+    rng = np.random.default_rng(11)
+    for out, k in ((32, 96), (64, 1536)):
+        layer = e5_native.NativeLinear(*_weights(rng, out, k))
+        for tokens in (1, 15, 16, 17, 63, 64, 65, 70):
+            x = (rng.normal(size=(tokens, k)) * 3).astype(np.float32)
+            x[0, :32] = 0.0  # an all-zero block
+            _same_bits({isa: layer(lib, x) for isa, lib in builds.items()})
+
+
+def test_the_amx_build_is_left_when_linux_refuses_the_tile_state(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    if "amx" not in e5_native.supported_isas():
+        pytest.skip("no AMX-INT8 on this processor")
+    real = e5_native.ctypes.CDLL
+
+    class Refused:
+        def __init__(self, path: str) -> None:
+            self.lib = real(path)
+
+        def __getattr__(self, name: str) -> object:
+            return (lambda: -1) if name == "e5k_amx_init" else getattr(self.lib, name)
+
+    monkeypatch.setenv("CORPUSNORM_CACHE", str(tmp_path))
+    monkeypatch.setattr(e5_native.ctypes, "CDLL", Refused)
+    e5_native.load_kernel.cache_clear()
+    try:
+        kernel = e5_native.load_kernel()
+        assert kernel is not None and e5_native.kernel_isa(kernel) == "avx512vnni"  # the next build
+    finally:
+        e5_native.load_kernel.cache_clear()

@@ -9,10 +9,13 @@ token whatever the batch, so the vectors differ from the numpy engine's only in 
 0.9999, tests/backends/test_e5_native.py). Attention, GELU and layer norms run in it too (:func:`attend`,
 :func:`gelu2`, :func:`norm_rows`), token-major.
 
-Builds (:data:`ISAS`, chosen by the processor's flags, fastest first): ``avx512vnni`` (``e5_kernel.c``,
+Builds (:data:`ISAS`, chosen by the processor's flags, fastest first): ``amx`` (``e5_kernel.c`` with
+``-DE5K_AMX``: each block's integer sums from the AMX-INT8 tile unit, 16 tokens x 16 outputs an instruction,
+then the same float steps; Sapphire Rapids and later, when Linux grants the process the tile state, else the
+next build), ``avx512vnni`` (``e5_kernel.c``,
 ``vpdpbusd`` on 512 bits, ``-march=native``), ``avxvnni`` (``e5_kernel_avx2.c`` with the 256-bit VEX
 ``vpdpbusd`` of Alder Lake and later) and ``avx2`` (``e5_kernel_avx2.c``: ``vpmaddubsw`` + ``vpmaddwd``,
-x86-64 processors from 2013 on, ``-mavx2 -mfma``). All three give **the same vectors bit for bit** (the
+x86-64 processors from 2013 on, ``-mavx2 -mfma``). All four give **the same vectors bit for bit** (the
 integer sums are exact; every float step is the same operation in the same order, 16 lanes as two halves
 of 8; tested), so they share the alignments. Without AVX2 (or without a compiler) the numpy engine runs.
 ``$CORPUSNORM_E5_ISA`` forces one build (``auto``, the default, or a name of :data:`ISAS`; None where the
@@ -60,6 +63,11 @@ SOURCE_AVX2 = Path(__file__).with_name("e5_kernel_avx2.c")
 COMMON = Path(__file__).with_name("e5_kernel_common.h")  # the steps both sources include (in the hash too)
 # build -> (source, compiler flags, processor flags it needs), fastest first; all give the same vectors
 ISAS: dict[str, tuple[Path, tuple[str, ...], frozenset[str]]] = {
+    "amx": (
+        SOURCE,
+        ("-march=native", "-mamx-tile", "-mamx-int8", "-DE5K_AMX"),
+        frozenset({"avx512f", "avx512bw", "avx512_vnni", "amx_tile", "amx_int8"}),
+    ),
     "avx512vnni": (SOURCE, ("-march=native",), frozenset({"avx512f", "avx512bw", "avx512_vnni"})),
     "avxvnni": (SOURCE_AVX2, ("-mavx2", "-mfma", "-mavxvnni"), frozenset({"avx2", "fma", "avx_vnni"})),
     "avx2": (SOURCE_AVX2, ("-mavx2", "-mfma"), frozenset({"avx2", "fma"})),
@@ -180,6 +188,8 @@ def _load_build(cc: str, version: str, isa: str, base: Path) -> ctypes.CDLL | No
             _build(cc, source, flags, target)
         lib = ctypes.CDLL(str(target))
     except (OSError, subprocess.SubprocessError):
+        return None
+    if isa == "amx" and lib.e5k_amx_init() != 0:  # Linux refuses the tile state (an old kernel, a VM): next build
         return None
     _KEYS[id(lib)], _ISAS[id(lib)] = key, isa
     return lib
