@@ -314,3 +314,20 @@ def test_the_amx_build_is_left_when_linux_refuses_the_tile_state(
         assert kernel is not None and e5_native.kernel_isa(kernel) == "avx512vnni"  # the next build
     finally:
         e5_native.load_kernel.cache_clear()
+
+
+def test_the_layers_in_one_call_are_the_steps_one_call_each(
+    engines: tuple[e5_numpy.E5Numpy, e5_numpy.E5Numpy],
+) -> None:
+    """The forward pass runs every encoder layer in one kernel call (e5k_layers): the same bits as one call per
+    step (products, attention, GELU, residuals and layer norms), for a batch and for one text."""
+    native = engines[1]
+    for texts in (TEXTS, TEXTS[:1]):
+        sequences = native.windows(texts, "query: ")[0]
+        together, steps = native._forward_native(sequences), native._forward_native_steps(sequences)
+        assert np.array_equal(together.view(np.uint64), steps.view(np.uint64))
+    x = np.zeros((3, native.config.hidden), np.float32)
+    with pytest.raises(ValueError):
+        e5_native.layers(native.native, x, native.native_table, native.config.heads + 1, np.array([0]), [3], 1e-12)
+    with pytest.raises(ValueError):
+        e5_native.layers(native.native, x, native.native_table, native.config.heads, np.array([1]), [3], 1e-12)

@@ -236,3 +236,59 @@ int e5k_attend(const float *qkv, long H, long heads, const long *starts, const l
     free(kt);
     return 0;
 }
+
+/* One product's weights, as e5k_linear takes them: y [T, O] = round(x [T, K]) @ W.T + bias. */
+typedef struct {
+    const int8_t *wp;
+    const float *dw;
+    const int32_t *wc;
+    const float *bias;
+    long O, K;
+} e5k_product;
+
+/* One encoder layer: its four products and two layer norms (weights, biases; H floats each). */
+typedef struct {
+    e5k_product qkv, out, up, down;
+    const float *ln1w, *ln1b, *ln2w, *ln2b;
+} e5k_layer;
+
+static int linear_of(const float *x, long T, const e5k_product *p, float *y) {
+    return e5k_linear(x, T, p->K, p->wp, p->dw, p->wc, p->bias, p->O, y);
+}
+
+/* h <- layer_norm(h + x) (w, b), then x <- h: the residual and the norm as the Python engine runs them. */
+static void residual_norm(float *x, float *h, long T, long H, const float *w, const float *b, float eps) {
+    for (long i = 0; i < T * H; i++) h[i] += x[i];
+    e5k_norm(h, T, H, w, b, eps);
+    __builtin_memcpy(x, h, sizeof(float) * (size_t)(T * H));
+}
+
+/* The encoder layers on x [T, H] (in place), each text (rows starts[i] .. + lengths[i]) attending over its
+ * own tokens: the steps e5_numpy's _forward_native ran one call each, in the same order, so the same bits
+ * (attention, products, GELU, layer norms), without a call from Python per step. 0, or -1 (no memory). */
+int e5k_layers(float *x, long T, long H, long heads, const long *starts, const long *lengths, long n_texts,
+               const e5k_layer *layers, long n_layers, float eps) {
+    const long F = n_layers ? layers[0].up.O : 0;
+    float *qkv = malloc(sizeof(float) * (size_t)(T * 3 * H));
+    float *ctx = malloc(sizeof(float) * (size_t)(T * H));
+    float *h = malloc(sizeof(float) * (size_t)(T * H));
+    float *u = malloc(sizeof(float) * (size_t)(T * F + 1));
+    int status = (qkv && ctx && h && u) ? 0 : -1;
+    for (long l = 0; l < n_layers && status == 0; l++) {
+        const e5k_layer *L = layers + l;
+        __builtin_memset(ctx, 0, sizeof(float) * (size_t)(T * H));
+        status |= linear_of(x, T, &L->qkv, qkv);
+        status |= e5k_attend(qkv, H, heads, starts, lengths, n_texts, ctx);
+        status |= linear_of(ctx, T, &L->out, h);
+        residual_norm(x, h, T, H, L->ln1w, L->ln1b, eps);
+        status |= linear_of(x, T, &L->up, u);
+        e5k_gelu2(u, T * F);
+        status |= linear_of(u, T, &L->down, h);
+        residual_norm(x, h, T, H, L->ln2w, L->ln2b, eps);
+    }
+    free(qkv);
+    free(ctx);
+    free(h);
+    free(u);
+    return status ? -1 : 0;
+}

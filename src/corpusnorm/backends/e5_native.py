@@ -39,16 +39,19 @@ import platform
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 __all__ = [
+    "LayerTable",
     "NativeLinear",
     "attend",
     "gelu2",
     "kernel_isa",
     "kernel_key",
+    "layers",
     "load_kernel",
     "native_enabled",
     "norm_rows",
@@ -206,7 +209,86 @@ def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
     lib.e5k_norm.restype = None
     lib.e5k_attend.argtypes = [ptr, n, n, ptr, ptr, n, ptr]
     lib.e5k_attend.restype = ctypes.c_int
+    lib.e5k_layers.argtypes = [ptr, n, n, n, ptr, ptr, n, ptr, n, ctypes.c_float]
+    lib.e5k_layers.restype = ctypes.c_int
     return lib
+
+
+class _Product(ctypes.Structure):
+    """e5_kernel_common.h's e5k_product: one product's packed weights, scales, starting sums, bias and shape."""
+
+    _fields_ = [
+        ("wp", ctypes.c_void_p),
+        ("dw", ctypes.c_void_p),
+        ("wc", ctypes.c_void_p),
+        ("bias", ctypes.c_void_p),
+        ("O", ctypes.c_long),
+        ("K", ctypes.c_long),
+    ]
+
+
+class _Layer(ctypes.Structure):
+    """e5_kernel_common.h's e5k_layer: an encoder layer's four products and two layer norms."""
+
+    _fields_ = [
+        ("qkv", _Product),
+        ("out", _Product),
+        ("up", _Product),
+        ("down", _Product),
+        ("ln1w", ctypes.c_void_p),
+        ("ln1b", ctypes.c_void_p),
+        ("ln2w", ctypes.c_void_p),
+        ("ln2b", ctypes.c_void_p),
+    ]
+
+
+class LayerTable:
+    """The encoder layers as :func:`layers` hands them to the kernel (one C array, built once per model); keeps
+    every array it points to alive. ``stack``: per layer, (qkv, out, up, down) products and the two layer norms'
+    (weights, biases)."""
+
+    def __init__(
+        self,
+        stack: Sequence[tuple[Sequence[NativeLinear], tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]],
+    ) -> None:
+        self._norms = [
+            tuple(np.ascontiguousarray(v, dtype=np.float32).reshape(-1) for v in (*ln1, *ln2)) for _, ln1, ln2 in stack
+        ]
+        self._products = [tuple(products) for products, _, _ in stack]
+        self.table = (_Layer * len(stack))()
+        for entry, products, norms in zip(self.table, self._products, self._norms, strict=True):
+            for field, product in zip(("qkv", "out", "up", "down"), products, strict=True):
+                setattr(entry, field, _Product(*product._addresses, *product.shape))
+            entry.ln1w, entry.ln1b, entry.ln2w, entry.ln2b = (v.ctypes.data for v in norms)
+        self.hidden = self._products[0][1].shape[0] if self._products else 0
+
+
+def layers(
+    lib: ctypes.CDLL, x: np.ndarray, table: LayerTable, heads: int, starts: np.ndarray, lengths: np.ndarray, eps: float
+) -> np.ndarray:
+    """Every encoder layer of ``table`` on ``x`` [tokens, hidden] (float32, C-contiguous), in place, in one call:
+    the steps of :func:`attend`, :class:`NativeLinear`, :func:`gelu2` and :func:`norm_rows` in the same order
+    (the same bits), each text (rows ``starts[i]`` .. + ``lengths[i]``) attending over its own tokens."""
+    _check(x, table.hidden)
+    starts = np.ascontiguousarray(starts, dtype=np.int64)
+    lengths = np.ascontiguousarray(lengths, dtype=np.int64)
+    if heads * 32 != table.hidden or len(starts) != len(lengths) or (starts + lengths).max(initial=0) > len(x):
+        raise ValueError("e5 kernel: texts outside the batch, or heads of another width than 32")
+    status = lib.e5k_layers(
+        x.ctypes.data,
+        x.shape[0],
+        table.hidden,
+        heads,
+        starts.ctypes.data,
+        lengths.ctypes.data,
+        len(lengths),
+        ctypes.addressof(table.table),
+        len(table.table),
+        eps,
+    )
+    if status != 0:
+        raise MemoryError("e5 kernel: out of memory")
+    return x
 
 
 class NativeLinear:
