@@ -7,7 +7,8 @@ processor's int8 dot-product instructions, on the Q4_0 nibbles kept as bytes (21
 float32). Each block's integer sum is exact; the blocks are added in float32 in a fixed order, the same for a
 token whatever the batch, so the vectors differ from the numpy engine's only in float rounding (cosine >=
 0.9999, tests/backends/test_e5_native.py). Attention, GELU and layer norms run in it too (:func:`attend`,
-:func:`gelu2`, :func:`norm_rows`), token-major.
+:func:`gelu2`, :func:`norm_rows`), token-major; :func:`layers` runs every encoder layer's steps in one call
+(the model's forward pass: one call instead of eight a layer, the same bits).
 
 Builds (:data:`ISAS`, chosen by the processor's flags, fastest first): ``amx`` (``e5_kernel.c`` with
 ``-DE5K_AMX``: each block's integer sums from the AMX-INT8 tile unit, 16 tokens x 16 outputs an instruction,
