@@ -351,3 +351,30 @@ def test_hindi_clauses_have_their_own_floors_the_second_model_lacking_hindi(monk
     monkeypatch.setattr(paraphrase, "DEVANAGARI_FLOORS", (paraphrase.CROSS_LANGUAGE_MIN_MARGIN, 0.86))
     monkeypatch.setenv(PASSAGE_CACHE_ENV, "0")
     assert align(HINDI_SUMMARY, language="hi") == []
+
+
+def test_an_articles_frames_are_scanned_once_for_both_uses(monkeypatch: pytest.MonkeyPatch) -> None:
+    """align() scans the frames once and hands them to paraphrase_texts (the prefetch) and paraphrases; given the
+    same frames, both give what they give scanning on their own."""
+    from corpusnorm.align import core, paraphrase
+    from corpusnorm.quotes import canonical_quotes
+
+    quotes = canonical_quotes()
+    frames = frame_candidates(ENGLISH, "en")
+    assert frames
+    assert paraphrase.paraphrase_texts(ENGLISH, quotes, [], "en", "en", frames) == paraphrase.paraphrase_texts(
+        ENGLISH, quotes, [], "en", "en"
+    )
+    assert paraphrase.paraphrase_texts(ENGLISH, quotes, [], "en", "en", []) == []  # the frames given are used
+    monkeypatch.setenv(PASSAGE_CACHE_ENV, "0")
+    before = align(ENGLISH, language="en", passages="reported")
+    scans: list[str] = []
+
+    def counted(text: str, language: str | None = None) -> list[tuple[int, int]]:
+        scans.append(text)
+        return frame_candidates(text, language)
+
+    monkeypatch.setattr(core, "frame_candidates", counted)
+    monkeypatch.setattr(paraphrase, "frame_candidates", counted)
+    assert align(ENGLISH, language="en", passages="reported") == before
+    assert scans == [ENGLISH]

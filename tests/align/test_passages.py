@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from corpusnorm.align.passages import _names_outside, _set_words
+from corpusnorm.align.passages import _names_outside, _reported, _set_words
 from corpusnorm.quotes import canonical_quotes
 
 
@@ -30,3 +30,9 @@ def test_sub_spans_are_runs_of_one_or_two_clauses_of_a_long_candidate() -> None:
     assert "家族もそれを支えてくれている" in spans and text not in spans
     assert _subspans("世界は危機にある、と", 0, 10) == []  # too short to have sub-spans
     assert _subspans("Die Welt ist in Gefahr und alles wird anders sein", 0, 49) == []  # one clause
+
+
+def test_a_colon_opens_reported_speech_but_not_a_time_of_day() -> None:
+    text = "10 फरवरी 2026, 11:20 AM IST\nUpdated 9：45 today\nशर्मा ने लिखा: दुनिया संकट में है।\nHe adds: 11 days"
+    reported = [text[a:b] for a, b in _reported(text)]
+    assert reported == ["दुनिया संकट में है", "11 days"]  # after a colon, also before a number; never "20 AM IST"

