@@ -12,9 +12,11 @@ from corpusnorm.align.paraphrase import (
     PARAPHRASE_BAND,
     SAME_LANGUAGE_FLOORS,
     _floors,
+    _halves,
     _near_miss,
     first_person,
     frame_candidates,
+    without_inserts,
 )
 from corpusnorm.align.score import paraphrase_score
 from corpusnorm.align.second import SECOND_EVIDENCE
@@ -351,3 +353,80 @@ def test_hindi_clauses_have_their_own_floors_the_second_model_lacking_hindi(monk
     monkeypatch.setattr(paraphrase, "DEVANAGARI_FLOORS", (paraphrase.CROSS_LANGUAGE_MIN_MARGIN, 0.86))
     monkeypatch.setenv(PASSAGE_CACHE_ENV, "0")
     assert align(HINDI_SUMMARY, language="hi") == []
+
+
+def test_a_verb_or_attribution_inserted_between_commas_frames_the_whole_sentence() -> None:
+    text = (
+        "Sarebbe giunto il momento, secondo il ricercatore, di cambiare strada. "
+        "Il a vu, raconte-t-il, combien il est difficile de tenir ses promesses. "
+        "Time and again, he said, the plan had failed."
+    )
+    spans = frame_candidates(text)
+    shown = [without_inserts(text[a:b], lang) for (a, b), lang in zip(spans, ["it", "fr", "en"], strict=True)]
+    assert shown == [
+        "Sarebbe giunto il momento di cambiare strada",
+        "Il a vu combien il est difficile de tenir ses promesses",
+        "Time and again the plan had failed",
+    ]
+    assert [text[a:b] for a, b in spans][1].startswith("Il a vu, raconte-t-il")  # the span keeps the insert
+
+
+def test_an_attribution_to_a_definite_source_frames_its_content_an_indefinite_one_does_not() -> None:
+    assert _spans("Según el exinvestigador, el mercado estaría en crisis.") == ["el mercado estaría en crisis"]
+    assert _spans("Según un analista, el mercado vive una crisis.") == []
+    assert _spans("O escritor parte amanhã, de acordo com a editora.") == ["O escritor parte amanhã"]
+
+
+def test_a_reportive_conditional_or_subjunctive_is_a_frame_unless_an_indefinite_source_speaks() -> None:
+    assert frame_candidates("Die Brücke sei baufällig.", "de") == [(0, len("Die Brücke sei baufällig"))]
+    assert frame_candidates("Il ponte sarebbe pericolante.", "it") == [(0, len("Il ponte sarebbe pericolante"))]
+    assert frame_candidates("Die Brücke ist baufällig.", "de") == []
+    assert frame_candidates("Laut einem Ingenieur sei die Brücke baufällig.", "de") == []
+
+
+def test_a_near_miss_clause_is_cut_in_halves_at_a_coordinating_conjunction() -> None:
+    text = "Le pont serait fragile, et pas seulement à cause de la crue, mais aussi par manque d'entretien."
+    assert [text[a:b] for a, b in _halves(text, 0, len(text) - 1, "fr")] == [
+        "Le pont serait fragile",
+        "et pas seulement à cause de la crue",
+        "mais aussi par manque d'entretien",
+    ]
+    assert _halves("Le pont serait fragile et ancien.", 0, 31, "fr") == []
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "quote_id"),
+    [
+        ("fr", "Le chercheur quitte son poste. Le monde, a-t-il souligné, serait aujourd'hui en péril.", "L11"),
+        (
+            "es",
+            "La investigadora deja la empresa. Durante estos años, relató, comprobó una y otra vez lo difícil que es "
+            "que los valores gobiernen nuestras acciones.",
+            "L15",
+        ),
+        (
+            "pt",
+            "O pesquisador deixa a empresa. Segundo o ex-funcionário, seu último dia no escritório seria "
+            "9 de fevereiro.",
+            "L02",
+        ),
+        (
+            "fr",
+            "Le chercheur quitte son poste. Le monde serait en péril, juge-t-il, et pas uniquement en raison de "
+            "l'intelligence artificielle.",
+            "L11",
+        ),
+    ],
+)
+def test_press_shapes_of_reported_speech_are_aligned(language: str, text: str, quote_id: str) -> None:
+    found = align(text, language=language)
+    assert [(a.quote_id, a.kind) for a in found] == [(quote_id, "paraphrase")]
+    assert found[0].start > text.index(".")  # the summary, not the lead
+
+
+def test_press_shapes_of_others_statements_are_not_aligned() -> None:
+    text = (
+        "L'amministratore delegato lascia la banca. Il sistema bancario, a suo dire, sarebbe in pericolo per i tassi. "
+        "Secondo diversi osservatori, il mondo sarebbe in pericolo. Según un analista, el mundo está en peligro."
+    )
+    assert align(text, language="it") == []

@@ -159,8 +159,8 @@ ATTRIBUTIONS: dict[str, str] = {
     "ar": r"بحسب قوله|وفقا له|على حد قوله|حسب قوله",
 }
 # Words that open an attribution to a source of one to four words before a comma ("According to the letter, …",
-# "Secondo l'ex dirigente, …", "Según fuentes de la empresa, …"), in mid-sentence between commas (:data:`_Frames.inserted`)
-# or closing the sentence ("…, de acordo com a carta."); who the source is is left to the floors, as for a verb's subject
+# "Secondo l'ex dirigente, …"), in mid-sentence between commas (:data:`_Frames.inserted`) or closing the sentence
+# ("…, de acordo com a carta."); who a definite source is is left to the floors, as for a verb's subject
 ATTRIBUTION_LEADS: dict[str, str] = {
     "en": r"according to",
     "it": r"secondo|a detta d(?:i|el|ella|ello|egli|elle|ell['’])",
@@ -299,9 +299,7 @@ def _compile(languages: Sequence[str]) -> _Frames:
     return _Frames(
         regex.compile(reported, regex.IGNORECASE),
         regex.compile(rf"{left}(?:{alt(INTENT_VERBS)}){right}", regex.IGNORECASE),
-        regex.compile(
-            rf"{left}(?:{attribution}[^\S\n]*[,，]?|{source}[^\S\n]*[,，])[^\S\n]*", regex.IGNORECASE
-        ),
+        regex.compile(rf"{left}(?:{attribution}[^\S\n]*[,，]?|{source}[^\S\n]*[,，])[^\S\n]*", regex.IGNORECASE),
         regex.compile(rf"^[^\S\n]*(?:{alt(POSSESSIVES)}){right}", regex.IGNORECASE),
         regex.compile(rf"^[^\S\n]*(?:{alt(SUBJECTS)}){right}", regex.IGNORECASE),
         regex.compile(alt(REPORTED_BEFORE), regex.IGNORECASE),
@@ -608,9 +606,7 @@ def paraphrase_texts(
     """The texts :func:`paraphrases` will embed for ``text`` (before later matchers take more of it), so that a
     caller can embed them in an earlier model call of the same article."""
     passages = [text[s:e] for s, e in _spans(text, quotes, taken, text_language, language)]
-    return _shown(
-        passages, [_is_quote_language(p, language, text_language) for p in passages], language, text_language
-    )
+    return _shown(passages, [_is_quote_language(p, language, text_language) for p in passages], language, text_language)
 
 
 def paraphrases(
