@@ -326,6 +326,7 @@ REPORTED_FRAME_RE = ANY_FRAMES.reported
 # The clause a frame opens ends at the sentence's end or at a semicolon
 CLAUSE_END_RE = regex.compile(r"[;；]")
 PARAPHRASE_MIN_WORDS = 3
+INSERTED_MIN_WORDS = 2  # words before a verb or attribution inserted between commas for the sentence to be content
 PARAPHRASE_MAX_WORDS = 40
 PARAPHRASE_MAX_CANDIDATES = 32  # per text (bounds the embedding time)
 
@@ -434,7 +435,8 @@ def _frame_spans(text: str, a: int, b: int, language: str | None) -> list[tuple[
     after += [m.end() for m in frames.attribution.finditer(text, a, b)]
     before = _before_spans(text, a, b, lang, frames) + trailing
     starts = [m.start() for m in frames.intent.finditer(text, a, b)]
-    inserted = any(_has_words(text[a : m.start()], 1) for m in frames.inserted.finditer(text, a, b))
+    # a verb or attribution inserted after two words at least (one is a connective: "However, he said, it was …")
+    inserted = any(_has_words(text[a : m.start()], INSERTED_MIN_WORDS) for m in frames.inserted.finditer(text, a, b))
     alone = not (starts or after or before)  # no other frame gives the content
     if inserted or frames.possessive.match(text[a:b]) or (alone and frames.subject.match(text[a:b])):
         starts.append(a)  # a subject pronoun only when no other frame gives the content ("He says he …")
