@@ -10,9 +10,12 @@ import pytest
 from corpusnorm.align import PASSAGE_CACHE_ENV, AlignConfig, align, second
 from corpusnorm.align.paraphrase import (
     PARAPHRASE_BAND,
+    PARAPHRASE_SECOND_FLOORS,
     SAME_LANGUAGE_FLOORS,
+    _confirmed,
     _floors,
     _halves,
+    _Match,
     _near_miss,
     first_person,
     frame_candidates,
@@ -21,6 +24,7 @@ from corpusnorm.align.paraphrase import (
 from corpusnorm.align.score import paraphrase_score
 from corpusnorm.align.second import SECOND_EVIDENCE
 from corpusnorm.backends.embed import UseEmbedder, get_embedder
+from corpusnorm.quotes import canonical_quotes
 
 ENGLISH = (
     "Researcher leaves AI lab\n\nThe researcher told his team in a note that he hopes to study for a degree in poetry "
@@ -430,3 +434,23 @@ def test_press_shapes_of_others_statements_are_not_aligned() -> None:
         "Secondo diversi osservatori, il mondo sarebbe in pericolo. Según un analista, el mundo está en peligro."
     )
     assert align(text, language="it") == []
+
+
+def test_a_connective_before_an_inserted_verb_leaves_the_content_after_it() -> None:
+    assert _spans("However, he said, the bridge would reopen in May.") == ["the bridge would reopen in May"]
+
+
+def test_a_subject_pronoun_after_leading_phrases_frames_the_sentence() -> None:
+    assert _spans("Two years ago, he moved to Lisbon to teach.") == ["Two years ago, he moved to Lisbon to teach"]
+    assert _spans("After the meeting, the board left the city.") == []
+
+
+def test_near_miss_summaries_have_their_own_second_model_margin_floor() -> None:
+    text = "Durante anos viu como é difícil deixar que os valores orientem de verdade as nossas ações"
+    quotes = canonical_quotes()
+    l15 = [q.id for q in quotes].index("L15")
+    near = _Match(l15, 1.02, 0.86, False, False, near=True)
+    assert PARAPHRASE_SECOND_FLOORS[0] < second.SECOND_MIN_MARGIN  # translations keep theirs
+    (confirmed,) = _confirmed([(0, near)], [text], quotes, "en")
+    assert confirmed[1].second is not None and confirmed[1].second[0] < second.SECOND_MIN_MARGIN
+    assert second.second_opinions([text], [l15], tuple(q.text for q in quotes), "en") == [None]
