@@ -330,6 +330,7 @@ REPORTED_FRAME_RE = ANY_FRAMES.reported
 CLAUSE_END_RE = regex.compile(r"[;；]")
 PARAPHRASE_MIN_WORDS = 3
 INSERTED_MIN_WORDS = 2  # words before a verb or attribution inserted between commas for the sentence to be content
+INSERTED_TAIL_WORDS = 6  # words after it for that clause to be compared on its own too
 PARAPHRASE_MAX_WORDS = 40
 PARAPHRASE_MAX_CANDIDATES = 32  # per text (bounds the embedding time)
 
@@ -419,18 +420,22 @@ def _before_spans(text: str, a: int, b: int, lang: str | None, frames: _Frames) 
     return [(_head_start(text, a, end, lang, opens), end) for end in ends]
 
 
-def _frame_spans(text: str, a: int, b: int, language: str | None) -> list[tuple[int, int]]:
+def _frame_spans(
+    text: str, a: int, b: int, language: str | None
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """The reported content of frames in the sentence text[a:b] (the sentence's own language's lists: fastText's
     guess, else ``language``; every list when neither is known; none in a language without lists): what follows a
     reporting verb or an attribution, to the clause's end; the sentence before an inverted frame closing it ("The
     world is in peril, he wrote."); in a verb-final language what precedes a head-final reporting verb, and the
     whole sentence for an intent word, a possessive or a subject opening it; the whole sentence too for a reporting
     verb or an attribution inserted between commas ("Time and again, he said, he had seen …"), and for a reportive
-    conditional or subjunctive when no other frame gives its content ("Die Welt sei in Gefahr")."""
+    conditional or subjunctive when no other frame gives its content ("Die Welt sei in Gefahr"). Second: the clauses
+    after an inserted verb of at least :data:`INSERTED_TAIL_WORDS` words, kept beside the whole sentence ("…, the
+    researcher acknowledged, listing …" may carry a statement of its own)."""
     lang = _passage_language(text[a:b]) or language
     frames = _frames_of(lang)
     if frames is None:
-        return []
+        return [], []
     trailing = [(a, m.start()) for m in frames.trailing.finditer(text, a, b)][-1:]
     if trailing:
         b = trailing[0][1]  # an inverted frame closes the sentence ("…, he wrote."): the rest ends at its comma
@@ -439,7 +444,8 @@ def _frame_spans(text: str, a: int, b: int, language: str | None) -> list[tuple[
     before = _before_spans(text, a, b, lang, frames) + trailing
     starts = [m.start() for m in frames.intent.finditer(text, a, b)]
     # a verb or attribution inserted after two words at least (one is a connective: "However, he said, it was …")
-    inserted = any(_has_words(text[a : m.start()], INSERTED_MIN_WORDS) for m in frames.inserted.finditer(text, a, b))
+    inserts = [m for m in frames.inserted.finditer(text, a, b) if _has_words(text[a : m.start()], INSERTED_MIN_WORDS)]
+    inserted = bool(inserts)
     alone = not (starts or after or before)  # no other frame gives the content
     if inserted or frames.possessive.match(text[a:b]) or (alone and frames.subject.match(text[a:b])):
         starts.append(a)  # a subject pronoun only when no other frame gives the content ("He says he …")
@@ -449,7 +455,9 @@ def _frame_spans(text: str, a: int, b: int, language: str | None) -> list[tuple[
         # the content stands before an intent word: the whole sentence, unless a reporting verb delimits it
         starts = [_after_topic(text, a, b, lang)] if starts and not before and not after else []
     clause_ends = [m.start() for m in CLAUSE_END_RE.finditer(text, a, b)]
-    return before + [(s, _clause_end(clause_ends, s, b)) for s in sorted(after + starts)]
+    tails = [(m.end(), _clause_end(clause_ends, m.end(), b)) for m in inserts]
+    tails = [(s, e) for s, e in tails if _has_words(text[s:e], INSERTED_TAIL_WORDS)]
+    return before + [(s, _clause_end(clause_ends, s, b)) for s in sorted(after + starts)], tails
 
 
 def _frames_of(lang: str | None) -> _Frames | None:
@@ -469,9 +477,11 @@ def frame_candidates(text: str, language: str | None = None) -> list[tuple[int, 
     """Spans of unquoted clauses in a reported-speech or intent frame (word edges, sorted, distinct);
     ``language`` is the text's, used for sentences whose own language is not told confidently."""
     spans: set[tuple[int, int]] = set()
+    tails: set[tuple[int, int]] = set()  # kept beside the longer clause ending with them
     quoted = [m.span() for m in QUOTED_RE.finditer(text)]  # compared by the other matchers
     for a, b in _sentences(text):
-        for s, e in _frame_spans(text, a, b, language):
+        found, after_inserts = _frame_spans(text, a, b, language)
+        for (s, e), kept in [*((f, spans) for f in found), *((t, tails) for t in after_inserts)]:
             # a clause of more words than the maximum is dropped: its words are not all listed (linear time)
             words = list(itertools.islice(RE_WORD.finditer(text, s, e), PARAPHRASE_MAX_WORDS + 1))
             if not words or len(words) > PARAPHRASE_MAX_WORDS:
@@ -480,8 +490,8 @@ def frame_candidates(text: str, language: str | None = None) -> list[tuple[int, 
             if any(span[0] < qe and qs < span[1] for qs, qe in quoted):
                 continue
             if PARAPHRASE_MIN_WORDS <= _clause_words(text[span[0] : span[1]]) <= PARAPHRASE_MAX_WORDS:
-                spans.add(span)
-    return _outermost(spans)
+                kept.add(span)
+    return sorted(set(_outermost(spans)) | tails)
 
 
 def _outermost(spans: set[tuple[int, int]]) -> list[tuple[int, int]]:
