@@ -366,10 +366,12 @@ def test_a_verb_or_attribution_inserted_between_commas_frames_the_whole_sentence
         "Time and again, he said, the plan had failed."
     )
     spans = frame_candidates(text)
-    shown = [without_inserts(text[a:b], lang) for (a, b), lang in zip(spans, ["it", "fr", "en"], strict=True)]
+    languages = ["it", "fr", "fr", "en"]
+    shown = [without_inserts(text[a:b], lang) for (a, b), lang in zip(spans, languages, strict=True)]
     assert shown == [
         "Sarebbe giunto il momento di cambiare strada",
         "Il a vu combien il est difficile de tenir ses promesses",
+        "combien il est difficile de tenir ses promesses",  # six words or more after the insert: compared too
         "Time and again the plan had failed",
     ]
     assert [text[a:b] for a, b in spans][1].startswith("Il a vu, raconte-t-il")  # the span keeps the insert
