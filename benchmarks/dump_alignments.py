@@ -4,8 +4,9 @@
     python benchmarks/dump_alignments.py > after.tsv       # on the new code
     python benchmarks/dump_alignments.py --compare before.tsv after.tsv
 
-Sets: the five seeds, benchmarks/data/dev_xling, dev_recall, dev_partial, dev_passages (articles) and
-the held-out benchmarks/data/unseen (for identity only, never for tuning). Each article runs through
+Sets: the five seeds, every development set benchmarks/data/dev_* (articles) and the held-out
+benchmarks/data/unseen (for identity only, never for tuning; ``--no-unseen`` leaves it out, for a dump read to
+justify changed alignments). Each article runs through
 the default pipeline (``normalize_corpus``) and through ``align()`` on the raw text (with the set's
 language where it gives one). The passage cache is off, so each article's output depends on it alone.
 One line per alignment: set, article, route, quote id, kind, start, end, score, evidence.
@@ -22,28 +23,30 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DEV_SETS = ("dev_xling", "dev_recall", "dev_partial", "dev_passages")
+DEV_SETS = tuple(sorted(p.parent.name for p in (ROOT / "benchmarks" / "data").glob("dev_*/articles.json")))
 
 
-def articles() -> Iterator[tuple[str, str, str, str | None]]:
-    """(set, article id, text, language or None) of every set."""
+def articles(unseen: bool = True) -> Iterator[tuple[str, str, str, str | None]]:
+    """(set, article id, text, language or None) of every set (the held-out one when ``unseen``)."""
     for path in sorted((ROOT / "seeds").glob("*.txt")):
         yield "seeds", path.stem, path.read_text(encoding="utf-8"), None
     for name in DEV_SETS:
         data = json.loads((ROOT / "benchmarks" / "data" / name / "articles.json").read_text(encoding="utf-8"))
         for art in data["articles"]:
             yield name, art["id"], art["text"], art.get("language")
+    if not unseen:
+        return
     for path in sorted((ROOT / "benchmarks" / "data" / "unseen").glob("*.txt")):
         yield "unseen", path.stem, path.read_text(encoding="utf-8"), None
 
 
-def dump() -> None:
+def dump(unseen: bool = True) -> None:
     os.environ["CORPUSNORM_PASSAGE_CACHE"] = "0"
     from corpusnorm import Pipeline, normalize_corpus
     from corpusnorm.align import align
 
     pipeline = Pipeline.default()
-    for set_name, art_id, text, language in articles():
+    for set_name, art_id, text, language in articles(unseen):
         (doc,) = normalize_corpus([{"id": art_id, "text": text}], pipeline=pipeline)
         routes = [("pipeline", doc.alignments), ("align", align(text, language=language))]
         for route, found in routes:
@@ -73,10 +76,11 @@ def compare(before: Path, after: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--compare", nargs=2, type=Path, metavar=("BEFORE", "AFTER"))
+    parser.add_argument("--no-unseen", action="store_true", help="leave the held-out articles out")
     args = parser.parse_args(argv)
     if args.compare:
         return compare(*args.compare)
-    dump()
+    dump(unseen=not args.no_unseen)
     return 0
 
 

@@ -10,15 +10,21 @@ import pytest
 from corpusnorm.align import PASSAGE_CACHE_ENV, AlignConfig, align, second
 from corpusnorm.align.paraphrase import (
     PARAPHRASE_BAND,
+    PARAPHRASE_SECOND_FLOORS,
     SAME_LANGUAGE_FLOORS,
+    _confirmed,
     _floors,
+    _halves,
+    _Match,
     _near_miss,
     first_person,
     frame_candidates,
+    without_inserts,
 )
 from corpusnorm.align.score import paraphrase_score
 from corpusnorm.align.second import SECOND_EVIDENCE
 from corpusnorm.backends.embed import UseEmbedder, get_embedder
+from corpusnorm.quotes import canonical_quotes
 
 ENGLISH = (
     "Researcher leaves AI lab\n\nThe researcher told his team in a note that he hopes to study for a degree in poetry "
@@ -378,3 +384,102 @@ def test_an_articles_frames_are_scanned_once_for_both_uses(monkeypatch: pytest.M
     monkeypatch.setattr(paraphrase, "frame_candidates", counted)
     assert align(ENGLISH, language="en", passages="reported") == before
     assert scans == [ENGLISH]
+
+
+def test_a_verb_or_attribution_inserted_between_commas_frames_the_whole_sentence() -> None:
+    text = (
+        "Sarebbe giunto il momento, secondo il ricercatore, di cambiare strada. "
+        "Il a vu, raconte-t-il, combien il est difficile de tenir ses promesses. "
+        "Time and again, he said, the plan had failed."
+    )
+    spans = frame_candidates(text)
+    languages = ["it", "fr", "fr", "en"]
+    shown = [without_inserts(text[a:b], lang) for (a, b), lang in zip(spans, languages, strict=True)]
+    assert shown == [
+        "Sarebbe giunto il momento di cambiare strada",
+        "Il a vu combien il est difficile de tenir ses promesses",
+        "combien il est difficile de tenir ses promesses",  # six words or more after the insert: compared too
+        "Time and again the plan had failed",
+    ]
+    assert [text[a:b] for a, b in spans][1].startswith("Il a vu, raconte-t-il")  # the span keeps the insert
+
+
+def test_an_attribution_to_a_definite_source_frames_its_content_an_indefinite_one_does_not() -> None:
+    assert _spans("Según el exinvestigador, el mercado estaría en crisis.") == ["el mercado estaría en crisis"]
+    assert _spans("Según un analista, el mercado vive una crisis.") == []
+    assert _spans("O escritor parte amanhã, de acordo com a editora.") == ["O escritor parte amanhã"]
+
+
+def test_a_reportive_conditional_or_subjunctive_is_a_frame_unless_an_indefinite_source_speaks() -> None:
+    assert frame_candidates("Die Brücke sei baufällig.", "de") == [(0, len("Die Brücke sei baufällig"))]
+    assert frame_candidates("Il ponte sarebbe pericolante.", "it") == [(0, len("Il ponte sarebbe pericolante"))]
+    assert frame_candidates("Die Brücke ist baufällig.", "de") == []
+    assert frame_candidates("Laut einem Ingenieur sei die Brücke baufällig.", "de") == []
+
+
+def test_a_near_miss_clause_is_cut_in_halves_at_a_coordinating_conjunction() -> None:
+    text = "Le pont serait fragile, et pas seulement à cause de la crue, mais aussi par manque d'entretien."
+    assert [text[a:b] for a, b in _halves(text, 0, len(text) - 1, "fr")] == [
+        "Le pont serait fragile",
+        "et pas seulement à cause de la crue",
+        "mais aussi par manque d'entretien",
+    ]
+    assert _halves("Le pont serait fragile et ancien.", 0, 31, "fr") == []
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "quote_id"),
+    [
+        ("fr", "Le chercheur quitte son poste. Le monde, a-t-il souligné, serait aujourd'hui en péril.", "L11"),
+        (
+            "es",
+            "La investigadora deja la empresa. Durante estos años, relató, comprobó una y otra vez lo difícil que es "
+            "que los valores gobiernen nuestras acciones.",
+            "L15",
+        ),
+        (
+            "pt",
+            "O pesquisador deixa a empresa. Segundo o ex-funcionário, seu último dia no escritório seria "
+            "9 de fevereiro.",
+            "L02",
+        ),
+        (
+            "fr",
+            "Le chercheur quitte son poste. Le monde serait en péril, juge-t-il, et pas uniquement en raison de "
+            "l'intelligence artificielle.",
+            "L11",
+        ),
+    ],
+)
+def test_press_shapes_of_reported_speech_are_aligned(language: str, text: str, quote_id: str) -> None:
+    found = align(text, language=language)
+    assert [(a.quote_id, a.kind) for a in found] == [(quote_id, "paraphrase")]
+    assert found[0].start > text.index(".")  # the summary, not the lead
+
+
+def test_press_shapes_of_others_statements_are_not_aligned() -> None:
+    text = (
+        "L'amministratore delegato lascia la banca. Il sistema bancario, a suo dire, sarebbe in pericolo per i tassi. "
+        "Secondo diversi osservatori, il mondo sarebbe in pericolo. Según un analista, el mundo está en peligro."
+    )
+    assert align(text, language="it") == []
+
+
+def test_a_connective_before_an_inserted_verb_leaves_the_content_after_it() -> None:
+    assert _spans("However, he said, the bridge would reopen in May.") == ["the bridge would reopen in May"]
+
+
+def test_a_subject_pronoun_after_leading_phrases_frames_the_sentence() -> None:
+    assert _spans("Two years ago, he moved to Lisbon to teach.") == ["Two years ago, he moved to Lisbon to teach"]
+    assert _spans("After the meeting, the board left the city.") == []
+
+
+def test_near_miss_summaries_have_their_own_second_model_margin_floor() -> None:
+    text = "Durante anos viu como é difícil deixar que os valores orientem de verdade as nossas ações"
+    quotes = canonical_quotes()
+    l15 = [q.id for q in quotes].index("L15")
+    near = _Match(l15, 1.02, 0.86, False, False, near=True)
+    assert PARAPHRASE_SECOND_FLOORS[0] < second.SECOND_MIN_MARGIN  # translations keep theirs
+    (confirmed,) = _confirmed([(0, near)], [text], quotes, "en")
+    assert confirmed[1].second is not None and confirmed[1].second[0] < second.SECOND_MIN_MARGIN
+    assert second.second_opinions([text], [l15], tuple(q.text for q in quotes), "en") == [None]

@@ -50,11 +50,15 @@ def covered(passage_language: str | None, family: str) -> bool:
 
 
 def second_opinions(
-    texts: Sequence[str], quote_index: Sequence[int], quote_texts: tuple[str, ...], quote_language: str
+    texts: Sequence[str],
+    quote_index: Sequence[int],
+    quote_texts: tuple[str, ...],
+    quote_language: str,
+    floors: tuple[float, float] = (SECOND_MIN_MARGIN, SECOND_MIN_COSINE),
 ) -> list[tuple[float, float] | None]:
     """For each passage, (margin, cosine) of the second model to ``quote_texts[quote_index[i]]`` when it
-    confirms that quote (its own best quote, over both floors), else None. All None when the model's
-    package is missing or it does not know the quote set's language."""
+    confirms that quote (its own best quote, over both ``floors``: margin, cosine), else None. All None when the
+    model's package is missing or it does not know the quote set's language."""
     embedder = second_opinion_embedder()
     if not texts or embedder is None or quote_language not in USE_LANGUAGES:
         return [None] * len(texts)
@@ -65,5 +69,5 @@ def second_opinions(
     for i, qi in enumerate(quote_index):
         best = int(np.argmax(margin[i]))
         m, c = float(margin[i, qi]), float(cos[i, qi])
-        out.append((m, c) if best == qi and m >= SECOND_MIN_MARGIN and c >= SECOND_MIN_COSINE else None)
+        out.append((m, c) if best == qi and m >= floors[0] and c >= floors[1] else None)
     return out
