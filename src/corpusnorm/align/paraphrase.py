@@ -97,7 +97,8 @@ REPORTING_VERBS: dict[str, str] = {
     r"|salientou|sublinhou|lê-se|dizendo|afirmando|explicando|ressaltando",
     "ru": r"пишет|написал|говорит|сказал|заявил|заявляет|объясняет|объяснил|добавляет|добавил|рассказывает"
     r"|рассказал|считает|признаётся|признается|отмечает|отметил|объявил|сообщил|сообщает|признался|подтвердил",
-    "zh": r"表示|说|称|写道|指出",
+    # (cjk: 坦言 … verb-initial press verbs, content after them)
+    "zh": r"表示|说|称|写道|指出|坦言|认为|透露|强调|提到|回顾说|回忆说|承认|直言|声称|解释说|补充说|写到|谈到",
     "hi": r"कहा|बताया|लिखा|कहते हैं|बताते हैं|लिखते हैं|कहना है|मानना है",
     "ar": r"و?(?:قال|يقول|أعلن|أضاف|أوضح|أكد|كتب|ذكر|أشار|اعتبر|يرى)",
 }
@@ -125,13 +126,22 @@ INTENT_VERBS: dict[str, str] = {
 REPORTED_BEFORE: dict[str, str] = {
     "ja": r"(?:(?<!こ)と|だと|とも)(?:[^、。と\n]{0,10}?(?:述べ|伝え|明らかにし|明かし|語っ|話し|書い|記し|説明し"
     r"|強調し|振り返っ|指摘し|警告し|表明し|発表し|打ち明け|語る|話す|述べる|つづっ|綴っ|投稿し|コメントし"
-    r"|締めくくっ|結んだ|訴え|報告し)"
-    r"|し(?:ている|た)(?=[。\n]|$)|いう(?=[。\n]|$))"
+    r"|締めくくっ|結んだ|訴え|報告し|認め|明言し|吐露し|回想し)"
+    r"|し(?:ている|た)(?=[。\n]|$)|いう(?=[。\n]|$)|した(?:上|うえ)で"
+    # (cjk) "…との認識を示した", "…との考えを明らかにした": the content ends before との
+    r"|の(?:認識|考え|見方|見解|意向|方針|立場|思い|姿勢|決意)を?(?:示し|表明し|明らかにし|強調し|述べ|語っ|にじませ|固め))"
     # nominalised content ("退社することを明らかにした") and intent nouns ("…に専念する意向を示した", "…たい考えだ")
     r"|(?:こと|意向|考え|方針)(?:を|が)?(?:明らかにし|明かし|発表し|表明し|示し|伝え|報告し|固め)"
-    r"|(?:意向|考え|方針)(?:だ|である|です)(?=[。\n]|$)",
-    "ko": r"(?<=[다라])고[^\S\n]+(?:[^\s.]+[^\S\n]+){0,3}?(?:밝혔|말했|전했|덧붙였|설명했|강조했|경고했"
-    r"|회상했|했|말한|주장했|썼|적었|알렸|발표했|언급했|털어놓았|강조한|밝힌|전한)",
+    r"|(?:意向|考え|方針)(?:だ|である|です)(?=[。\n]|$)"
+    # (cjk) an intent noun closing the sentence ("…過ごすつもりだという", "…に移る予定だ"): the content ends before it
+    r"|(?:つもり|予定)(?:だ|である|です)?(?:という|としている|と(?:述べ|語っ|話し|明かし|書い|つづっ)た)?(?=[。\n]|$)",
+    "ko": r"(?<=[다라])고도?[^\S\n]+(?:[^\s.]+[^\S\n]+){0,3}?(?:밝혔|말했|전했|덧붙였|설명했|강조했|경고했"
+    r"|회상했|했|말한|주장했|썼|적었|알렸|발표했|언급했|털어놓았|강조한|밝힌|전한|토로했|고백했|회고했)"
+    # (cjk) "…있다며 …" (saying that): the quotative connective closes a content; "…다는 입장이다"; an intent noun
+    # closing the sentence ("…지낼 계획이다", "…쉴 계획이라고 전했다"): the content ends before it
+    r"|(?<=[다라])며(?=[^\S\n])|(?<=[다라])면서(?=[^\S\n])"
+    r"|(?<=[다라])는[^\S\n]+(?:입장|생각|뜻|견해|의사)(?:이다|을|를|이라고|임을)"
+    r"|[^\S\n]+(?:계획|예정|방침)(?:이다|이며|이라고[^\S\n]+[^\s.]+|이라며)",
     "tr": r"(?:[,،][^\S\n]*+|(?<!\s)[^\S\n]++)(?:diye[^\S\n]+)?(?:açıkladı|söyledi|belirtti|ifade etti|dedi|yazdı"
     r"|hatırlattı|anlattı|vurguladı|kaydetti|bildirdi|aktardı|duyurdu|ekledi|dile getirdi|söylüyor|belirtiyor)"
     r"(?=[^\S\n]*(?:[.!?\n]|$))",
@@ -142,6 +152,14 @@ REPORTED_BEFORE: dict[str, str] = {
 _JA_CLAUSE_OPEN_RE = regex.compile(r"(?:は|が|では|には|で|日|によると|によれば|について)、")
 _COMMA_RE = regex.compile(r"[,，،]")
 _KO_TOPIC_RE = regex.compile(r"(?<!\S)[^\s은는]*+[은는][^\S\n]+")  # a word ending in 은/는, from its start
+# Korean: a clause opens after a comma closing a topic, subject or adjunct ("샤르마는, …", "편지에서, …") and after a
+# quotative connective ("…있다며 …"), not after a comma inside a list ("코칭, 공동체 구축, …"); a connective adverb
+# opening the sentence ("또 …", "이어 …") is no part of the content
+_KO_CLAUSE_OPEN_RE = regex.compile(
+    r"(?:[은는이가]|에서|에게|에는|따르면|대해|관해|며|면서)[,，][^\S\n]*|(?<=[다라])(?:며|면서)[^\S\n]+"
+)
+_KO_LEAD_RE = regex.compile(r"(?:또|또한|이어|이어서|그러면서|아울러|특히|한편)[^\S\n]+")
+_CLAUSE_OPENS = {"ja": _JA_CLAUSE_OPEN_RE, "ko": _KO_CLAUSE_OPEN_RE}
 # The topic of an intent sentence is who intends ("彼は英国に戻るつもりだ"): the content opens after it. (Not in
 # Korean: 은/는 closes verbs' adnominal forms too, "회사를 떠나는 연구원은".)
 TOPIC_RE: dict[str, regex.Pattern[str]] = {"ja": regex.compile(r"[^、。\n]{1,30}?は、?")}
@@ -155,7 +173,7 @@ ATTRIBUTIONS: dict[str, str] = {
     r"|nach eigenen angaben|aus seiner sicht|seiner meinung nach",
     "pt": r"segundo ele|segundo o pesquisador|para ele|na opinião dele|de acordo com ele|na avaliação dele",
     "ru": r"по его словам|по его мнению|для него",
-    "zh": r"据介绍|据他介绍|据了解|在他看来",
+    "zh": r"据介绍|据他介绍|据了解|在他看来|据(?:他|她)(?:本人)?(?:透露|称|说|表示|介绍)|(?:他|她)(?:坦言|认为)",
     "hi": r"उनके मुताबिक|उनके अनुसार|उनकी राय में|उनका कहना है कि",
     "ar": r"بحسب قوله|وفقا له|على حد قوله|حسب قوله",
 }
@@ -399,6 +417,9 @@ def _head_start(text: str, a: int, end: int, lang: str | None, opens: list[int])
     i = bisect.bisect_right(opens, end)
     start = opens[i - 1] if i else a
     first = RE_WORD.search(text, start, end)
+    if lang == "ko" and first and (lead := _KO_LEAD_RE.match(text, first.start(), end)):
+        first = RE_WORD.search(text, lead.end(), end)
+        start = first.start() if first else start
     if lang == "ko" and first and (topic := _KO_TOPIC_RE.match(text, first.start(), end)):
         start = topic.end()
     return start if _has_words(text[start:end], PARAPHRASE_MIN_WORDS) else a
@@ -417,7 +438,7 @@ def _before_spans(text: str, a: int, b: int, lang: str | None, frames: _Frames) 
     ends = [m.start() for m in frames.before.finditer(text, a, b)]
     if not ends:
         return []
-    opens = [m.end() for m in (_JA_CLAUSE_OPEN_RE if lang == "ja" else _COMMA_RE).finditer(text, a, b)]
+    opens = [m.end() for m in _CLAUSE_OPENS.get(lang or "", _COMMA_RE).finditer(text, a, b)]
     return [(_head_start(text, a, end, lang, opens), end) for end in ends]
 
 
