@@ -228,6 +228,13 @@ HALF_BREAKS = {
     lang: regex.compile(rf"[,，][^\S\n]*(?=(?:{words})(?![\p{{L}}\p{{M}}]))", regex.IGNORECASE)
     for lang, words in COORDINATIONS.items()
 }
+# (cjk) Japanese, Chinese and Korean mark such a break at the comma after a continuative or contrastive form
+# ("世界は危機にひんしており、それは…", "世界正处于危险之中，而危险…", "…처해 있으며, …"); no word edges there
+HALF_BREAKS |= {
+    "ja": regex.compile(r"(?<=おり|あり|ず|ものの|一方|だが)、"),
+    "zh": regex.compile(r"[，,](?=而且|而|并且|但是|但|同时)"),
+    "ko": regex.compile(r"(?<=[며고]|지만|는데)[,，][^\S\n]*"),
+}
 # A sentence opening with a third-person possessive reports a fact about its subject ("His last match …").
 POSSESSIVES: dict[str, str] = {
     "en": r"his|her",
