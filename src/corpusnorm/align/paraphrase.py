@@ -127,10 +127,10 @@ REPORTED_BEFORE: dict[str, str] = {
     "ja": r"(?:(?<!こ)と|だと|とも)(?:[^、。と\n]{0,10}?(?:述べ|伝え|明らかにし|明かし|語っ|話し|書い|記し|説明し"
     r"|強調し|振り返っ|指摘し|警告し|表明し|発表し|打ち明け|語る|話す|述べる|つづっ|綴っ|投稿し|コメントし"
     r"|締めくくっ|結んだ|訴え|報告し|認め|明言し|吐露し|回想し|書き込ん|発信し|言及し|述懐し|回顧し|主張し"
-    r"|言っ(?!て?も)|答え)"
+    r"|言っ(?!て?も)|答え|鳴らし|振り返る|明かす|つづる|綴る|記す|訴える|結ん)"
     r"|し(?:ている|た)(?=[。\n]|$)|いう(?=[。\n]|$)|した(?:上|うえ)で|のことだ(?=[。\n]|$)"
     # (cjk) a press sentence closing on the verbal noun ("…と強調。", "…と説明。")
-    r"|(?:強調|説明|指摘|発表|表明|言及|報告|主張|明言|吐露|述懐|コメント)(?=[。\n]|$)"
+    r"|(?:強調|説明|指摘|発表|表明|言及|報告|主張|明言|吐露|述懐|コメント|投稿)(?=[。\n]|$)"
     # (cjk) "…との認識を示した", "…との考えを明らかにした": the content ends before との
     r"|の(?:認識|考え|見方|見解|意向|方針|立場|思い|姿勢|決意)を?(?:示し|表明し|明らかにし|強調し|述べ|語っ|にじませ|固め))"
     # nominalised content ("退社することを明らかにした") and intent nouns ("…に専念する意向を示した", "…たい考えだ")
@@ -153,7 +153,12 @@ REPORTED_BEFORE: dict[str, str] = {
 }
 # Japanese: a clause opens after its topic or an adjunct closed by a comma ("研究者は、", "書簡で、", "9日、"),
 # not after a connective form inside the content ("英国に戻り、", "だけでなく、", "取得した後、")
-_JA_CLAUSE_OPEN_RE = regex.compile(r"(?:は|が|では|には|で|日|によると|によれば|について)、")
+_JA_CLAUSE_OPEN_RE = regex.compile(
+    r"(?:は|が|では|には|で|日|によると|によれば|について)、"
+    # (cjk) and, without a comma, after a person's topic ("同氏は…", "シャルマ氏は…") or the channel of the report
+    # ("書簡で…", "自身の投稿の中で…"): who says it, and where, is not what is said
+    r"|(?:同氏|氏|彼|彼女)は(?!、)|(?:書簡|手紙|投稿|声明|文書|ブログ|インタビュー|会見|取材)(?:の中)?で(?:は)?(?!、)"
+)
 _COMMA_RE = regex.compile(r"[,，،]")
 _KO_TOPIC_RE = regex.compile(r"(?<!\S)[^\s은는]*+[은는][^\S\n]+")  # a word ending in 은/는, from its start
 # Korean: a clause opens after a comma closing a topic, subject or adjunct ("샤르마는, …", "편지에서, …") and after a
@@ -162,8 +167,12 @@ _KO_TOPIC_RE = regex.compile(r"(?<!\S)[^\s은는]*+[은는][^\S\n]+")  # a word 
 _KO_CLAUSE_OPEN_RE = regex.compile(
     r"(?:[은는이가]|에서|에게|에는|따르면|대해|관해|며|면서)[,，][^\S\n]*|(?<=[다라])(?:며|면서)[^\S\n]+"
 )
+# (cjk) the channel of the report ("편지에서 …", "게시물을 통해 …") is no part of the content either
+_KO_CHANNEL_RE = regex.compile(
+    r"(?:편지|서한|글|게시물|게시글|인터뷰|성명|메시지|블로그|회견)(?:에서|을[^\S\n]+통해|를[^\S\n]+통해)[^\S\n]+"
+)
 _KO_LEAD_RE = regex.compile(r"(?:또|또한|이어|이어서|그러면서|아울러|특히|한편)[^\S\n]+")
-_CLAUSE_OPENS = {"ja": _JA_CLAUSE_OPEN_RE, "ko": _KO_CLAUSE_OPEN_RE}
+_CLAUSE_OPENS = {"ja": _JA_CLAUSE_OPEN_RE, "ko": regex.compile(f"{_KO_CLAUSE_OPEN_RE.pattern}|{_KO_CHANNEL_RE.pattern}")}
 # The topic of an intent sentence is who intends ("彼は英国に戻るつもりだ"): the content opens after it. (Not in
 # Korean: 은/는 closes verbs' adnominal forms too, "회사를 떠나는 연구원은".)
 TOPIC_RE: dict[str, regex.Pattern[str]] = {"ja": regex.compile(r"[^、。\n]{1,30}?は、?")}
@@ -258,7 +267,8 @@ SUBJECTS: dict[str, str] = {
     "pt": r"ele|ela",
     "ru": r"он|она",
     "zh": r"他|她",
-    "ja": r"彼は|彼女は",
+    # (cjk) the Japanese press names its subject: "同氏は…", "シャルマ氏は…" (a name in katakana or kanji and 氏)
+    "ja": r"彼は|彼女は|同氏は|[\p{Katakana}ー・\p{Han}]{1,12}?氏は",
     "hi": r"वह|वे|उन्होंने",
 }
 UNSPACED_LANGUAGES = frozenset({"zh", "ja"})  # no word edges around a frame word
