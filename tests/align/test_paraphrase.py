@@ -12,6 +12,7 @@ from corpusnorm.align.paraphrase import (
     PARAPHRASE_BAND,
     PARAPHRASE_SECOND_FLOORS,
     SAME_LANGUAGE_FLOORS,
+    _asks_second,
     _confirmed,
     _floors,
     _halves,
@@ -255,9 +256,9 @@ def test_a_long_tail_after_a_comma_and_a_verb_is_that_verbs_content_not_an_inver
     assert _spans(text) == ["the time has come for him to move on"]
 
 
-def test_a_japanese_intent_sentence_is_compared_without_its_topic() -> None:
+def test_a_japanese_intent_sentence_is_compared_without_its_topic_and_its_intent_noun() -> None:
     text = "彼は英国に戻り、しばらく目立たずに過ごすつもりだ。"
-    assert [text[a:b] for a, b in frame_candidates(text, "ja")] == ["英国に戻り、しばらく目立たずに過ごすつもりだ"]
+    assert [text[a:b] for a, b in frame_candidates(text, "ja")] == ["英国に戻り、しばらく目立たずに過ごす"]
 
 
 # Summaries e5 alone puts over its floors once the frame gives the clause before the verb
@@ -483,3 +484,105 @@ def test_near_miss_summaries_have_their_own_second_model_margin_floor() -> None:
     (confirmed,) = _confirmed([(0, near)], [text], quotes, "en")
     assert confirmed[1].second is not None and confirmed[1].second[0] < second.SECOND_MIN_MARGIN
     assert second.second_opinions([text], [l15], tuple(q.text for q in quotes), "en") == [None]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "clauses"),
+    [
+        # Japanese: との + a noun of view, とした上で, an intent noun closing the sentence, a verbal noun closing it,
+        # hearsay, a person's topic and the report's channel without a comma
+        ("ja", "会長は、市場は転換点にあるとの認識を示した。", ["市場は転換点にある"]),
+        (
+            "ja",
+            "監督は、選手は全力を尽くしたとした上で、采配の責任は自分にあると述べた。",
+            ["選手は全力を尽くした", "采配の責任は自分にある"],
+        ),
+        ("ja", "同氏は来月から大阪の研究所に移る予定だという。", ["来月から大阪の研究所に移る"]),
+        ("ja", "市長は、駅前の再開発を急ぐ必要があると強調。", ["駅前の再開発を急ぐ必要がある"]),
+        ("ja", "主催者によると、会場の改修には時間がかかるとのことだ。", ["会場の改修には時間がかかる"]),
+        ("ja", "田中氏は声明で新しい工場の建設を始めると発表した。", ["新しい工場の建設を始める"]),
+        # Chinese: press verbs and an attribution to him
+        ("zh", "教练坦言，球队的防守还需要加强。", ["球队的防守还需要加强"]),
+        ("zh", "据他透露，新馆将在秋天对外开放。", ["新馆将在秋天对外开放"]),
+        # Korean: the quotative connective 다며 closes one content and opens the next; 다는 입장이다; an intent noun;
+        # the channel; a connective adverb; a topic word starting with 은; no opening at a list comma
+        (
+            "ko",
+            "시장은 교통이 크게 개선됐다며 시내 버스 노선을 곧 늘리겠다고 말했다.",
+            ["교통이 크게 개선됐다", "시내 버스 노선을 곧 늘리겠다"],
+        ),
+        ("ko", "구단은 감독 교체는 없다는 입장이다.", ["감독 교체는 없다"]),
+        ("ko", "은행장은 고향으로 돌아가 당분간 쉴 계획이라고 전했다.", ["고향으로 돌아가 당분간 쉴"]),
+        ("ko", "그는 주주들에게 보낸 편지에서 배당을 늘리기로 결정했다고 밝혔다.", ["배당을 늘리기로 결정했다"]),
+        ("ko", "또 그는 새 공장이 내년에 문을 열 것이라고 덧붙였다.", ["새 공장이 내년에 문을 열 것이라"]),
+        (
+            "ko",
+            "그는 사과와 배, 포도와 감을 함께 재배할 것이라고 말했다.",
+            ["사과와 배, 포도와 감을 함께 재배할 것이라"],
+        ),
+    ],
+)
+def test_cjk_press_frames_give_the_reported_clause(language: str, text: str, clauses: list[str]) -> None:
+    assert [text[a:b] for a, b in frame_candidates(text, language)] == clauses
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "halves"),
+    [
+        ("ja", "橋は老朽化しており、修理には数年かかる", ["橋は老朽化しており", "修理には数年かかる"]),
+        ("zh", "这座桥已经老化，而且维修需要好几年", ["这座桥已经老化", "而且维修需要好几年"]),
+        (
+            "ko",
+            "오래된 다리는 크게 낡았으며, 수리에는 몇 년이 걸린다",
+            ["오래된 다리는 크게 낡았으며", "수리에는 몇 년이 걸린다"],
+        ),
+    ],
+)
+def test_cjk_near_miss_clauses_are_cut_in_halves_at_continuative_commas(
+    language: str, text: str, halves: list[str]
+) -> None:
+    assert [text[a:b] for a, b in _halves(text, 0, len(text), language)] == halves
+
+
+def test_a_negated_near_miss_is_put_to_the_second_model_only_for_a_quote_carrying_a_negation() -> None:
+    # "not only …": a negation morpheme
+    passage = "AI나 생물무기뿐 아니라 지금 이 순간 서로 얽힌 여러 위기가 펼쳐지고 있다"
+    embedder = get_embedder()
+    assert not _asks_second(passage, embedder, "ko")
+    assert _asks_second(passage, embedder, "ko", negatable=True)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "quote_id"),
+    [
+        (
+            "ja",
+            "研究者が退社\n\n研究者は、危機はAIや生物兵器にとどまらず、相互に絡み合った一連の危機が今まさに進行しているとの"
+            "認識を示した。同社の従業員は約千人だ。",
+            "L12",
+        ),
+        ("ko", "연구원 사직\n\n그는 동료들에게 보낸 편지에서 마지막 근무일이 2월 9일이 될 것이라고 전했다.", "L02"),
+        ("zh", "研究员离职\n\n他坦言，自己已经实现了在这里想要实现的目标。公司约有一千名员工。", "L05"),
+    ],
+)
+def test_cjk_press_summaries_are_aligned(language: str, text: str, quote_id: str) -> None:
+    found = align(text, language=language, second_opinion=False)
+    assert [(a.quote_id, a.kind) for a in found] == [(quote_id, "paraphrase")]
+    assert not any(frame in found[0].text for frame in ("との認識", "편지에서", "坦言"))
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("ja", "社長が退任\n\n社長は、業界は重大な岐路に立っているとの考えを示した。"),
+        (
+            "ko",
+            "은행장 사임\n\n은행장은 고향으로 돌아가 당분간 쉴 계획이라고 전했다. "
+            "그는 금리가 곧 오를 것이라며 신중한 경영을 당부했다.",
+        ),
+        ("zh", "银行行长辞职\n\n据他透露，银行明年将在上海开设新的分行。一位分析人士认为，银行业正面临转型压力。"),
+    ],
+)
+def test_others_statements_in_cjk_press_frames_are_not_aligned(language: str, text: str) -> None:
+    assert frame_candidates(text, language)  # candidates, compared and rejected
+    assert align(text, language=language) == []

@@ -160,7 +160,7 @@ _JA_CLAUSE_OPEN_RE = regex.compile(
     r"|(?:同氏|氏|彼|彼女)は(?!、)|(?:書簡|手紙|投稿|声明|文書|ブログ|インタビュー|会見|取材)(?:の中)?で(?:は)?(?!、)"
 )
 _COMMA_RE = regex.compile(r"[,，،]")
-_KO_TOPIC_RE = regex.compile(r"(?<!\S)[^\s은는]*+[은는][^\S\n]+")  # a word ending in 은/는, from its start
+_KO_TOPIC_RE = regex.compile(r"(?<!\S)\S*?[은는][^\S\n]+")  # a word ending in 은/는 ("은행장은"), from its start
 # Korean: a clause opens after a comma closing a topic, subject or adjunct ("샤르마는, …", "편지에서, …") and after a
 # quotative connective ("…있다며 …"), not after a comma inside a list ("코칭, 공동체 구축, …"); a connective adverb
 # opening the sentence ("또 …", "이어 …") is no part of the content
@@ -172,7 +172,10 @@ _KO_CHANNEL_RE = regex.compile(
     r"(?:편지|서한|글|게시물|게시글|인터뷰|성명|메시지|블로그|회견)(?:에서|을[^\S\n]+통해|를[^\S\n]+통해)[^\S\n]+"
 )
 _KO_LEAD_RE = regex.compile(r"(?:또|또한|이어|이어서|그러면서|아울러|특히|한편)[^\S\n]+")
-_CLAUSE_OPENS = {"ja": _JA_CLAUSE_OPEN_RE, "ko": regex.compile(f"{_KO_CLAUSE_OPEN_RE.pattern}|{_KO_CHANNEL_RE.pattern}")}
+_CLAUSE_OPENS = {
+    "ja": _JA_CLAUSE_OPEN_RE,
+    "ko": regex.compile(f"{_KO_CLAUSE_OPEN_RE.pattern}|{_KO_CHANNEL_RE.pattern}"),
+}
 # The topic of an intent sentence is who intends ("彼は英国に戻るつもりだ"): the content opens after it. (Not in
 # Korean: 은/는 closes verbs' adnominal forms too, "회사를 떠나는 연구원은".)
 TOPIC_RE: dict[str, regex.Pattern[str]] = {"ja": regex.compile(r"[^、。\n]{1,30}?は、?")}
