@@ -128,7 +128,7 @@ REPORTED_BEFORE: dict[str, str] = {
     r"|強調し|振り返っ|指摘し|警告し|表明し|発表し|打ち明け|語る|話す|述べる|つづっ|綴っ|投稿し|コメントし"
     r"|締めくくっ|結んだ|訴え|報告し|認め|明言し|吐露し|回想し|書き込ん|発信し|言及し|述懐し|回顧し|主張し"
     r"|言っ(?!て?も)|答え|鳴らし|振り返る|明かす|つづる|綴る|記す|訴える|結ん)"
-    r"|し(?:ている|た)(?=[。\n]|$)|いう(?=[。\n]|$)|した(?:上|うえ)で|のことだ(?=[。\n]|$)"
+    r"|し(?:ている|た)(?=[。\n]|$)|いう(?=[。\n]|$)|した(?:上|うえ)で|のことだ(?=[。\n]|$)|(?:いい|しており)(?=、)"
     # (cjk) a press sentence closing on the verbal noun ("…と強調。", "…と説明。")
     r"|(?:強調|説明|指摘|発表|表明|言及|報告|主張|明言|吐露|述懐|コメント|投稿)(?=[。\n]|$)"
     # (cjk) "…との認識を示した", "…との考えを明らかにした": the content ends before との
@@ -158,6 +158,8 @@ _JA_CLAUSE_OPEN_RE = regex.compile(
     # (cjk) and, without a comma, after a person's topic ("同氏は…", "シャルマ氏は…") or the channel of the report
     # ("書簡で…", "自身の投稿の中で…"): who says it, and where, is not what is said
     r"|(?:同氏|氏|彼|彼女)は(?!、)|(?:書簡|手紙|投稿|声明|文書|ブログ|インタビュー|会見|取材)(?:の中)?で(?:は)?(?!、)"
+    # and after a reported clause that a continuative frame closes ("…だといい、…", "…と述べ、…")
+    r"|と(?:いい|しており|した(?:上|うえ)で|述べ|語り|話し|明かし|指摘し|説明し|強調し)、"
 )
 _COMMA_RE = regex.compile(r"[,，،]")
 _KO_TOPIC_RE = regex.compile(r"(?<!\S)\S*?[은는][^\S\n]+")  # a word ending in 은/는 ("은행장은"), from its start
