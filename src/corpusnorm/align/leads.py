@@ -48,6 +48,7 @@ EVIDENCE_QUOTES = 2  # distinct quotes aligned that sure: the article carries th
 HEADLINE_MAX_WORDS = 20  # a first line this short, followed by a line break, is a headline
 LEAD_MIN_WORDS = 4  # shorter candidates carry too little
 LEAD_MAX_WORDS = 40
+NAME_COMMON_ZIPF = 5.0  # a capitalised word this common in the article's language is no name ("The", "Die")
 SUBJECT_WORDS = 3  # the author's name among the first words of a sentence (or of its clause after a leading phrase)
 LEADING_PHRASE_WORDS = 6  # "Two years ago, Sharma …": a phrase of at most this many words before a comma
 LEAD_MAX_CANDIDATES = 3  # per article: the lead, then author sentences in order (bounds the cost)
@@ -65,30 +66,38 @@ def carries_quote_set(found: Sequence[Alignment]) -> list[Alignment]:
     return sure if len({a.quote_id for a in sure}) >= EVIDENCE_QUOTES else []
 
 
-def _name_words(text: str, set_words: frozenset[str]) -> Counter[str]:
+def _name_words(text: str, set_words: frozenset[str], language: str | None) -> Counter[str]:
     """Words the article writes as names: capitalised wherever they occur (never in lower case), at least once not
-    opening a sentence, and not words of the quote set ("Anthropic" is the set's own); with their counts. No word
-    list: "Sharma", "Bellini", "Marsh" by the way the article writes them."""
+    opening a sentence or a quotation, neither words of the quote set ("Anthropic" is the set's own) nor very common
+    words of ``language`` (wordfreq Zipf >= :data:`NAME_COMMON_ZIPF`); with their counts. No list of names: "Sharma",
+    "Bellini", "Marsh" by the way the article writes them."""
+    from ..backends.wordfreq import zipf
+
     capital: Counter[str] = Counter()
     inner: set[str] = set()
     lower: set[str] = set()
     for a, b in _sentences(text):
-        for k, m in enumerate(RE_WORD.finditer(text, a, b)):
+        for m in RE_WORD.finditer(text, a, b):
             word = m.group()
             if not LATIN_CAPITAL_RE.match(word) or len(word) < 2:
                 lower.add(_norm(word))
                 continue
             capital[word] += 1
-            if k and text[a : m.start()].strip(" \n\t\"'“”‘’«»„"):
+            if regex.search(r"[\p{L}\p{N},][^\S\n]*$", text[a : m.start()]):  # after a word or a comma
                 inner.add(word)
-    return Counter({w: n for w, n in capital.items() if w in inner and _norm(w) not in lower | set_words})
+    common = (lambda w: zipf(w, language) >= NAME_COMMON_ZIPF) if language else (lambda w: False)
+    return Counter(
+        {w: n for w, n in capital.items() if w in inner and _norm(w) not in lower | set_words and not common(_norm(w))}
+    )
 
 
-def author_names(text: str, evidence: Sequence[Alignment], set_words: frozenset[str]) -> frozenset[str]:
+def author_names(
+    text: str, evidence: Sequence[Alignment], set_words: frozenset[str], language: str | None = None
+) -> frozenset[str]:
     """The words naming the person the evidence alignments are attributed to: names (:func:`_name_words`) that occur
     twice or more in the article and stand in the evidence alignments' sentences, outside the aligned spans; none
     there (the attribution is a pronoun: "he wrote"), the article's most frequent name if it recurs."""
-    counts = _name_words(text, set_words)
+    counts = _name_words(text, set_words, language)
     recurring = {w for w, n in counts.items() if n >= 2}
     names: set[str] = set()
     for a, b in _sentences(text):
@@ -206,10 +215,11 @@ def _second_best(
 ) -> list[tuple[int, int, float, float]]:
     """(candidate, quote, margin, cosine) of the candidates whose best quote by the second model reaches
     :data:`LEAD_SECOND_FLOORS`: the cheap model first (~1 ms a text), e5 only for what it keeps."""
-    from ..backends.embed import USE_LANGUAGES, second_opinion_embedder
+    from ..backends.embed import USE_LANGUAGES
+    from . import second
     from .quoteset import _margins
 
-    embedder = second_opinion_embedder()
+    embedder = second.second_opinion_embedder()
     if embedder is None or language not in USE_LANGUAGES:
         return []
     side = quote_side(quote_texts(quotes), embedder)
@@ -263,7 +273,7 @@ def lead_summaries(
     embedder = model[0]
     if not evidence or not second_opinion:
         return []
-    names = author_names(text, evidence, _set_words(quotes))
+    names = author_names(text, evidence, _set_words(quotes), text_language)
     compared = _spans(text, quotes, [], text_language, language, frames) if frames else []  # by the frame matcher
     spans = lead_candidates(text, [*((a.start, a.end) for a in found), *compared], names)
     checked = _checked(text, spans, names, quotes, (language, text_language))
