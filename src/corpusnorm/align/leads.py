@@ -43,7 +43,7 @@ from .tokens import _norm
 
 __all__ = ["author_names", "carries_quote_set", "lead_candidates", "lead_summaries"]
 
-EVIDENCE_SCORE = 0.9  # an alignment this sure counts as evidence that the article carries the quote set
+EVIDENCE_SCORE = 0.85  # an alignment this sure counts as evidence that the article carries the quote set
 EVIDENCE_QUOTES = 2  # distinct quotes aligned that sure: the article carries the set
 HEADLINE_MAX_WORDS = 20  # a first line this short, followed by a line break, is a headline
 LEAD_MIN_WORDS = 4  # shorter candidates carry too little
