@@ -17,6 +17,7 @@ tried, in docs/align.md ("Document-level evidence")."""
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from collections.abc import Sequence
 
@@ -33,6 +34,7 @@ from .paraphrase import _asks_second, _floors, _is_quote_language, _Match, _sent
 from .passages import (
     LATIN_CAPITAL_RE,
     QUOTED_RE,
+    SENTENCE_BOUNDARY_RE,
     _names_outside,
     _passage_language,
     _set_words,
@@ -66,50 +68,59 @@ def carries_quote_set(found: Sequence[Alignment]) -> list[Alignment]:
     return sure if len({a.quote_id for a in sure}) >= EVIDENCE_QUOTES else []
 
 
+def _after_word(text: str, i: int) -> bool:
+    """Does a word or a comma stand before position ``i`` (past spaces)? Then the word at ``i`` opens no sentence."""
+    j = i - 1
+    while j >= 0 and text[j] in " \t":
+        j -= 1
+    return j >= 0 and (text[j].isalnum() or text[j] == ",")
+
+
 def _name_words(text: str, set_words: frozenset[str], language: str | None) -> Counter[str]:
-    """Words the article writes as names: capitalised wherever they occur (never in lower case), at least once not
-    opening a sentence or a quotation, neither words of the quote set ("Anthropic" is the set's own) nor very common
-    words of ``language`` (wordfreq Zipf >= :data:`NAME_COMMON_ZIPF`); with their counts. No list of names: "Sharma",
-    "Bellini", "Marsh" by the way the article writes them."""
+    """Words the article writes as names, twice or more: capitalised wherever they occur (never in lower case), at
+    least once not opening a sentence or a quotation, neither words of the quote set ("Anthropic" is the set's own)
+    nor very common words of ``language`` (wordfreq Zipf >= :data:`NAME_COMMON_ZIPF`); with their counts. No list of
+    names: "Sharma", "Bellini", "Marsh" by the way the article writes them."""
     from ..backends.wordfreq import zipf
 
     capital: Counter[str] = Counter()
     inner: set[str] = set()
     lower: set[str] = set()
-    for a, b in _sentences(text):
-        for m in RE_WORD.finditer(text, a, b):
-            word = m.group()
-            if not LATIN_CAPITAL_RE.match(word) or len(word) < 2:
-                lower.add(_norm(word))
-                continue
-            capital[word] += 1
-            if regex.search(r"[\p{L}\p{N},][^\S\n]*$", text[a : m.start()]):  # after a word or a comma
-                inner.add(word)
-    common = (lambda w: zipf(w, language) >= NAME_COMMON_ZIPF) if language else (lambda w: False)
-    return Counter(
-        {w: n for w, n in capital.items() if w in inner and _norm(w) not in lower | set_words and not common(_norm(w))}
-    )
+    for m in RE_WORD.finditer(text):
+        word = m.group()
+        if not LATIN_CAPITAL_RE.match(word) or len(word) < 2:
+            lower.add(word.lower())
+            continue
+        capital[word] += 1
+        if word not in inner and _after_word(text, m.start()):
+            inner.add(word)
+    out: Counter[str] = Counter()
+    for w, n in capital.items():
+        if n < 2 or w not in inner or w.lower() in lower or _norm(w) in set_words:
+            continue
+        if language is None or zipf(_norm(w), language) < NAME_COMMON_ZIPF:
+            out[w] = n
+    return out
 
 
 def author_names(
     text: str, evidence: Sequence[Alignment], set_words: frozenset[str], language: str | None = None
 ) -> frozenset[str]:
-    """The words naming the person the evidence alignments are attributed to: names (:func:`_name_words`) that occur
-    twice or more in the article and stand in the evidence alignments' sentences, outside the aligned spans; none
-    there (the attribution is a pronoun: "he wrote"), the article's most frequent name if it recurs."""
+    """The words naming the person the evidence alignments are attributed to: names (:func:`_name_words`) that stand
+    in the evidence alignments' sentences, outside the aligned spans; none there (the attribution is a pronoun: "he
+    wrote"), the article's most frequent name."""
     counts = _name_words(text, set_words, language)
-    recurring = {w for w, n in counts.items() if n >= 2}
+    if not counts:
+        return frozenset()
+    bounds = [0] + [m.end() for m in SENTENCE_BOUNDARY_RE.finditer(text)] + [len(text)]
     names: set[str] = set()
-    for a, b in _sentences(text):
-        if not any(a <= al.start < b or a < al.end <= b for al in evidence):
-            continue
+    for al in evidence:
+        i = bisect.bisect_right(bounds, al.start) - 1
+        a, b = bounds[i], bounds[min(bisect.bisect_left(bounds, al.end), len(bounds) - 1)]
         for m in RE_WORD.finditer(text, a, b):
-            inside = any(al.start <= m.start() < al.end for al in evidence)
-            if not inside and m.group() in recurring:
+            if m.group() in counts and not any(e.start <= m.start() < e.end for e in evidence):
                 names.add(m.group())
-    if not names and recurring:
-        names = {counts.most_common(1)[0][0]}
-    return frozenset(names)
+    return frozenset(names) if names else frozenset({counts.most_common(1)[0][0]})
 
 
 def _headline(text: str) -> list[tuple[int, int]]:
@@ -159,7 +170,9 @@ def lead_candidates(
     frame clauses compared already) or a quoted passage."""
     head = _headline(text)
     spans = (head if headline else []) + _lead(text, head[0][1] if head else 0)
-    spans += [(a, b) for a, b in _sentences(text) if names and _subject_is(text, a, b, names)]
+    if names:
+        sentences = [(a, b) for a, b in _sentences(text) if any(n in text[a:b] for n in names)]
+        spans += [(a, b) for a, b in sentences if _subject_is(text, a, b, names)]
     blocked = overlap_test([*taken, *(m.span() for m in QUOTED_RE.finditer(text))])
     out: list[tuple[int, int]] = []
     for a, b in spans:
