@@ -1,18 +1,19 @@
 """Document-level evidence: frameless summaries in an article that already carries the quote set.
 
-A news article about a letter glosses it in its headline ("Researcher quits to study poetry") and summarises it in
-frameless sentences of its lead and body whose subject is the letter's author ("Two years ago he had arrived in
-San Francisco …", "Sharma now plans to return to Britain …"). No reporting frame marks them, so the paraphrase
-matcher (:mod:`.paraphrase`) never compares them, and comparing every sentence (``passages="sentences"``) aligns the
-journalist's own narration. Here such sentences become candidates only **once the article already carries the
-quote set**: at least :data:`EVIDENCE_QUOTES` distinct quotes aligned by the other matchers with score >=
-:data:`EVIDENCE_SCORE`. Then the candidates are the headline (a short first line), the lead's first sentence, and
-sentences whose grammatical subject is the *author*: a name (capitalised, not a word of the quote set, not a common
-word of the language) that stands in the sentences of those evidence alignments and recurs in the article, found
-generically (no name is listed anywhere), at most :data:`LEAD_MAX_CANDIDATES` per article. Each is compared with
-the author's name taken out (English: put in the first person) and must reach e5's floors of a frame clause
-(:func:`.paraphrase._floors`) **and** be confirmed by the second model (:mod:`.second`) at
-:data:`LEAD_SECOND_FLOORS`; without the second model nothing is added. Kind ``paraphrase``. Figures, and what was
+A news article about a letter summarises it in frameless sentences of its lead and body whose subject is the
+letter's author ("Due anni fa era arrivato a San Francisco …", "Sharma now plans to return to Britain …"). No
+reporting frame marks them, so the paraphrase matcher (:mod:`.paraphrase`) never compares them, and comparing every
+sentence (``passages="sentences"``) aligns the journalist's own narration. Here such sentences become candidates
+only **once the article already carries the quote set**: at least :data:`EVIDENCE_QUOTES` distinct quotes aligned by
+the other matchers with score >= :data:`EVIDENCE_SCORE`. Then the candidates are the lead's first sentence and the
+sentences whose grammatical subject is the *author*: a name as the article writes names (capitalised wherever it
+occurs, not a word of the quote set, not a very common word) standing in the sentences of those evidence
+alignments; found generically, no name is listed anywhere. At most :data:`LEAD_MAX_CANDIDATES` per article, none
+overlapping an alignment, a quoted passage or a frame clause the paraphrase matcher compared. Each is compared with
+the author's name taken out (English: in the first person), first by the second model (:mod:`.second`, ~1 ms a
+text), which must put it over :data:`LEAD_SECOND_FLOORS`, then by e5, whose best quote must be the same one at the
+floors of a frame clause (:func:`.paraphrase._floors`); without the second model nothing is added. Kind
+``paraphrase``. Headlines (:data:`HEADLINE`) are off: none was confirmed on the dev sets. Figures, and what was
 tried, in docs/align.md ("Document-level evidence")."""
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ SUBJECT_WORDS = 3  # the author's name among the first words of a sentence (or o
 LEADING_PHRASE_WORDS = 6  # "Two years ago, Sharma …": a phrase of at most this many words before a comma
 LEAD_MAX_CANDIDATES = 3  # per article: the lead, then author sentences in order (bounds the cost)
 HEADLINE = False  # headlines as candidates: none confirmed on the dev sets (docs/align.md), one more text each
-LEAD_SECOND_FLOORS = (1.9, 0.50)  # the second model's (margin, cosine): the translations' floors, not the 1.7 of frames
+LEAD_SECOND_FLOORS = (1.9, 0.50)  # the second model's (margin, cosine): the translations' floors (1.7 gained nothing)
 _LINE_RE = regex.compile(r"[^\n]*")
 _POSSESSIVE_RE = regex.compile(r"['’]s?$")
 _NAME_RUN_RE = regex.compile(r"(?:[\p{Lu}][\p{L}\p{M}'’-]*+)(?:[^\S\n]+[\p{Lu}][\p{L}\p{M}'’-]*+)*")
