@@ -33,7 +33,6 @@ from .intervals import overlap_test
 from .numbers import numbers_outside
 from .paraphrase import _asks_second, _floors, _is_quote_language, _Match, _sentences, _spans, first_person
 from .passages import (
-    LATIN_CAPITAL_RE,
     QUOTED_RE,
     SENTENCE_BOUNDARY_RE,
     _names_outside,
@@ -58,6 +57,9 @@ LEAD_MAX_CANDIDATES = 3  # per article: the lead, then author sentences in order
 HEADLINE = False  # headlines as candidates: none confirmed on the dev sets (docs/align.md), one more text each
 LEAD_SECOND_FLOORS = (1.9, 0.50)  # the second model's (margin, cosine): the translations' floors (1.7 gained nothing)
 _LINE_RE = regex.compile(r"[^\n]*")
+_CAPITAL_WORD_RE = regex.compile(
+    r"(?<![\p{L}\p{M}\p{N}'\u2019])(?=\p{Latin})\p{Lu}[\p{L}\p{M}\p{N}]*(?:['\u2019][\p{L}\p{M}\p{N}]+)*"
+)
 _POSSESSIVE_RE = regex.compile(r"['’]s?$")
 _NAME_RUN_RE = regex.compile(r"(?:[\p{Lu}][\p{L}\p{M}'’-]*+)(?:[^\S\n]+[\p{Lu}][\p{L}\p{M}'’-]*+)*")
 
@@ -86,18 +88,20 @@ def _name_words(text: str, set_words: frozenset[str], language: str | None) -> C
 
     capital: Counter[str] = Counter()
     inner: set[str] = set()
-    lower: set[str] = set()
-    for m in RE_WORD.finditer(text):
+    for m in _CAPITAL_WORD_RE.finditer(text):  # the words of RE_WORD that open with a Latin capital
         word = m.group()
-        if not LATIN_CAPITAL_RE.match(word) or len(word) < 2:
-            lower.add(word.lower())
-            continue
         capital[word] += 1
         if word not in inner and _after_word(text, m.start()):
             inner.add(word)
+    recurring = [w for w, n in capital.items() if n >= 2 and w in inner]
+    lower = {
+        w.lower()
+        for w in recurring
+        if regex.search(rf"(?<![\p{{L}}\p{{M}}\p{{N}}]){w.lower()}(?![\p{{L}}\p{{M}}\p{{N}}])", text)
+    }
     out: Counter[str] = Counter()
     for w, n in capital.items():
-        if n < 2 or w not in inner or w.lower() in lower or _norm(w) in set_words:
+        if n < 2 or w not in inner or w.lower() in lower or _norm(w) in set_words or len(w) < 2:
             continue
         if language is None or zipf(_norm(w), language) < NAME_COMMON_ZIPF:
             out[w] = n
