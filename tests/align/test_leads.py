@@ -104,3 +104,10 @@ def test_without_the_evidence_or_the_second_model_it_is_not(monkeypatch: pytest.
     assert [a for a in align(SOMEONE_ELSE, language="en") if a.kind == "paraphrase"] == []
     monkeypatch.setattr(second, "second_opinion_embedder", lambda: None)
     assert _l06(CARRIES) == []
+
+
+def test_no_candidates_allowed_turns_the_step_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    from corpusnorm.align import leads
+
+    monkeypatch.setattr(leads, "LEAD_MAX_CANDIDATES", 0)
+    assert _l06(CARRIES) == []

@@ -289,7 +289,7 @@ def lead_summaries(
 
     evidence = carries_quote_set(found)
     embedder = model[0]
-    if not evidence or not second_opinion:
+    if not evidence or not second_opinion or LEAD_MAX_CANDIDATES <= 0:  # 0: the step is off
         return []
     names = author_names(text, evidence, _set_words(quotes), text_language)
     compared = _spans(text, quotes, [], text_language, language, frames) if frames else []  # by the frame matcher
