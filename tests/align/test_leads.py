@@ -8,6 +8,7 @@ from corpusnorm.align import align, second
 from corpusnorm.align.leads import (
     EVIDENCE_SCORE,
     LEAD_MAX_CANDIDATES,
+    LEADS_ENV,
     _unnamed,
     author_names,
     carries_quote_set,
@@ -87,10 +88,21 @@ def test_the_author_is_taken_out_of_what_is_compared() -> None:
     assert _unnamed("Laura Benning joined in 2023", names, SET_WORDS, True) == "Laura Benning joined in 2023"
 
 
+@pytest.fixture
+def leads_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(LEADS_ENV, "1")
+
+
 def _l06(text: str) -> list[Alignment]:
     return [a for a in align(text, language="en") if a.quote_id == "L06"]
 
 
+def test_the_step_is_off_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(LEADS_ENV, raising=False)
+    assert _l06(CARRIES) == []
+
+
+@pytest.mark.usefixtures("leads_on")
 def test_a_frameless_summary_is_aligned_in_an_article_carrying_the_set() -> None:
     found = _l06(CARRIES)
     assert [a.text for a in found] == [
@@ -99,6 +111,7 @@ def test_a_frameless_summary_is_aligned_in_an_article_carrying_the_set() -> None
     assert found[0].kind == "paraphrase" and "document-level evidence" in found[0].evidence
 
 
+@pytest.mark.usefixtures("leads_on")
 def test_without_the_evidence_or_the_second_model_it_is_not(monkeypatch: pytest.MonkeyPatch) -> None:
     assert _l06(ONE_QUOTE) == []  # one quote aligned: not enough evidence
     assert [a for a in align(SOMEONE_ELSE, language="en") if a.kind == "paraphrase"] == []
@@ -106,6 +119,7 @@ def test_without_the_evidence_or_the_second_model_it_is_not(monkeypatch: pytest.
     assert _l06(CARRIES) == []
 
 
+@pytest.mark.usefixtures("leads_on")
 def test_no_candidates_allowed_turns_the_step_off(monkeypatch: pytest.MonkeyPatch) -> None:
     from corpusnorm.align import leads
 
