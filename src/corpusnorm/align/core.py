@@ -23,6 +23,7 @@ from .crosslingual import _crosslingual, _echoes, _via_translation
 from .gaps import gap_renderings
 from .index import _QuoteIndex
 from .intervals import IntervalIndex
+from .leads import lead_summaries
 from .monolingual import _monolingual
 from .paraphrase import frame_candidates, paraphrase_texts, paraphrases
 from .passages import DEFAULT_PASSAGES, PASSAGE_MODES
@@ -124,6 +125,11 @@ def _embedded(
         spans = [(a.start, a.end) for a in [*found, *out]]
         out += paraphrases(text, quotes, spans, quote_language, embedder, language, memo, second_opinion, frames)
     out += gap_renderings(text, quotes, [*found, *out], quote_language, embedder, language, memo)
+    if passages == "reported":  # frameless summaries, once the article is shown to carry the set (:mod:`.leads`)
+        model_memo = (embedder, memo)
+        out += lead_summaries(
+            text, quotes, [*found, *out], quote_language, model_memo, language, frames, second_opinion
+        )
     return out
 
 
