@@ -1,7 +1,7 @@
 """Document-level evidence: frameless summaries in an article that already carries the quote set.
 
 A news article about a letter summarises it in frameless sentences of its lead and body whose subject is the
-letter's author ("Due anni fa era arrivato a San Francisco …", "Sharma now plans to return to Britain …"). No
+letter's author ("Due anni fa era arrivato a Torino …", "Okafor now plans to return to Lagos …"). No
 reporting frame marks them, so the paraphrase matcher (:mod:`.paraphrase`) never compares them, and comparing every
 sentence (``passages="sentences"``) aligns the journalist's own narration. Here such sentences become candidates
 only **once the article already carries the quote set**: at least :data:`EVIDENCE_QUOTES` distinct quotes aligned by
@@ -57,7 +57,7 @@ LEAD_MIN_WORDS = 4  # shorter candidates carry too little
 LEAD_MAX_WORDS = 40
 NAME_COMMON_ZIPF = 5.0  # a capitalised word this common in the article's language is no name ("The", "Die")
 SUBJECT_WORDS = 3  # the author's name among the first words of a sentence (or of its clause after a leading phrase)
-LEADING_PHRASE_WORDS = 6  # "Two years ago, Sharma …": a phrase of at most this many words before a comma
+LEADING_PHRASE_WORDS = 6  # "Two years ago, Okafor …": a phrase of at most this many words before a comma
 LEAD_MAX_CANDIDATES = 3  # per article: the lead, then author sentences in order (bounds the cost)
 HEADLINE = False  # headlines as candidates: none confirmed on the dev sets (docs/align.md), one more text each
 LEAD_SECOND_FLOORS = (1.9, 0.50)  # the second model's (margin, cosine): the translations' floors (1.7 gained nothing)
@@ -92,9 +92,9 @@ def _after_word(text: str, i: int) -> bool:
 
 def _name_words(text: str, set_words: frozenset[str], language: str | None) -> Counter[str]:
     """Words the article writes as names, twice or more: capitalised wherever they occur (never in lower case), at
-    least once not opening a sentence or a quotation, neither words of the quote set ("Anthropic" is the set's own)
-    nor very common words of ``language`` (wordfreq Zipf >= :data:`NAME_COMMON_ZIPF`); with their counts. No list of
-    names: "Sharma", "Bellini", "Marsh" by the way the article writes them."""
+    least once not opening a sentence or a quotation, neither words of the quote set (a company the set names is
+    the set's own) nor very common words of ``language`` (wordfreq Zipf >= :data:`NAME_COMMON_ZIPF`); with their
+    counts. No list of names: "Okafor", "Bellini", "Marsh" by the way the article writes them."""
     from ..backends.wordfreq import zipf
 
     capital: Counter[str] = Counter()
@@ -205,7 +205,7 @@ def _unnamed(passage: str, names: frozenset[str], set_words: frozenset[str], eng
         run = m.group().split()
         if not any(_POSSESSIVE_RE.sub("", w) in names for w in run):
             return m.group()
-        kept = [w for w in run if _norm(w) in set_words]  # "Mrinank Sharma" goes whole, "Anthropic" stays
+        kept = [w for w in run if _norm(w) in set_words]  # "Ada Okafor" goes whole, a company the set names stays
         pronoun = "his" if _POSSESSIVE_RE.search(run[-1]) else "he"
         return " ".join(kept) if kept else (pronoun if english else "")
 

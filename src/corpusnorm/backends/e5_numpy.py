@@ -484,9 +484,8 @@ class E5Numpy:
             x = self._norm(h, layer.ln2)
         return np.add.reduceat(np.ascontiguousarray(x.T), starts, axis=0) / lengths[:, None]
 
-    def _forward_native(self, sequences: Sequence[Sequence[int]]) -> np.ndarray:
-        """:meth:`forward` with the products in the C kernel, tokens x features throughout."""
-        lib, eps = self.native, self.config.eps
+    def _native_input(self, sequences: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The embedded tokens (word, position and type rows, tokens x features), each sequence's start and length."""
         lengths = np.array([len(s) for s in sequences])
         ids = np.concatenate([np.asarray(s, dtype=np.int64) for s in sequences])
         positions = np.concatenate([np.arange(n) for n in lengths])
@@ -494,6 +493,12 @@ class E5Numpy:
         x += self.positions[positions]
         x += self.type0
         starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        return x, starts, lengths
+
+    def _forward_native(self, sequences: Sequence[Sequence[int]]) -> np.ndarray:
+        """:meth:`forward` with the products in the C kernel, tokens x features throughout."""
+        lib, eps = self.native, self.config.eps
+        x, starts, lengths = self._native_input(sequences)
         ln0 = (self.ln0[0][:, 0].copy(), self.ln0[1][:, 0].copy())
         x = norm_rows(lib, x, ln0, eps)
         x = layers(lib, x, self.native_table, self.config.heads, starts, lengths, eps)  # every layer, one call
@@ -503,13 +508,7 @@ class E5Numpy:
         """:meth:`_forward_native` with one kernel call per step of each layer (the reference its one call per
         forward pass is tested against, bit for bit)."""
         lib, eps = self.native, self.config.eps
-        lengths = np.array([len(s) for s in sequences])
-        ids = np.concatenate([np.asarray(s, dtype=np.int64) for s in sequences])
-        positions = np.concatenate([np.arange(n) for n in lengths])
-        x = _dequantise(self.word[ids].reshape(-1), len(ids), self.config.hidden)
-        x += self.positions[positions]
-        x += self.type0
-        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        x, starts, lengths = self._native_input(sequences)
         x = norm_rows(lib, x, (self.ln0[0][:, 0].copy(), self.ln0[1][:, 0].copy()), eps)
         for layer in self.native_layers:
             h = layer.out(lib, attend(lib, layer.qkv(lib, x), self.config.heads, starts, lengths))
