@@ -125,3 +125,20 @@ def test_no_candidates_allowed_turns_the_step_off(monkeypatch: pytest.MonkeyPatc
 
     monkeypatch.setattr(leads, "LEAD_MAX_CANDIDATES", 0)
     assert _l06(CARRIES) == []
+
+
+def test_the_argument_and_the_stage_option_override_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from corpusnorm import Document
+    from corpusnorm.align.stage import AlignStage
+
+    monkeypatch.delenv(LEADS_ENV, raising=False)
+    on = [a.text for a in align(CARRIES, language="en", leads=True) if a.quote_id == "L06"]
+    assert on == [
+        "Sharma reached San Francisco in his late twenties, fresh from a doctorate, hoping to work on safe AI"
+    ]
+    doc = Document.new(CARRIES, doc_id="lead")
+    doc.language = "en"
+    doc = AlignStage(leads=True)(doc)
+    assert [a.text for a in doc.alignments if a.quote_id == "L06"] == on
+    monkeypatch.setenv(LEADS_ENV, "1")
+    assert [a for a in align(CARRIES, language="en", leads=False) if a.quote_id == "L06"] == []

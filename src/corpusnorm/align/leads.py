@@ -290,15 +290,17 @@ def lead_summaries(
     text_language: str | None,
     frames: Sequence[tuple[int, int]] = (),
     second_opinion: bool = True,
+    on: bool | None = None,
 ) -> list[Alignment]:
     """Frameless summaries of ``quotes`` in ``text`` (kind ``paraphrase``), when ``found`` (the other matchers'
     alignments) shows that the article carries the quote set; ``frames``: the article's frame clauses
     (:func:`.paraphrase.frame_candidates`: those the paraphrase matcher compared are not compared again); ``model``:
-    e5 and the article's memo. None without the second model."""
+    e5 and the article's memo. None without the second model, or when the step is off (``on``; ``None``: read
+    ``$CORPUSNORM_LEADS``, :func:`enabled`)."""
     from .crosslingual import _negation_unchecked, _passage_negated
     from .paraphrase import _alignment
 
-    if not enabled():
+    if not (enabled() if on is None else on):
         return []
     evidence = carries_quote_set(found)
     embedder = model[0]

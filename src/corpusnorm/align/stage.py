@@ -32,6 +32,8 @@ class AlignConfig:
     ``"google"`` (needs the network and ``pip install deep-translator``; failures become warnings).
     ``min_score``: alignments whose calibrated score is below it are dropped (0: keep all).
     ``second_opinion``: set False to decide cross-lingual matches on e5's floors alone (see :func:`align`).
+    ``leads``: True to compare frameless lead and author sentences (see :func:`align`; off by default), ``None``
+    to read ``$CORPUSNORM_LEADS``.
     """
 
     quotes: Any = None
@@ -42,6 +44,7 @@ class AlignConfig:
     translator: Any = None
     min_score: float = 0.0
     second_opinion: bool = True
+    leads: bool | None = None
 
     def __post_init__(self) -> None:
         if self.passages not in PASSAGE_MODES:
@@ -85,6 +88,7 @@ class AlignStage(Stage):
                 spin_score=doc.spin_score,
                 min_score=self.config.min_score,
                 second_opinion=self.config.second_opinion,
+                leads=self.config.leads,
             )
         except (ImportError, RuntimeError, OSError) as exc:
             doc.warnings.append(f"align: cross-lingual matching failed, monolingual only: {exc}")
