@@ -142,3 +142,6 @@ def test_the_argument_and_the_stage_option_override_the_environment(monkeypatch:
     assert [a.text for a in doc.alignments if a.quote_id == "L06"] == on
     monkeypatch.setenv(LEADS_ENV, "1")
     assert [a for a in align(CARRIES, language="en", leads=False) if a.quote_id == "L06"] == []
+    assert AlignStage().config.leads is True  # read when the config is made: stored as what runs
+    monkeypatch.delenv(LEADS_ENV)
+    assert AlignStage().config.leads is False

@@ -14,6 +14,7 @@ from ..pipeline import Stage, register_stage
 from ..quotes import Quote
 from ..versions import package_version
 from .core import _text_is_spun, align, resolve_quotes
+from .leads import enabled as leads_enabled
 from .passages import DEFAULT_PASSAGES, PASSAGE_MODES
 
 REPAIR_STAGE = "repair"  # edits of this stage undo a spinner's rewrites
@@ -32,8 +33,8 @@ class AlignConfig:
     ``"google"`` (needs the network and ``pip install deep-translator``; failures become warnings).
     ``min_score``: alignments whose calibrated score is below it are dropped (0: keep all).
     ``second_opinion``: set False to decide cross-lingual matches on e5's floors alone (see :func:`align`).
-    ``leads``: True to compare frameless lead and author sentences (see :func:`align`; off by default), ``None``
-    to read ``$CORPUSNORM_LEADS``.
+    ``leads``: True to compare frameless lead and author sentences (see :func:`align`; off by default); ``None``
+    reads ``$CORPUSNORM_LEADS`` once, when the config is made, so the stored config says what runs.
     """
 
     quotes: Any = None
@@ -51,6 +52,8 @@ class AlignConfig:
             raise ValueError(f"passages must be one of {PASSAGE_MODES}, not {self.passages!r}")
         get_embedder(self.embedder)  # an unknown embedder name fails here, not on every document
         resolve_quotes(self.quotes)  # so does a missing or malformed quote file
+        if self.leads is None:
+            object.__setattr__(self, "leads", leads_enabled())
 
 
 @register_stage
