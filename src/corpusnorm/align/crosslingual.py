@@ -111,6 +111,18 @@ def _floors(text: str) -> tuple[float, float]:
     return TRANSLATED_FLOORS.get((family, _word_count(text) <= SHORT_PASSAGE_WORDS), default)
 
 
+def _best_quotes(
+    texts: list[str], quotes: Sequence[Quote], embedder: Embedder, memo: dict[str, np.ndarray] | None = None
+) -> list[tuple[int, float, float]]:
+    """Each passage's best quote of the whole set by ratio margin, embedded in one model call: (quote index, margin,
+    cosine). The check that :mod:`.gaps`, the halves of :mod:`.paraphrase` and :mod:`.leads` make of a few passages."""
+    side = quote_side(quote_texts(quotes), embedder)
+    cos = _cosines(_passage_vectors(texts, embedder, memo), side.vectors)
+    margin = _margins(cos, side.y_nn, _x_neighbours(cos))
+    best = np.argmax(margin, axis=1)
+    return [(int(qi), float(margin[k, qi]), float(cos[k, qi])) for k, qi in enumerate(best)]
+
+
 # A sub-span of a long candidate (:func:`.passages._subspans`) needs a cosine this much over its family's floor:
 # a statement by others shaped like a quote's clause ("世界経済は危機に瀕しており" -> L11, cosine 0.845) reaches the CJK
 # floor once cut out of its sentence (benchmarks/data/dev_xling2; docs/align.md).

@@ -20,7 +20,7 @@ from ..backends.embed import Embedder
 from ..document import Alignment
 from ..quotes import Quote
 from .passages import CROSS_MIN_WORDS, QUOTED_RE, _looks_like, _word_count
-from .prepared import quote_ids, quote_texts
+from .prepared import quote_ids
 from .score import translated_score
 
 MAX_GAP_QUOTES = 2  # quotes of the set a gap may hold between its two aligned neighbours
@@ -73,20 +73,15 @@ def gap_renderings(
     memo: dict[str, np.ndarray] | None = None,
 ) -> list[Alignment]:
     """Short quoted passages rendering a quote of a gap (:func:`_gaps`); kind ``translated``."""
-    from .crosslingual import _floors, _negation_unchecked, _passage_negated, _passage_vectors
-    from .quoteset import _cosines, _margins, _x_neighbours, quote_side
+    from .crosslingual import _best_quotes, _floors, _negation_unchecked, _passage_negated
 
     gaps = _gaps(quotes, found)
     spans = _short_quoted(text, gaps, language, text_language) if gaps else []
     if not spans:
         return []
-    side = quote_side(quote_texts(quotes), embedder)
-    cos = _cosines(_passage_vectors([text[s:e] for s, e, _, _ in spans], embedder, memo), side.vectors)
-    margin = _margins(cos, side.y_nn, _x_neighbours(cos))
+    best = _best_quotes([text[s:e] for s, e, _, _ in spans], quotes, embedder, memo)
     out: list[Alignment] = []
-    for k, (s, e, lo, hi) in enumerate(spans):
-        qi = int(np.argmax(margin[k]))
-        m, c = float(margin[k, qi]), float(cos[k, qi])
+    for (s, e, lo, hi), (qi, m, c) in zip(spans, best, strict=True):
         passage, floors = text[s:e], _floors(text[s:e])
         if not lo <= qi <= hi or m < floors[0] or c < floors[1]:
             continue

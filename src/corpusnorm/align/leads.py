@@ -44,7 +44,6 @@ from .passages import (
     _set_words,
 )
 from .prepared import quote_texts
-from .quoteset import _cosines, quote_side
 from .tokens import _norm
 
 __all__ = ["LEADS_ENV", "author_names", "carries_quote_set", "enabled", "lead_candidates", "lead_summaries"]
@@ -244,22 +243,10 @@ def _second_best(
 ) -> list[tuple[int, int, float, float]]:
     """(candidate, quote, margin, cosine) of the candidates whose best quote by the second model reaches
     :data:`LEAD_SECOND_FLOORS`: the cheap model first (~1 ms a text), e5 only for what it keeps."""
-    from ..backends.embed import USE_LANGUAGES
     from . import second
-    from .quoteset import _margins
 
-    embedder = second.second_opinion_embedder()
-    if embedder is None or language not in USE_LANGUAGES:
-        return []
-    side = quote_side(quote_texts(quotes), embedder)
-    cos = _cosines(embedder.embed([c[2] for c in checked]), side.vectors)
-    margin = _margins(cos, side.y_nn)
-    out = []
-    for i in range(len(checked)):
-        qi = int(np.argmax(margin[i]))
-        if margin[i, qi] >= LEAD_SECOND_FLOORS[0] and cos[i, qi] >= LEAD_SECOND_FLOORS[1]:
-            out.append((i, qi, float(margin[i, qi]), float(cos[i, qi])))
-    return out
+    best = second.second_best([c[2] for c in checked], quote_texts(quotes), language, LEAD_SECOND_FLOORS)
+    return [(i, *b) for i, b in enumerate(best) if b is not None]
 
 
 def _e5_agrees(
@@ -267,17 +254,15 @@ def _e5_agrees(
 ) -> list[tuple[int, _Match]]:
     """Of the candidates ``kept`` by the second model, those whose best whole quote by e5 is the same and reaches
     e5's floors of a frame clause (:func:`.paraphrase._floors`), with the second model's figures."""
-    from .crosslingual import _margins, _passage_vectors, _x_neighbours
+    from .crosslingual import _best_quotes
 
     embedder, memo = model
-    side = quote_side(quote_texts(quotes), embedder)
-    cos = _cosines(_passage_vectors([checked[i][2] for i, *_ in kept], embedder, memo), side.vectors)
-    margin = _margins(cos, side.y_nn, _x_neighbours(cos))
+    best = _best_quotes([checked[i][2] for i, *_ in kept], quotes, embedder, memo)
     out = []
-    for k, (i, qi, m2, c2) in enumerate(kept):
+    for (i, qi, m2, c2), (e5_qi, m, c) in zip(kept, best, strict=True):
         floor_m, floor_c = _floors(checked[i][1], checked[i][3], clause=False)
-        if int(np.argmax(margin[k])) == qi and margin[k, qi] >= floor_m and cos[k, qi] >= floor_c:
-            out.append((i, _Match(qi, float(margin[k, qi]), float(cos[k, qi]), False, False, second=(m2, c2))))
+        if e5_qi == qi and m >= floor_m and c >= floor_c:
+            out.append((i, _Match(qi, m, c, False, False, second=(m2, c2))))
     return out
 
 

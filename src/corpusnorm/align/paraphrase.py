@@ -768,7 +768,7 @@ def _half_matches(
     """Halves (:func:`_halves`) of the frame clauses ``near`` (near misses: :func:`_near_miss`) that reach a whole
     quote's floors, with the cosine floor raised by the sub-span margin of the cross-lingual matcher (a part cut out
     of a sentence reads closer to a short quote than the sentence did); embedded in one model call."""
-    from .crosslingual import SUBSPAN_EXTRA_COSINE, _margins, _passage_vectors, _x_neighbours
+    from .crosslingual import SUBSPAN_EXTRA_COSINE, _best_quotes
 
     halves = [h for s, e in near for h in _halves(text, s, e, text_language)]
     if not halves:
@@ -776,15 +776,12 @@ def _half_matches(
     embedder, memo = model
     passages = [text[s:e] for s, e in halves]
     same = [_is_quote_language(p, language, text_language) for p in passages]
-    side = quote_side(quote_texts(quotes), embedder)
-    cos = _cosines(_passage_vectors(_shown(passages, same, language, text_language), embedder, memo), side.vectors)
-    margin = _margins(cos, side.y_nn, _x_neighbours(cos))
+    best = _best_quotes(_shown(passages, same, language, text_language), quotes, embedder, memo)
     out = []
-    for k, passage in enumerate(passages):
-        qi = int(np.argmax(margin[k]))
-        floor_m, floor_c = _floors(passage, same[k], clause=False)
-        if margin[k, qi] >= floor_m and cos[k, qi] >= floor_c + SUBSPAN_EXTRA_COSINE:
-            out.append((halves[k], _Match(qi, float(margin[k, qi]), float(cos[k, qi]), False, False)))
+    for k, (qi, m, c) in enumerate(best):
+        floor_m, floor_c = _floors(passages[k], same[k], clause=False)
+        if m >= floor_m and c >= floor_c + SUBSPAN_EXTRA_COSINE:
+            out.append((halves[k], _Match(qi, m, c, False, False)))
     return out
 
 

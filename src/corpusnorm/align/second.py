@@ -26,7 +26,14 @@ import numpy as np
 from ..backends.embed import USE_LANGUAGES, second_opinion_embedder
 from .quoteset import _cosines, _margins, quote_side
 
-__all__ = ["SECOND_BAND_COSINE", "SECOND_BAND_MARGIN", "SECOND_MIN_COSINE", "SECOND_MIN_MARGIN", "second_opinions"]
+__all__ = [
+    "SECOND_BAND_COSINE",
+    "SECOND_BAND_MARGIN",
+    "SECOND_MIN_COSINE",
+    "SECOND_MIN_MARGIN",
+    "second_best",
+    "second_opinions",
+]
 
 SECOND_BAND_MARGIN = 0.99  # e5 margin a candidate needs to be asked about (the family floors are 1.005-1.02)
 SECOND_BAND_COSINE = 0.03  # and e5 cosine at most this far under its family floor
@@ -59,15 +66,28 @@ def second_opinions(
     """For each passage, (margin, cosine) of the second model to ``quote_texts[quote_index[i]]`` when it
     confirms that quote (its own best quote, over both ``floors``: margin, cosine), else None. All None when the
     model's package is missing or it does not know the quote set's language."""
+    best = second_best(texts, quote_texts, quote_language, floors)
+    return [(b[1], b[2]) if b is not None and b[0] == qi else None for b, qi in zip(best, quote_index, strict=True)]
+
+
+def second_best(
+    texts: Sequence[str],
+    quote_texts: tuple[str, ...],
+    quote_language: str,
+    floors: tuple[float, float] = (SECOND_MIN_MARGIN, SECOND_MIN_COSINE),
+) -> list[tuple[int, float, float] | None]:
+    """For each passage, the second model's best quote as (quote index, margin, cosine) when it is over both
+    ``floors`` (margin, cosine), else None. All None when the model's package is missing or it does not know the
+    quote set's language."""
     embedder = second_opinion_embedder()
     if not texts or embedder is None or quote_language not in USE_LANGUAGES:
         return [None] * len(texts)
     side = quote_side(quote_texts, embedder)
     cos = _cosines(embedder.embed(list(texts)), side.vectors)
     margin = _margins(cos, side.y_nn)
-    out: list[tuple[float, float] | None] = []
-    for i, qi in enumerate(quote_index):
-        best = int(np.argmax(margin[i]))
+    out: list[tuple[int, float, float] | None] = []
+    for i in range(len(texts)):
+        qi = int(np.argmax(margin[i]))
         m, c = float(margin[i, qi]), float(cos[i, qi])
-        out.append((m, c) if best == qi and m >= floors[0] and c >= floors[1] else None)
+        out.append((qi, m, c) if m >= floors[0] and c >= floors[1] else None)
     return out
