@@ -64,7 +64,11 @@ _LINE_RE = regex.compile(r"[^\n]*")
 _CAPITAL_WORD_RE = regex.compile(
     r"(?<![\p{L}\p{M}\p{N}'\u2019])(?=\p{Latin})\p{Lu}[\p{L}\p{M}\p{N}]*(?:['\u2019][\p{L}\p{M}\p{N}]+)*"
 )
+_WORD_RUN_RE = regex.compile(r"(?<![\p{L}\p{M}\p{N}])[\p{L}\p{M}\p{N}]+(?:['\u2019][\p{L}\p{M}\p{N}]+)*")
 _POSSESSIVE_RE = regex.compile(r"['’]s?$")
+_SPACE_BEFORE_PUNCT_RE = regex.compile(r"[^\S\n]+(?=[,.;:])")
+_DOUBLE_COMMA_RE = regex.compile(r",(?=,)")
+_SPACES_RE = regex.compile(r"[^\S\n]{2,}")
 _NAME_RUN_RE = regex.compile(r"(?:[\p{Lu}][\p{L}\p{M}'’-]*+)(?:[^\S\n]+[\p{Lu}][\p{L}\p{M}'’-]*+)*")
 
 
@@ -103,12 +107,14 @@ def _name_words(text: str, set_words: frozenset[str], language: str | None) -> C
         capital[word] += 1
         if word not in inner and _after_word(text, m.start()):
             inner.add(word)
-    recurring = [w for w, n in capital.items() if n >= 2 and w in inner]
-    lower = {
-        w.lower()
-        for w in recurring
-        if regex.search(rf"(?<![\p{{L}}\p{{M}}\p{{N}}]){w.lower()}(?![\p{{L}}\p{{M}}\p{{N}}])", text)
-    }
+    # the words the article also writes in lower case ("Safety" heading a sentence, "safety" inside one), one pass:
+    # each lower-case word and what stands before each of its apostrophes ("o'neil's": "o'neil", "o")
+    lower: set[str] = set()
+    for m in _WORD_RUN_RE.finditer(text):
+        if m.group().islower():
+            run = m.group()
+            lower.update(run[:i] for i, ch in enumerate(run) if ch in "'\u2019")
+            lower.add(run)
     out: Counter[str] = Counter()
     for w, n in capital.items():
         if n < 2 or w not in inner or w.lower() in lower or _norm(w) in set_words or len(w) < 2:
@@ -208,8 +214,8 @@ def _unnamed(passage: str, names: frozenset[str], set_words: frozenset[str], eng
         pronoun = "his" if _POSSESSIVE_RE.search(run[-1]) else "he"
         return " ".join(kept) if kept else (pronoun if english else "")
 
-    out = regex.sub(r"[^\S\n]+(?=[,.;:])", "", _NAME_RUN_RE.sub(swap, passage))  # no space left before a comma
-    out = regex.sub(r"[^\S\n]{2,}", " ", regex.sub(r",(?=,)", "", out)).strip(" ,")
+    out = _SPACE_BEFORE_PUNCT_RE.sub("", _NAME_RUN_RE.sub(swap, passage))  # no space left before a comma
+    out = _SPACES_RE.sub(" ", _DOUBLE_COMMA_RE.sub("", out)).strip(" ,")
     return first_person(out) if english else out
 
 
