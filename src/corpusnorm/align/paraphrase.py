@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -414,25 +414,22 @@ def _clause_end(ends: list[int], start: int, end: int) -> int:
     return ends[i] if i < len(ends) and ends[i] < end else end
 
 
+def _clause_word_weights(text: str) -> Iterator[int]:
+    """Each word of ``text`` as :func:`_clause_words` counts it (lazily: :func:`_has_words` stops early)."""
+    for m in RE_WORD.finditer(text):
+        unspaced = len(UNSPACED_SCRIPT_RE.findall(m.group()))
+        yield max(1, unspaced // UNSPACED_CHARS_PER_WORD) if unspaced else 1
+
+
 def _clause_words(text: str) -> int:
     """Words of a clause; a word with characters of a script written without spaces counts one per two of them
     ("2年前に博士号を取得した後" is six, where :func:`.passages._word_count` counts one: it opens with a digit)."""
-    count = 0
-    for word in RE_WORD.findall(text):
-        unspaced = len(UNSPACED_SCRIPT_RE.findall(word))
-        count += max(1, unspaced // UNSPACED_CHARS_PER_WORD) if unspaced else 1
-    return count
+    return sum(_clause_word_weights(text))
 
 
 def _has_words(text: str, n: int) -> bool:
     """``_clause_words(text) >= n``, reading only as far as the words that decide it."""
-    count = 0
-    for word in RE_WORD.finditer(text):
-        unspaced = len(UNSPACED_SCRIPT_RE.findall(word.group()))
-        count += max(1, unspaced // UNSPACED_CHARS_PER_WORD) if unspaced else 1
-        if count >= n:
-            return True
-    return n <= 0
+    return n <= 0 or any(count >= n for count in itertools.accumulate(_clause_word_weights(text)))
 
 
 def _head_start(text: str, a: int, end: int, lang: str | None, opens: list[int]) -> int:
@@ -572,6 +569,7 @@ CROSS_LANGUAGE_MIN_MARGIN = 1.035
 # floors": at cosine 0.84 the web sentences gave 5 false alignments in 300)
 DEVANAGARI_FLOORS = (1.02, 0.86)
 _DEVANAGARI_RE = regex.compile(r"\p{Devanagari}")
+_LETTER_RE = regex.compile(r"\p{L}")
 
 
 def _floors(passage: str, same: bool, clause: bool) -> tuple[float, float]:
@@ -584,8 +582,8 @@ def _floors(passage: str, same: bool, clause: bool) -> tuple[float, float]:
     margin, cosine = translated_floors(passage)
     if clause:
         return max(margin, CLAUSE_MIN_MARGIN), cosine + CLAUSE_EXTRA_COSINE
-    letters = regex.findall(r"\p{L}", passage)
-    if letters and 2 * len(_DEVANAGARI_RE.findall(passage)) >= len(letters):
+    letters = len(_LETTER_RE.findall(passage))
+    if letters and 2 * len(_DEVANAGARI_RE.findall(passage)) >= letters:
         return DEVANAGARI_FLOORS
     return max(margin, CROSS_LANGUAGE_MIN_MARGIN), cosine
 

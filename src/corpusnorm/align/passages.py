@@ -6,7 +6,7 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import regex
@@ -114,26 +114,21 @@ class _Candidate:
     """A clause run inside a longer candidate (:func:`_subspans`): stricter cosine floor."""
 
 
+def _word_weights(text: str) -> Iterator[int]:
+    """Each word of ``text`` as :func:`_word_count` counts it (lazily: :func:`_at_most_words` stops early)."""
+    for m in RE_WORD.finditer(text):
+        word = m.group()
+        yield max(1, len(word) // UNSPACED_CHARS_PER_WORD) if UNSPACED_SCRIPT_RE.match(word) else 1
+
+
 def _word_count(text: str) -> int:
     """Words of ``text``; a run of a script written without spaces counts one word per two characters."""
-    count = 0
-    for word in RE_WORD.findall(text):
-        if UNSPACED_SCRIPT_RE.match(word):
-            count += max(1, len(word) // UNSPACED_CHARS_PER_WORD)
-        else:
-            count += 1
-    return count
+    return sum(_word_weights(text))
 
 
 def _at_most_words(text: str, limit: int) -> bool:
     """``_word_count(text) <= limit``, reading only as far as the words that decide it."""
-    count = 0
-    for m in RE_WORD.finditer(text):
-        word = m.group()
-        count += max(1, len(word) // UNSPACED_CHARS_PER_WORD) if UNSPACED_SCRIPT_RE.match(word) else 1
-        if count > limit:
-            return False
-    return True
+    return all(count <= limit for count in itertools.accumulate(_word_weights(text)))
 
 
 def _word_share(words: list[str], language: str) -> float:
