@@ -25,7 +25,7 @@ from .index import _QuoteIndex
 from .intervals import IntervalIndex
 from .leads import lead_summaries
 from .monolingual import _monolingual
-from .paraphrase import frame_candidates, paraphrase_texts, paraphrases
+from .paraphrase import ScoredClause, frame_candidates, paraphrase_texts, paraphrases
 from .passages import DEFAULT_PASSAGES, PASSAGE_MODES
 from .prepared import PreparedQuotes, prepare_quotes, resolve_quotes
 from .runs import passage_runs
@@ -99,6 +99,7 @@ def _embedded(
     language: str | None,
     second_opinion: bool = True,
     leads: bool | None = None,
+    trace: list[ScoredClause] | None = None,
 ) -> list[Alignment]:
     """What the embedding matchers add to the monolingual ``found``: cross-lingual renderings, their repeats,
     passage runs, with ``passages="reported"`` unquoted reported summaries (:mod:`.paraphrase`), and short quoted
@@ -124,7 +125,9 @@ def _embedded(
     out += passage_runs(text, quotes, [*found, *out], quote_language, embedder, language, memo)
     if passages == "reported":  # unquoted reported summaries, in the quote language too
         spans = [(a.start, a.end) for a in [*found, *out]]
-        out += paraphrases(text, quotes, spans, quote_language, embedder, language, memo, second_opinion, frames)
+        out += paraphrases(
+            text, quotes, spans, quote_language, embedder, language, memo, second_opinion, frames, trace=trace
+        )
     out += gap_renderings(text, quotes, [*found, *out], quote_language, embedder, language, memo)
     if passages == "reported":  # frameless summaries, once the article is shown to carry the set (:mod:`.leads`)
         model_memo = (embedder, memo)
@@ -149,6 +152,7 @@ def align(
     min_score: float = 0.0,
     second_opinion: bool = True,
     leads: bool | None = None,
+    trace: list[ScoredClause] | None = None,
 ) -> list[Alignment]:
     """Find the quotes of ``quotes`` (default: the canonical set) in ``text``.
 
@@ -179,6 +183,8 @@ def align(
     installed, or with another embedder than the default).
     ``leads=True`` also compares frameless lead and author sentences in an article already shown to carry the set
     (:mod:`.leads`; off by default: no held-out gain, ~5-7 % more CPU); ``None`` reads ``$CORPUSNORM_LEADS``.
+    ``trace``: a list to which the paraphrase matcher appends every clause it scored
+    (:class:`.paraphrase.ScoredClause`; benchmarks/paraphrase_candidates.py).
     """
     if passages not in PASSAGE_MODES:
         raise ValueError(f"passages must be one of {PASSAGE_MODES}, not {passages!r}")
@@ -195,7 +201,7 @@ def align(
         model = get_embedder(embedder)
         with blas_threads(1):  # products with every quote's vector: no spinning BLAS threads (issue 15)
             found += _embedded(
-                text, tokens, quote_list, found, quote_language, model, passages, language, second_opinion, leads
+                text, tokens, quote_list, found, quote_language, model, passages, language, second_opinion, leads, trace
             )
     if backend is not None:
         found += _via_translation(text, quote_list, index, taken, backend, warnings)

@@ -57,7 +57,7 @@ from .quoteset import QuoteSide, _cosines, quote_side
 from .score import paraphrase_score
 from .second import SECOND_EVIDENCE, covered, second_opinions
 
-__all__ = ["REPORTED_FRAME_RE", "frame_candidates"]
+__all__ = ["REPORTED_FRAME_RE", "ScoredClause", "frame_candidates"]
 
 # Reporting verbs (third person, present or past) whose content follows, after an optional 'that', a comma or a
 # short object ("telling reporters on Monday that …"); per language, small lists.
@@ -620,6 +620,29 @@ def _spans(
 
 
 @dataclass(frozen=True)
+class ScoredClause:
+    """A frame clause the matcher scored, for a ``trace`` of :func:`paraphrases` (benchmarks/paraphrase_candidates.py
+    fits the acceptance rule on them): its span, the text embedded, whether it is in the quote language; its best
+    whole quote (index, margin, cosine) and the runner-up's margin; its best clause target (parent quote index,
+    margin, cosine; -1 when the set has none); whether it was a near miss put to the second model, and the quote it
+    was aligned to (-1: none)."""
+
+    start: int
+    end: int
+    shown: str
+    same: bool
+    quote: int
+    margin: float
+    cosine: float
+    runner_up: float
+    target_quote: int
+    target_margin: float
+    target_cosine: float
+    asked: bool
+    aligned: int
+
+
+@dataclass(frozen=True)
 class _Match:
     qi: int
     margin: float
@@ -697,10 +720,13 @@ def paraphrases(
     memo: dict[str, np.ndarray] | None,
     second_opinion: bool = True,
     frames: Sequence[tuple[int, int]] | None = None,
+    trace: list[ScoredClause] | None = None,
 ) -> list[Alignment]:
     """Unquoted reported summaries of ``quotes`` in ``text`` (kind ``paraphrase``), not overlapping ``taken``;
     ``second_opinion``: whether near misses may be confirmed by the second model (:mod:`.second`, e5-small only);
-    ``frames``: :func:`frame_candidates` of ``text`` in ``text_language`` if the caller has them (else scanned)."""
+    ``frames``: :func:`frame_candidates` of ``text`` in ``text_language`` if the caller has them (else scanned);
+    ``trace``: a list to which every scored clause is appended (:class:`ScoredClause`; nothing is computed for it
+    when None)."""
     from .crosslingual import _margins, _negation_unchecked, _passage_negated, _passage_vectors, _x_neighbours
 
     spans = _spans(text, quotes, taken, text_language, language, frames)
@@ -740,6 +766,36 @@ def paraphrases(
             continue  # "he says the world is not in danger" denies the quote
         same_language = _is_quote_language(passage, language, text_language)
         out.append(_alignment(span, passage, same_language, match, quotes, embedder.name))
+    if trace is not None:
+        scored = (spans, shown, same, cos, cos_c, x_nn)
+        index = {q.id: k for k, q in enumerate(quotes)}
+        trace += _scored(scored, side, targets, {i for i, _ in asked}, {(a.start, a.end): index[a.quote_id] for a in out})
+    return out
+
+
+def _scored(
+    scored: tuple[list[tuple[int, int]], list[str], list[bool], np.ndarray, np.ndarray, np.ndarray],
+    side: QuoteSide,
+    targets: ClauseSide,
+    asked: set[int],
+    aligned: dict[tuple[int, int], int],
+) -> list[ScoredClause]:
+    """The :class:`ScoredClause` records of :func:`paraphrases`' clauses (only when a trace is asked for)."""
+    from .crosslingual import _margins
+
+    spans, shown, same, cos, cos_c, x_nn = scored
+    margin = _margins(cos, side.y_nn, x_nn)
+    margin_c = _margins(cos_c, targets.y_nn, x_nn) if len(targets.texts) else None
+    out = []
+    for i, (s, e) in enumerate(spans):
+        order = np.argsort(-margin[i], kind="stable")
+        qi, runner = int(order[0]), float(margin[i, order[1]]) if len(order) > 1 else 0.0
+        t = (-1, 0.0, 0.0)
+        if margin_c is not None:
+            ci = int(np.argmax(margin_c[i]))
+            t = (int(targets.parents[ci]), float(margin_c[i, ci]), float(cos_c[i, ci]))
+        best = (qi, float(margin[i, qi]), float(cos[i, qi]), runner)
+        out.append(ScoredClause(s, e, shown[i], same[i], *best, *t, i in asked, aligned.get((s, e), -1)))
     return out
 
 

@@ -1,0 +1,301 @@
+"""Every paraphrase candidate of the development sets, with features and a gold label; a leave-one-set-out fit.
+
+    python benchmarks/paraphrase_candidates.py collect --out candidates.json   # ~3 min of CPU
+    python benchmarks/paraphrase_candidates.py loso candidates.json            # the leave-one-dev-set-out table
+
+``collect`` runs the default ``align()`` (``passages="reported"``, second opinion on) on every article of every
+development set under benchmarks/data/dev_* (never ``unseen``) with a ``trace`` list
+(:class:`corpusnorm.align.paraphrase.ScoredClause`): every frame clause the paraphrase matcher scored, accepted or
+not. For each clause it records the features of :data:`FEATURES` (:func:`features`; all computable without the
+gold, from the clause, its scores and the article's other alignments), the second model's best quote over the whole
+set (:func:`corpusnorm.align.second.second_best` with no floors: its cost is paid here for every clause), the gold
+label (the clause overlaps a gold occurrence of its best whole quote; the gold format is benchmarks/align.py's) and
+the current rule's decision (the quote it was aligned to, or none). The article's other alignments are kept so that
+``loso`` can count found / false per set as benchmarks/align.py ``--dev-set`` does.
+
+``loso``: for each development set, a logistic regression (:func:`fit`, numpy IRLS, a small ridge; deterministic)
+is fitted on the clauses of the other sets, its threshold chosen on them (the lowest keeping pooled training
+precision >= :data:`TARGET_PRECISION`), and the left-out set's found / false counted with the model's decision in
+place of the hand floors, beside the current rule on the same clauses (docs/align.md, "Calibrated paraphrase
+acceptance"). ``fit`` writes the model fitted on every set (the data file of :mod:`corpusnorm.align.calibrated`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from corpusnorm.align import align, paraphrase
+from corpusnorm.align.crosslingual import _family, _negation_unchecked, _passage_negated
+from corpusnorm.align.numbers import date_marks
+from corpusnorm.align.passages import _passage_language, _word_count
+from corpusnorm.align.second import second_best
+from corpusnorm.quotes import Quote, canonical_quotes
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "benchmarks" / "data"
+TARGET_PRECISION = 0.95
+RIDGE = 1.0  # L2 penalty on the standardised coefficients (not on the intercept)
+EVIDENCE_MIN_SCORE = 0.85  # an alignment that shows the article carries the set (verbatim/near/spun/translated)
+EVIDENCE_KINDS = frozenset({"verbatim", "near", "spun", "translated"})
+# Every feature the harness computes (a model uses a subset, in this order in its data file)
+FEATURES = (
+    "margin",
+    "cosine",
+    "gap",
+    "target_margin",
+    "target_cosine",
+    "target_agrees",
+    "second_margin",
+    "second_cosine",
+    "second_agrees",
+    "same",
+    "cjk",
+    "cyrillic",
+    "devanagari",
+    "log_words",
+    "log_quote_words",
+    "evidence",
+    "frame_before",
+    "frame_colon",
+    "frame_verb",
+    "frame_intent",
+    "dates",
+)
+
+
+def dev_sets() -> list[Path]:
+    """The development sets (benchmarks/data/dev_*), sorted; never the held-out ``unseen``."""
+    return sorted(p for p in DATA.glob("dev_*") if (p / "articles.json").is_file())
+
+
+def _anchor_span(text: str, anchor: str) -> tuple[int, int]:
+    start = text.index(anchor)
+    return start, start + len(anchor)
+
+
+def _frame(text: str, start: int, end: int, language: str | None) -> str:
+    """Which frame gave the clause: a head-final verb after it, a colon, a reporting verb or an attribution before
+    it, an intent word, or none of those (a possessive, a subject, an inserted verb, a reportive mood)."""
+    lang = _passage_language(text[start:end]) or language
+    frames = paraphrase._frames_of(lang) or paraphrase.ANY_FRAMES
+    sentence = max((s for s, _ in paraphrase._sentences(text) if s <= start), default=0)
+    prefix = text[sentence:start]
+    if frames.before.match(text, end) or frames.trailing.match(text, end):
+        return "before"
+    if prefix.rstrip().endswith((":", "：")):
+        return "colon"
+    if frames.reported.search(prefix) or frames.attribution.search(prefix):
+        return "verb"
+    if frames.intent.search(text, sentence, end):
+        return "intent"
+    return "other"
+
+
+def _evidence(aligned: list[Any]) -> int:
+    """Distinct quotes the article carries at score >= EVIDENCE_MIN_SCORE outside the paraphrase matcher."""
+    return len({a.quote_id for a in aligned if a.kind in EVIDENCE_KINDS and a.score >= EVIDENCE_MIN_SCORE})
+
+
+def features(record: dict[str, Any]) -> list[float]:
+    """The values of :data:`FEATURES` for one collected clause (a dict of :func:`collect`)."""
+    family = record["family"]
+    frame = record["frame"]
+    return [
+        record["margin"],
+        record["cosine"],
+        record["margin"] - record["runner_up"],
+        record["target_margin"],
+        record["target_cosine"],
+        float(record["target_quote"] == record["quote"]),
+        record["second"][1],
+        record["second"][2],
+        float(record["second"][0] == record["quote"]),
+        float(record["same"]),
+        float(family == "cjk"),
+        float(family == "cyrillic"),
+        float(family == "devanagari"),
+        math.log(record["words"]),
+        math.log(record["quote_words"]),
+        float(min(record["evidence"], 4)),
+        float(frame == "before"),
+        float(frame == "colon"),
+        float(frame == "verb"),
+        float(frame == "intent"),
+        float(record["dates"]),
+    ]
+
+
+def _article(art: dict[str, Any], quotes: list[Quote], name: str) -> dict[str, Any]:
+    text, language = art["text"], art["language"]
+    trace: list[paraphrase.ScoredClause] = []
+    aligned = align(text, language=language, trace=trace)
+    spans = {(c.start, c.end) for c in trace if c.aligned >= 0}
+    others = [(a.quote_id, a.start, a.end) for a in aligned if (a.start, a.end) not in spans]
+    gold = [(qid, *_anchor_span(text, anchor)) for qid, anchor in art["gold"]]
+    opinions = second_best([c.shown for c in trace], tuple(q.text for q in quotes), "en", (-math.inf, -math.inf))
+    records = []
+    for c, op in zip(trace, opinions, strict=True):
+        passage = text[c.start : c.end]
+        quote = quotes[c.quote]
+        family = "devanagari" if paraphrase._DEVANAGARI_RE.search(passage) else _family(passage)
+        negated = _passage_negated(passage, language) and not _negation_unchecked(quote.text, "en")
+        label = any(quote.id in q.split("|") and s < c.end and c.start < e for q, s, e in gold)
+        row = {k: getattr(c, k) for k in ("start", "end", "shown", "same", "quote", "margin", "cosine", "runner_up")}
+        row |= {k: getattr(c, k) for k in ("target_quote", "target_margin", "target_cosine", "asked", "aligned")}
+        row |= {
+            "set": name,
+            "article": art["id"],
+            "second": list(op) if op is not None else [-1, 0.0, 0.0],
+            "family": family,
+            "words": max(1, _word_count(c.shown)),
+            "quote_words": max(1, _word_count(quote.text)),
+            "evidence": _evidence(aligned),
+            "frame": _frame(text, c.start, c.end, language),
+            "dates": bool(date_marks(passage, _passage_language(passage) or language)),
+            "negated": negated,
+            "label": label,
+        }
+        records.append(row)
+    return {"set": name, "id": art["id"], "gold": gold, "others": others, "candidates": records}
+
+
+def collect() -> dict[str, Any]:
+    """Run the default pipeline on every development article and record every scored paraphrase clause."""
+    quotes = list(canonical_quotes())
+    articles = []
+    for folder in dev_sets():
+        for art in json.loads((folder / "articles.json").read_text(encoding="utf-8"))["articles"]:
+            articles.append(_article(art, quotes, folder.name))
+    return {"quotes": [q.id for q in quotes], "features": list(FEATURES), "articles": articles}
+
+
+def fit(x: np.ndarray, y: np.ndarray, ridge: float = RIDGE, iterations: int = 50) -> np.ndarray:
+    """Logistic regression by iteratively reweighted least squares, an L2 ``ridge`` on every coefficient but the
+    intercept (column 0 of ``x`` is ones); deterministic."""
+    w = np.zeros(x.shape[1])
+    penalty = np.full(x.shape[1], ridge)
+    penalty[0] = 0.0
+    for _ in range(iterations):
+        p = 1.0 / (1.0 + np.exp(-np.clip(x @ w, -40, 40)))
+        s = np.maximum(p * (1 - p), 1e-9)
+        hessian = x.T @ (x * s[:, None]) + np.diag(penalty)
+        step = np.linalg.solve(hessian, x.T @ (y - p) - penalty * w)
+        w = w + step
+        if np.max(np.abs(step)) < 1e-10:
+            break
+    return w
+
+
+class Model:
+    """A fitted model: the features it uses, their standardisation, coefficients, threshold."""
+
+    def __init__(self, names: list[str], rows: list[dict[str, Any]], target: float = TARGET_PRECISION) -> None:
+        self.names = names
+        cols = [FEATURES.index(n) for n in names]
+        raw = np.array([features(r) for r in rows])[:, cols]
+        self.mean, self.scale = raw.mean(axis=0), raw.std(axis=0) + 1e-9
+        y = np.array([float(r["label"]) for r in rows])
+        self.coef = fit(self._design(raw), y)
+        p = self._probability(raw)
+        usable = np.array([not r["negated"] for r in rows])
+        self.threshold = _threshold(p[usable], y[usable], target)
+
+    def _design(self, raw: np.ndarray) -> np.ndarray:
+        return np.hstack([np.ones((len(raw), 1)), (raw - self.mean) / self.scale])
+
+    def _probability(self, raw: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-np.clip(self._design(raw) @ self.coef, -40, 40)))
+
+    def probability(self, rows: list[dict[str, Any]]) -> np.ndarray:
+        cols = [FEATURES.index(n) for n in self.names]
+        return self._probability(np.array([features(r) for r in rows])[:, cols])
+
+
+def _threshold(p: np.ndarray, y: np.ndarray, target: float) -> float:
+    """The lowest threshold on ``p`` whose accepted rows keep precision >= ``target`` (and every higher one)."""
+    order = np.argsort(-p, kind="stable")
+    hits = np.cumsum(y[order])
+    precision = hits / np.arange(1, len(order) + 1)
+    ok = precision >= target
+    if not ok[0]:
+        return 1.0
+    last = int(np.argmin(ok)) - 1 if not ok.all() else len(order) - 1
+    return float(p[order][last])
+
+
+def _count(articles: list[dict[str, Any]], decide: Any) -> tuple[int, int, int]:
+    """(found, gold, false) over ``articles`` with ``decide(record) -> quote index or -1`` for each clause."""
+    found = gold = false = 0
+    for art in articles:
+        aligned = list(art["others"])
+        for r in art["candidates"]:
+            qi = decide(r)
+            if qi >= 0:
+                aligned.append((QUOTE_IDS[qi], r["start"], r["end"]))
+        hit = set()
+        for qid, s, e in aligned:
+            ok = {k for k, (q, gs, ge) in enumerate(art["gold"]) if qid in q.split("|") and s < ge and gs < e}
+            hit |= ok
+            false += not ok
+        found += len(hit)
+        gold += len(art["gold"])
+    return found, gold, false
+
+
+QUOTE_IDS: list[str] = []
+
+
+def loso(data: dict[str, Any], names: list[str], target: float = TARGET_PRECISION) -> list[tuple[str, ...]]:
+    """The leave-one-dev-set-out table: per set, the current rule's and the model's found/gold and false."""
+    QUOTE_IDS[:] = data["quotes"]
+    sets = sorted({a["set"] for a in data["articles"]})
+    table = []
+    totals = Counter()
+    for name in sets:
+        train = [r for a in data["articles"] if a["set"] != name for r in a["candidates"]]
+        test = [a for a in data["articles"] if a["set"] == name]
+        model = Model(names, train, target)
+        rows = [r for a in test for r in a["candidates"]]
+        p = dict(zip(map(id, rows), model.probability(rows), strict=True)) if rows else {}
+        now = _count(test, lambda r: r["aligned"])
+        new = _count(test, lambda r, m=model, p=p: r["quote"] if p[id(r)] >= m.threshold and not r["negated"] else -1)
+        totals.update({"f0": now[0], "g": now[1], "x0": now[2], "f1": new[0], "x1": new[2]})
+        table.append((name, f"{now[0]}/{now[1]}", str(now[2]), f"{new[0]}/{new[1]}", str(new[2]), f"{model.threshold:.3f}"))
+    table.append(
+        ("total", f"{totals['f0']}/{totals['g']}", str(totals["x0"]), f"{totals['f1']}/{totals['g']}", str(totals["x1"]), "")
+    )
+    return table
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("collect", help="run the pipeline on the dev sets, write every scored clause")
+    c.add_argument("--out", type=Path, required=True)
+    lo = sub.add_parser("loso", help="leave-one-dev-set-out table")
+    lo.add_argument("candidates", type=Path)
+    lo.add_argument("--features", default="margin,cosine,gap,same,second_margin,second_agrees")
+    lo.add_argument("--target", type=float, default=TARGET_PRECISION)
+    args = parser.parse_args(argv)
+    if args.command == "collect":
+        args.out.write_text(json.dumps(collect(), ensure_ascii=False), encoding="utf-8")
+        return 0
+    data = json.loads(args.candidates.read_text(encoding="utf-8"))
+    table = loso(data, args.features.split(","), args.target)
+    print("| dev set | current found | current false | model found | model false | threshold |")
+    print("|---|---|---|---|---|---|")
+    for row in table:
+        print("| " + " | ".join(row) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
