@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from corpusnorm.align import align, paraphrase
+from corpusnorm.align import align, calibrated, paraphrase
 from corpusnorm.align.crosslingual import _family, _negation_unchecked, _passage_negated
 from corpusnorm.align.numbers import date_marks
 from corpusnorm.align.passages import _passage_language, _word_count
@@ -43,32 +43,23 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / "data"
 TARGET_PRECISION = 0.95
 RIDGE = 1.0  # L2 penalty on the standardised coefficients (not on the intercept)
-EVIDENCE_MIN_SCORE = 0.85  # an alignment that shows the article carries the set (verbatim/near/spun/translated)
-EVIDENCE_KINDS = frozenset({"verbatim", "near", "spun", "translated"})
-# Every feature the harness computes (a model uses a subset, in this order in its data file)
-FEATURES = (
+# Every feature the harness computes: the shipped model's (:data:`corpusnorm.align.calibrated.FEATURES`, computed by
+# :func:`corpusnorm.align.calibrated.values`) and others tried (docs/align.md, "Calibrated paraphrase acceptance")
+EXTRA_FEATURES = (
     "margin",
     "cosine",
-    "gap",
-    "target_margin",
-    "target_cosine",
-    "target_agrees",
-    "second_margin",
     "second_cosine",
-    "second_agrees",
-    "same",
+    "target_margin_over",
+    "target_cosine_over",
+    "target_agrees",
     "cjk",
     "cyrillic",
-    "devanagari",
     "log_words",
-    "log_quote_words",
-    "evidence",
     "frame_before",
-    "frame_colon",
     "frame_verb",
     "frame_intent",
-    "dates",
 )
+FEATURES = (*calibrated.FEATURES, *EXTRA_FEATURES)
 
 
 def dev_sets() -> list[Path]:
@@ -99,44 +90,65 @@ def _frame(text: str, start: int, end: int, language: str | None) -> str:
     return "other"
 
 
-def _evidence(aligned: list[Any]) -> int:
-    """Distinct quotes the article carries at score >= EVIDENCE_MIN_SCORE outside the paraphrase matcher."""
-    return len({a.quote_id for a in aligned if a.kind in EVIDENCE_KINDS and a.score >= EVIDENCE_MIN_SCORE})
+def _passes(record: dict[str, Any], clause: bool) -> bool:
+    prefix, key = ("target_", "target_floors") if clause else ("", "floors")
+    floor_m, floor_c = record[key]
+    return record[prefix + "margin"] >= floor_m and record[prefix + "cosine"] >= floor_c
+
+
+def chosen(record: dict[str, Any]) -> tuple[int, bool]:
+    """The quote a clause would be aligned to, and its gold label: its best whole quote, or its best clause target's
+    quote when only that target reaches its (hand) floors, as the matcher chooses (:func:`.paraphrase._best`)."""
+    if not _passes(record, False) and record["target_quote"] >= 0 and _passes(record, True):
+        return record["target_quote"], record["target_label"]
+    return record["quote"], record["label"]
+
+
+def clause(record: dict[str, Any]) -> calibrated.Clause:
+    """The :class:`corpusnorm.align.calibrated.Clause` of a collected clause."""
+    return calibrated.Clause(
+        record["margin"],
+        record["cosine"],
+        record["runner_up"],
+        tuple(record["floors"]),
+        record["same"],
+        record["family"] == "devanagari",
+        record["dates"],
+        record["quote_words"],
+        record["evidence"],
+    )
 
 
 def features(record: dict[str, Any]) -> list[float]:
     """The values of :data:`FEATURES` for one collected clause (a dict of :func:`collect`)."""
-    family = record["family"]
-    frame = record["frame"]
-    return [
+    quote = chosen(record)[0]
+    second = tuple(record["second"]) if record["second"][0] >= 0 else None
+    family, frame = record["family"], record["frame"]
+    extra = [
         record["margin"],
         record["cosine"],
-        record["margin"] - record["runner_up"],
-        record["target_margin"],
-        record["target_cosine"],
-        float(record["target_quote"] == record["quote"]),
-        record["second"][1],
         record["second"][2],
-        float(record["second"][0] == record["quote"]),
-        float(record["same"]),
+        record["target_margin"] - record["target_floors"][0],
+        record["target_cosine"] - record["target_floors"][1],
+        float(record["target_quote"] == quote),
         float(family == "cjk"),
         float(family == "cyrillic"),
-        float(family == "devanagari"),
         math.log(record["words"]),
-        math.log(record["quote_words"]),
-        float(min(record["evidence"], 4)),
         float(frame == "before"),
-        float(frame == "colon"),
         float(frame == "verb"),
         float(frame == "intent"),
-        float(record["dates"]),
     ]
+    return [*calibrated.values(clause(record), quote, second), *extra]  # type: ignore[arg-type]
+
+
+def _overlaps_gold(gold: list[tuple[str, int, int]], quote_id: str, start: int, end: int) -> bool:
+    return any(quote_id in q.split("|") and s < end and start < e for q, s, e in gold)
 
 
 def _article(art: dict[str, Any], quotes: list[Quote], name: str) -> dict[str, Any]:
     text, language = art["text"], art["language"]
     trace: list[paraphrase.ScoredClause] = []
-    aligned = align(text, language=language, trace=trace)
+    aligned = align(text, language=language, trace=trace, calibrated=False)  # the hand floors decide
     spans = {(c.start, c.end) for c in trace if c.aligned >= 0}
     others = [(a.quote_id, a.start, a.end) for a in aligned if (a.start, a.end) not in spans]
     gold = [(qid, *_anchor_span(text, anchor)) for qid, anchor in art["gold"]]
@@ -147,7 +159,8 @@ def _article(art: dict[str, Any], quotes: list[Quote], name: str) -> dict[str, A
         quote = quotes[c.quote]
         family = "devanagari" if paraphrase._DEVANAGARI_RE.search(passage) else _family(passage)
         negated = _passage_negated(passage, language) and not _negation_unchecked(quote.text, "en")
-        label = any(quote.id in q.split("|") and s < c.end and c.start < e for q, s, e in gold)
+        label = _overlaps_gold(gold, quote.id, c.start, c.end)
+        target_id = quotes[c.target_quote].id if c.target_quote >= 0 else ""
         row = {k: getattr(c, k) for k in ("start", "end", "shown", "same", "quote", "margin", "cosine", "runner_up")}
         row |= {k: getattr(c, k) for k in ("target_quote", "target_margin", "target_cosine", "asked", "aligned")}
         row |= {
@@ -156,12 +169,15 @@ def _article(art: dict[str, Any], quotes: list[Quote], name: str) -> dict[str, A
             "second": list(op) if op is not None else [-1, 0.0, 0.0],
             "family": family,
             "words": max(1, _word_count(c.shown)),
-            "quote_words": max(1, _word_count(quote.text)),
-            "evidence": _evidence(aligned),
+            "quote_words": _word_count(quote.text),
+            "evidence": c.evidence,
             "frame": _frame(text, c.start, c.end, language),
             "dates": bool(date_marks(passage, _passage_language(passage) or language)),
             "negated": negated,
+            "floors": list(paraphrase._floors(passage, c.same, clause=False)),
+            "target_floors": list(paraphrase._floors(passage, c.same, clause=True)),
             "label": label,
+            "target_label": _overlaps_gold(gold, target_id, c.start, c.end),
         }
         records.append(row)
     return {"set": name, "id": art["id"], "gold": gold, "others": others, "candidates": records}
@@ -202,7 +218,7 @@ class Model:
         cols = [FEATURES.index(n) for n in names]
         raw = np.array([features(r) for r in rows])[:, cols]
         self.mean, self.scale = raw.mean(axis=0), raw.std(axis=0) + 1e-9
-        y = np.array([float(r["label"]) for r in rows])
+        y = np.array([float(chosen(r)[1]) for r in rows])
         self.coef = fit(self._design(raw), y)
         p = self._probability(raw)
         usable = np.array([not r["negated"] for r in rows])
@@ -266,13 +282,44 @@ def loso(data: dict[str, Any], names: list[str], target: float = TARGET_PRECISIO
         rows = [r for a in test for r in a["candidates"]]
         p = dict(zip(map(id, rows), model.probability(rows), strict=True)) if rows else {}
         now = _count(test, lambda r: r["aligned"])
-        new = _count(test, lambda r, m=model, p=p: r["quote"] if p[id(r)] >= m.threshold and not r["negated"] else -1)
+        new = _count(test, lambda r, m=model, p=p: chosen(r)[0] if p[id(r)] >= m.threshold and not r["negated"] else -1)
         totals.update({"f0": now[0], "g": now[1], "x0": now[2], "f1": new[0], "x1": new[2]})
-        table.append((name, f"{now[0]}/{now[1]}", str(now[2]), f"{new[0]}/{new[1]}", str(new[2]), f"{model.threshold:.3f}"))
+        table.append(
+            (name, f"{now[0]}/{now[1]}", str(now[2]), f"{new[0]}/{new[1]}", str(new[2]), f"{model.threshold:.3f}")
+        )
     table.append(
-        ("total", f"{totals['f0']}/{totals['g']}", str(totals["x0"]), f"{totals['f1']}/{totals['g']}", str(totals["x1"]), "")
+        (
+            "total",
+            f"{totals['f0']}/{totals['g']}",
+            str(totals["x0"]),
+            f"{totals['f1']}/{totals['g']}",
+            str(totals["x1"]),
+            "",
+        )
     )
     return table
+
+
+def fitted(data: dict[str, Any], target: float = TARGET_PRECISION) -> dict[str, Any]:
+    """The shipped model's data file (src/corpusnorm/data/paraphrase_calibration.json): fitted on every clause."""
+    rows = [r for a in data["articles"] for r in a["candidates"]]
+    names = list(calibrated.FEATURES)
+    model = Model(names, rows, target)
+    second = [r["second"][1] for r in rows]
+    return {
+        "made_by": "python benchmarks/paraphrase_candidates.py fit candidates.json (candidates from `collect`)",
+        "sets": sorted({a["set"] for a in data["articles"]}),
+        "clauses": len(rows),
+        "summaries": int(sum(chosen(r)[1] for r in rows)),
+        "target_precision": target,
+        "ridge": RIDGE,
+        "features": names,
+        "mean": [round(float(v), 8) for v in model.mean],
+        "scale": [round(float(v), 8) for v in model.scale],
+        "coef": [round(float(v), 8) for v in model.coef],
+        "threshold": round(model.threshold, 6),
+        "second_range": [round(min(second), 6), round(max(second), 6)],
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -282,13 +329,20 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--out", type=Path, required=True)
     lo = sub.add_parser("loso", help="leave-one-dev-set-out table")
     lo.add_argument("candidates", type=Path)
-    lo.add_argument("--features", default="margin,cosine,gap,same,second_margin,second_agrees")
+    lo.add_argument("--features", default=",".join(calibrated.FEATURES))
     lo.add_argument("--target", type=float, default=TARGET_PRECISION)
+    f = sub.add_parser("fit", help="fit on every dev set, write the data file of corpusnorm.align.calibrated")
+    f.add_argument("candidates", type=Path)
+    f.add_argument("--target", type=float, default=TARGET_PRECISION)
+    f.add_argument("--out", type=Path, default=ROOT / "src" / "corpusnorm" / "data" / calibrated.CALIBRATION_FILE)
     args = parser.parse_args(argv)
     if args.command == "collect":
         args.out.write_text(json.dumps(collect(), ensure_ascii=False), encoding="utf-8")
         return 0
     data = json.loads(args.candidates.read_text(encoding="utf-8"))
+    if args.command == "fit":
+        args.out.write_text(json.dumps(fitted(data, args.target), indent=1) + "\n", encoding="utf-8")
+        return 0
     table = loso(data, args.features.split(","), args.target)
     print("| dev set | current found | current false | model found | model false | threshold |")
     print("|---|---|---|---|---|---|")

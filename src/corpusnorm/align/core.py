@@ -19,6 +19,7 @@ from ..document import Alignment
 from ..quotes import Quote
 from ..repair import SPIN_THRESHOLD
 from ..repair import spin_score as compute_spin_score
+from .calibrated import carried
 from .crosslingual import _crosslingual, _echoes, _via_translation
 from .gaps import gap_renderings
 from .index import _QuoteIndex
@@ -100,6 +101,7 @@ def _embedded(
     second_opinion: bool = True,
     leads: bool | None = None,
     trace: list[ScoredClause] | None = None,
+    calibrated: bool = True,
 ) -> list[Alignment]:
     """What the embedding matchers add to the monolingual ``found``: cross-lingual renderings, their repeats,
     passage runs, with ``passages="reported"`` unquoted reported summaries (:mod:`.paraphrase`), and short quoted
@@ -126,7 +128,18 @@ def _embedded(
     if passages == "reported":  # unquoted reported summaries, in the quote language too
         spans = [(a.start, a.end) for a in [*found, *out]]
         out += paraphrases(
-            text, quotes, spans, quote_language, embedder, language, memo, second_opinion, frames, trace=trace
+            text,
+            quotes,
+            spans,
+            quote_language,
+            embedder,
+            language,
+            memo,
+            second_opinion,
+            frames,
+            trace,
+            carried([*found, *out]),
+            calibrated,
         )
     out += gap_renderings(text, quotes, [*found, *out], quote_language, embedder, language, memo)
     if passages == "reported":  # frameless summaries, once the article is shown to carry the set (:mod:`.leads`)
@@ -153,6 +166,7 @@ def align(
     second_opinion: bool = True,
     leads: bool | None = None,
     trace: list[ScoredClause] | None = None,
+    calibrated: bool = True,
 ) -> list[Alignment]:
     """Find the quotes of ``quotes`` (default: the canonical set) in ``text``.
 
@@ -184,7 +198,8 @@ def align(
     ``leads=True`` also compares frameless lead and author sentences in an article already shown to carry the set
     (:mod:`.leads`; off by default: no held-out gain, ~5-7 % more CPU); ``None`` reads ``$CORPUSNORM_LEADS``.
     ``trace``: a list to which the paraphrase matcher appends every clause it scored
-    (:class:`.paraphrase.ScoredClause`; benchmarks/paraphrase_candidates.py).
+    (:class:`.paraphrase.ScoredClause`; benchmarks/paraphrase_candidates.py). ``calibrated=False`` accepts
+    reported summaries by the hand floors instead of the calibrated model (:mod:`.calibrated`).
     """
     if passages not in PASSAGE_MODES:
         raise ValueError(f"passages must be one of {PASSAGE_MODES}, not {passages!r}")
@@ -201,7 +216,18 @@ def align(
         model = get_embedder(embedder)
         with blas_threads(1):  # products with every quote's vector: no spinning BLAS threads (issue 15)
             found += _embedded(
-                text, tokens, quote_list, found, quote_language, model, passages, language, second_opinion, leads, trace
+                text,
+                tokens,
+                quote_list,
+                found,
+                quote_language,
+                model,
+                passages,
+                language,
+                second_opinion,
+                leads,
+                trace,
+                calibrated,
             )
     if backend is not None:
         found += _via_translation(text, quote_list, index, taken, backend, warnings)

