@@ -7,7 +7,7 @@ model's floors. Here a logistic regression of a few features decides instead, an
 alignment's score: the e5 margin and cosine *over* the clause's hand floors (:func:`.paraphrase._floors`: the
 floors carry what is known of each family and length), the margin gap to the runner-up quote, whether the clause
 is in the quote language, whether it is in Devanagari, the second model's margin to its own best quote and whether
-that is e5's (:mod:`.second`), the quote's length, whether the clause names a date or number (:mod:`.numbers`),
+that is e5's (:mod:`.second`), whether the clause names a date or number (:mod:`.numbers`),
 and how many distinct quotes the article already carries at score >= :data:`EVIDENCE_MIN_SCORE` from the
 verbatim, near, spun and translated matchers.
 
@@ -49,7 +49,6 @@ FEATURES = (
     "devanagari",
     "second_margin",
     "second_agrees",
-    "log_quote_words",
     "dates",
     "evidence",
 )
@@ -60,7 +59,7 @@ _SECOND = (FEATURES.index("second_margin"), FEATURES.index("second_agrees"))
 class Clause:
     """What the model needs of a scored clause besides the second model: its best quote's e5 margin and cosine, the
     runner-up quote's margin, its hand floors (margin, cosine), whether it is in the quote language, in
-    Devanagari, names a date or number; the quote's word count; the article's evidence (:func:`carried`)."""
+    Devanagari, names a date or number; the article's evidence (:func:`carried`)."""
 
     margin: float
     cosine: float
@@ -69,7 +68,6 @@ class Clause:
     same: bool
     devanagari: bool
     dates: bool
-    quote_words: int
     evidence: int
 
 
@@ -91,7 +89,6 @@ def values(clause: Clause, quote: int, second: tuple[int, float, float] | None) 
         float(clause.devanagari),
         second[1] if second is not None else 0.0,
         float(agrees),
-        math.log(max(1, clause.quote_words)),
         float(clause.dates),
         float(min(clause.evidence, EVIDENCE_CAP)),
     ]

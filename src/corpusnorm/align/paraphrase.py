@@ -837,10 +837,8 @@ def _floored(
     return found, {i for i, _ in asked}
 
 
-def _clause(
-    passage: str, same: bool, row: tuple[np.ndarray, np.ndarray], quotes: Sequence[Quote], extra: tuple[int, str | None]
-) -> Clause:
-    """The :class:`.calibrated.Clause` of a scored clause: ``row`` holds its cosines and margins to ``quotes``;
+def _clause(passage: str, same: bool, row: tuple[np.ndarray, np.ndarray], extra: tuple[int, str | None]) -> Clause:
+    """The :class:`.calibrated.Clause` of a scored clause: ``row`` holds its cosines and margins to the quotes;
     ``extra``: the article's evidence (:func:`.calibrated.carried`) and language."""
     cos, margin = row
     evidence, text_language = extra
@@ -849,8 +847,7 @@ def _clause(
     dates = bool(date_marks(passage, _passage_language(passage) or text_language))
     devanagari = _DEVANAGARI_RE.search(passage) is not None
     floors = _floors(passage, same, clause=False)
-    q_words = _word_count(quotes[int(top[0])].text)
-    return Clause(float(margin[top[0]]), float(cos[top[0]]), runner, floors, same, devanagari, dates, q_words, evidence)
+    return Clause(float(margin[top[0]]), float(cos[top[0]]), runner, floors, same, devanagari, dates, evidence)
 
 
 def _decided(
@@ -870,7 +867,7 @@ def _decided(
         match = _best(passage, same[i], rows[i], side, targets)
         near = _near_miss(passage, same[i], rows[i][0], margin)
         chosen = match or _Match(int(np.argmax(margin)), 0.0, 0.0, False, False, near=True)
-        clause = _clause(passage, same[i], (rows[i][0], margin), quotes, (evidence, text_language))
+        clause = _clause(passage, same[i], (rows[i][0], margin), (evidence, text_language))
         if model.undecided(values(clause, chosen.qi, None)):
             pending.append((i, chosen, clause))
         elif near is not None:
