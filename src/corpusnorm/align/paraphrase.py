@@ -18,7 +18,10 @@ sets; docs/align.md, "Paraphrase matcher"). English clauses are compared in the 
 -> "I have decided"), the reported-speech pronoun shift undone. A clause just under the floors
 (:data:`PARAPHRASE_BAND`) may be confirmed by the second model (:mod:`.second`), as translated near misses are; a
 Hindi clause, which that model does not know, has its own floors (:data:`DEVANAGARI_FLOORS`). A clause naming a month
-or number the quote set never names is dropped (:func:`.numbers.numbers_outside`).
+or number the quote set never names is dropped (:func:`.numbers.numbers_outside`). Since December 2026 (branch calib)
+those floors decide only without the second model: with it, a calibrated logistic model of the clause's scores over
+its floors, the second model's opinion and the article's evidence accepts a clause and scores it
+(:mod:`.calibrated`; ``calibrated=False`` keeps the floors).
 
 With ``passages="reported"``, the default of :func:`corpusnorm.align.align` since the int8 kernel made the model
 cheap enough: it embeds clauses of nearly every article, English ones included (docs/align.md gives the cost);
