@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
@@ -183,3 +184,29 @@ def test_the_trace_changes_nothing() -> None:
     trace: list[ScoredClause] = []
     assert align(ARTICLE, language="en", trace=trace) == align(ARTICLE, language="en")
     assert trace and all(isinstance(c, ScoredClause) for c in trace)
+
+
+@needs_second
+def test_a_chinese_near_miss_is_accepted_and_a_denial_never_asked_about(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A summary e5 puts under its floors, which the second model agrees with, is accepted at the model's
+    probability; a negated statement in the same article is never put to the second model (the polarity check
+    drops it)."""
+    from corpusnorm.align import second
+    from corpusnorm.backends.embed import UseEmbedder
+
+    asked: list[str] = []
+
+    class Recording(UseEmbedder):
+        def embed(self, texts: Sequence[str]) -> np.ndarray:
+            asked.extend(texts)
+            return super().embed(texts)
+
+    monkeypatch.setattr(second, "second_opinion_embedder", Recording)
+    text = "研究员离职\n\n他希望攻读诗歌学位，并致力于勇敢表达的实践。分析师表示，世界并没有处于危险之中。"
+    summary = "希望攻读诗歌学位，并致力于勇敢表达的实践"
+    found = align(text, language="zh")
+    assert [(a.quote_id, a.kind, a.text) for a in found] == [("L24", "paraphrase", summary)]
+    assert found[0].score >= calibration().threshold and "calibrated" in found[0].evidence
+    assert found[0].score != align(text, language="zh", calibrated=False)[0].score  # not the floors' score
+    assert summary in asked
+    assert not any("没有" in t for t in asked)

@@ -188,7 +188,8 @@ class _RecordingUse(UseEmbedder):
 def test_the_second_model_confirms_a_near_miss_summary(language: str, monkeypatch: pytest.MonkeyPatch) -> None:
     use = _RecordingUse()
     monkeypatch.setattr(second, "second_opinion_embedder", lambda: use)
-    found = align(NEAR_MISSES[language], language=language, passages="reported")
+    # the hand floors' path (the calibrated model decides by default: tests/align/test_calibrated.py)
+    found = align(NEAR_MISSES[language], language=language, passages="reported", calibrated=False)
     assert [(a.quote_id, a.kind) for a in found] == [("L24", "paraphrase")]
     assert f"{SECOND_EVIDENCE} (use-m3)" in found[0].evidence
     # scored as a summary at the floors, whatever e5's own (lower) margin
@@ -353,11 +354,13 @@ def test_hindi_clauses_have_their_own_floors_the_second_model_lacking_hindi(monk
 
     assert paraphrase._floors("दुनिया खतरे में है", False, clause=False) == paraphrase.DEVANAGARI_FLOORS
     assert paraphrase._floors("il mondo è in pericolo", False, clause=False)[0] == paraphrase.CROSS_LANGUAGE_MIN_MARGIN
-    found = align(HINDI_SUMMARY, language="hi")
+    found = align(HINDI_SUMMARY, language="hi", calibrated=False)  # the hand floors
     assert [(a.quote_id, a.kind) for a in found] == [("L27", "paraphrase")]  # margin 1.031: under 1.035
+    calibrated = align(HINDI_SUMMARY, language="hi")  # the calibrated model accepts it too
+    assert [(a.quote_id, a.kind, a.start) for a in calibrated] == [("L27", "paraphrase", found[0].start)]
     monkeypatch.setattr(paraphrase, "DEVANAGARI_FLOORS", (paraphrase.CROSS_LANGUAGE_MIN_MARGIN, 0.86))
     monkeypatch.setenv(PASSAGE_CACHE_ENV, "0")
-    assert align(HINDI_SUMMARY, language="hi") == []
+    assert align(HINDI_SUMMARY, language="hi", calibrated=False) == []
 
 
 def test_an_articles_frames_are_scanned_once_for_both_uses(monkeypatch: pytest.MonkeyPatch) -> None:

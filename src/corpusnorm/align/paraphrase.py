@@ -858,12 +858,13 @@ def _decided(
 ) -> tuple[list[tuple[int, _Match]], set[int]]:
     """The calibrated model's decision (:mod:`.calibrated`): each accepted clause's match with its probability, the
     near misses it rejected (:func:`_near_miss`, their halves compared later), and the clauses put to the second
-    model: those the model accepts, or may accept once it knows the second model's features."""
+    model: those the model accepts, or may accept once it knows the second model's features, unless the polarity
+    check will drop them (a negated clause of a quote without negation)."""
     from .crosslingual import _margins
 
     rows, side, targets, quotes, language, text_language = scoring
     model = calibration()
-    pending: list[tuple[int, _Match, Clause]] = []
+    pending: list[tuple[int, _Match, Clause, _Match | None]] = []
     found: list[tuple[int, _Match]] = []
     for i, passage in enumerate(passages):
         margin = _margins(rows[i][0], side.y_nn, rows[i][2])
@@ -871,20 +872,29 @@ def _decided(
         near = _near_miss(passage, same[i], rows[i][0], margin)
         chosen = match or _Match(int(np.argmax(margin)), 0.0, 0.0, False, False, near=True)
         clause = _clause(passage, same[i], (rows[i][0], margin), (evidence, text_language))
-        if model.undecided(values(clause, chosen.qi, None)):
-            pending.append((i, chosen, clause))
+        if model.undecided(values(clause, chosen.qi, None)) and not _denied(passage, chosen, quotes, scoring):
+            pending.append((i, chosen, clause, near))
         elif near is not None:
             found.append((i, near))
-    best = second_best([shown[i] for i, _, _ in pending], quote_texts(quotes), language, (-np.inf, -np.inf))
-    for (i, m, clause), opinion in zip(pending, best, strict=True):
+    best = second_best([shown[i] for i, *_ in pending], quote_texts(quotes), language, (-np.inf, -np.inf))
+    for (i, m, clause, near), opinion in zip(pending, best, strict=True):
         p = model.probability(values(clause, m.qi, opinion))
         if p >= model.threshold:
             whole = replace(m, margin=clause.margin, cosine=clause.cosine) if m.near else m
             second = (opinion[1], opinion[2]) if opinion is not None else None
             found.append((i, replace(whole, near=False, probability=round(p, 4), second=second)))
-        elif _near_miss(passages[i], same[i], rows[i][0], _margins(rows[i][0], side.y_nn, rows[i][2])) is not None:
-            found.append((i, replace(m, near=True)))
-    return sorted(found, key=lambda f: f[0]), {i for i, _, _ in pending}
+        elif near is not None:
+            found.append((i, near))
+    return sorted(found, key=lambda f: f[0]), {i for i, *_ in pending}
+
+
+def _denied(passage: str, match: _Match, quotes: Sequence[Quote], scoring: _Scoring) -> bool:
+    """Whether the polarity check of :func:`paraphrases` would drop ``passage`` aligned by ``match``."""
+    from .crosslingual import _negation_unchecked, _passage_negated
+
+    language, text_language = scoring[4], scoring[5]
+    negated_quote = match.negated_quote if match.clause else _negation_unchecked(quotes[match.qi].text, language)
+    return not negated_quote and _passage_negated(passage, text_language)
 
 
 def _halves(text: str, start: int, end: int, language: str | None) -> list[tuple[int, int]]:
