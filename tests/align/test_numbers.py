@@ -47,6 +47,8 @@ def test_a_colleagues_other_date_is_not_the_letters(monkeypatch: pytest.MonkeyPa
     assert paraphrase.frame_candidates(COLLEAGUE, "en")  # a frame clause, dropped by the check
     assert align(COLLEAGUE, passages="reported") == []
     monkeypatch.setattr(paraphrase, "numbers_outside", lambda *args: False)
+    assert align(COLLEAGUE, passages="reported") == []  # a colleague speaks: another speaker (align/subjects)
+    monkeypatch.setattr(paraphrase, "REJECT_OTHER", False)
     assert [a.quote_id for a in align(COLLEAGUE, passages="reported")] == ["L02"]  # what e5 alone would say
 
 
