@@ -34,11 +34,12 @@ from dataclasses import dataclass
 
 import regex
 
+from ..document import Alignment
 from ..text.patterns import RE_WORD
 from .passages import SENTENCE_BOUNDARY_RE, UNSPACED_SCRIPT_RE
 from .tokens import _norm
 
-__all__ = ["Attribution", "Speaker", "attribution", "attributions", "author_names", "name_words"]
+__all__ = ["Attribution", "Speaker", "attribution", "attributions", "author_names", "name_words", "others_dropped"]
 
 
 class Speaker(enum.Enum):
@@ -464,3 +465,22 @@ def attribution(
 ) -> Attribution:
     """Whom the clause text[span] is attributed to (:func:`attributions` of one span)."""
     return attributions(text, [span], language, set_words, evidence)[0]
+
+
+def others_dropped(
+    text: str, alignments: list[Alignment], language: str | None, set_words: frozenset[str]
+) -> list[Alignment]:
+    """``alignments`` without the unquoted summaries (kind ``paraphrase``, whichever matcher made them) attributed in
+    their own sentence to another speaker ("A company spokesperson said the team had …", "His manager, Tom Reyes,
+    said he had repeatedly seen …"); the other alignments name the author."""
+    from .passages import _passage_language
+
+    reported = [k for k, a in enumerate(alignments) if a.kind == "paraphrase"]
+    if not reported:
+        return alignments
+    spans = [(alignments[k].start, alignments[k].end) for k in reported]
+    evidence = [(a.start, a.end) for a in alignments if a.kind != "paraphrase"]
+    langs = [_passage_language(alignments[k].text) or language for k in reported]
+    heard = attributions(text, spans, language, set_words, evidence, langs)
+    dropped = {k for k, h in zip(reported, heard, strict=True) if h == Attribution(Speaker.OTHER, True)}
+    return [a for k, a in enumerate(alignments) if k not in dropped] if dropped else alignments
