@@ -6,7 +6,15 @@ import time
 
 import pytest
 
-from corpusnorm.align.subjects import Attribution, Speaker, attribution, attributions, author_names, name_runs
+from corpusnorm.align.subjects import (
+    Attribution,
+    Speaker,
+    attribution,
+    attributions,
+    author_names,
+    name_runs,
+    others_dropped,
+)
 
 AUTHOR, OTHER, UNKNOWN = Speaker.AUTHOR, Speaker.OTHER, Speaker.UNKNOWN
 EMPLOYER = frozenset({"halden", "labs"})  # a quote set naming the author's employer
@@ -141,3 +149,17 @@ def test_attributions_take_linear_time() -> None:
 
     small, large = cost(200), cost(800)
     assert large < 10 * max(small, 0.005)  # linear is 4x
+
+
+def test_others_summaries_are_dropped_whichever_matcher_made_them() -> None:
+    from corpusnorm.document import Alignment
+
+    def made(fragment: str, kind: str) -> Alignment:
+        start, end = _span(EN, fragment)
+        return Alignment(quote_id="L05", kind=kind, score=0.9, start=start, end=end, text=EN[start:end], coverage=1.0)
+
+    hers = made("she had decided to leave the lab", "paraphrase")
+    theirs = made("the team had achieved its goals", "paraphrase")
+    quoted = made("the team had achieved its goals", "translated")  # a rendering is not judged by its speaker
+    assert others_dropped(EN, [hers, theirs, quoted], "en", EMPLOYER) == [hers, quoted]
+    assert others_dropped(EN, [quoted], "en", EMPLOYER) == [quoted]
