@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import corpusnorm.align.core as core
 import corpusnorm.align.paraphrase as paraphrase
 from corpusnorm.align import align
 from corpusnorm.align.numbers import date_marks, numbers_outside
@@ -47,6 +48,9 @@ def test_a_colleagues_other_date_is_not_the_letters(monkeypatch: pytest.MonkeyPa
     assert paraphrase.frame_candidates(COLLEAGUE, "en")  # a frame clause, dropped by the check
     assert align(COLLEAGUE, passages="reported") == []
     monkeypatch.setattr(paraphrase, "numbers_outside", lambda *args: False)
+    assert align(COLLEAGUE, passages="reported") == []  # a colleague speaks: another speaker (align/subjects)
+    monkeypatch.setattr(paraphrase, "REJECT_OTHER", False)
+    monkeypatch.setattr(core, "others_dropped", lambda text, found, *args: found)
     assert [a.quote_id for a in align(COLLEAGUE, passages="reported")] == ["L02"]  # what e5 alone would say
 
 

@@ -30,6 +30,7 @@ from .passages import DEFAULT_PASSAGES, PASSAGE_MODES
 from .prepared import PreparedQuotes, prepare_quotes, resolve_quotes
 from .runs import passage_runs
 from .score import monolingual_score
+from .subjects import others_dropped
 from .tokens import _tokenize, _Tokens
 
 __all__ = ["align", "resolve_quotes"]
@@ -201,4 +202,5 @@ def align(
         found += _via_translation(text, quote_list, index, taken, backend, warnings)
     if crosslingual or backend is not None:
         found = _resolve_overlaps(found)
+    found = others_dropped(text, found, language, quote_list.words)  # another speaker's statements (.subjects)
     return [a for a in found if a.score >= min_score] if min_score > 0 else found

@@ -21,9 +21,7 @@ the pipeline's CPU. Figures, and what was tried, in docs/align.md ("Document-lev
 
 from __future__ import annotations
 
-import bisect
 import os
-from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -33,12 +31,12 @@ from ..backends.embed import Embedder
 from ..document import Alignment
 from ..quotes import Quote
 from ..text.patterns import RE_WORD
+from . import subjects
 from .intervals import overlap_test
 from .numbers import numbers_outside
 from .paraphrase import _asks_second, _floors, _is_quote_language, _Match, _sentences, _spans, first_person
 from .passages import (
     QUOTED_RE,
-    SENTENCE_BOUNDARY_RE,
     _names_outside,
     _passage_language,
     _set_words,
@@ -54,17 +52,12 @@ EVIDENCE_QUOTES = 2  # distinct quotes aligned that sure: the article carries th
 HEADLINE_MAX_WORDS = 20  # a first line this short, followed by a line break, is a headline
 LEAD_MIN_WORDS = 4  # shorter candidates carry too little
 LEAD_MAX_WORDS = 40
-NAME_COMMON_ZIPF = 5.0  # a capitalised word this common in the article's language is no name ("The", "Die")
 SUBJECT_WORDS = 3  # the author's name among the first words of a sentence (or of its clause after a leading phrase)
 LEADING_PHRASE_WORDS = 6  # "Two years ago, Okafor …": a phrase of at most this many words before a comma
 LEAD_MAX_CANDIDATES = 3  # per article: the lead, then author sentences in order (bounds the cost)
 HEADLINE = False  # headlines as candidates: none confirmed on the dev sets (docs/align.md), one more text each
 LEAD_SECOND_FLOORS = (1.9, 0.50)  # the second model's (margin, cosine): the translations' floors (1.7 gained nothing)
 _LINE_RE = regex.compile(r"[^\n]*")
-_CAPITAL_WORD_RE = regex.compile(
-    r"(?<![\p{L}\p{M}\p{N}'\u2019])(?=\p{Latin})\p{Lu}[\p{L}\p{M}\p{N}]*(?:['\u2019][\p{L}\p{M}\p{N}]+)*"
-)
-_WORD_RUN_RE = regex.compile(r"(?<![\p{L}\p{M}\p{N}])[\p{L}\p{M}\p{N}]+(?:['\u2019][\p{L}\p{M}\p{N}]+)*")
 _POSSESSIVE_RE = regex.compile(r"['’]s?$")
 # a run of spaces before a comma or stop, tried from the run's first space only (linear on a long run of spaces)
 _SPACE_BEFORE_PUNCT_RE = regex.compile(r"(?<![^\S\n])[^\S\n]++(?=[,.;:])")
@@ -86,63 +79,13 @@ def carries_quote_set(found: Sequence[Alignment]) -> list[Alignment]:
     return sure if len({a.quote_id for a in sure}) >= EVIDENCE_QUOTES else []
 
 
-def _after_word(text: str, i: int) -> bool:
-    """Does a word or a comma stand before position ``i`` (past spaces)? Then the word at ``i`` opens no sentence."""
-    j = i - 1
-    while j >= 0 and text[j] in " \t":
-        j -= 1
-    return j >= 0 and (text[j].isalnum() or text[j] == ",")
-
-
-def _name_words(text: str, set_words: frozenset[str], language: str | None) -> Counter[str]:
-    """Words the article writes as names, twice or more: capitalised wherever they occur (never in lower case), at
-    least once not opening a sentence or a quotation, neither words of the quote set (a company the set names is
-    the set's own) nor very common words of ``language`` (wordfreq Zipf >= :data:`NAME_COMMON_ZIPF`); with their
-    counts. No list of names: "Okafor", "Bellini", "Marsh" by the way the article writes them."""
-    from ..backends.wordfreq import zipf
-
-    capital: Counter[str] = Counter()
-    inner: set[str] = set()
-    for m in _CAPITAL_WORD_RE.finditer(text):  # the words of RE_WORD that open with a Latin capital
-        word = m.group()
-        capital[word] += 1
-        if word not in inner and _after_word(text, m.start()):
-            inner.add(word)
-    # the words the article also writes in lower case ("Safety" heading a sentence, "safety" inside one), one pass:
-    # each lower-case word and what stands before each of its apostrophes ("o'neil's": "o'neil", "o")
-    lower: set[str] = set()
-    for m in _WORD_RUN_RE.finditer(text):
-        if m.group().islower():
-            run = m.group()
-            lower.update(run[:i] for i, ch in enumerate(run) if ch in "'\u2019")
-            lower.add(run)
-    out: Counter[str] = Counter()
-    for w, n in capital.items():
-        if n < 2 or w not in inner or w.lower() in lower or _norm(w) in set_words or len(w) < 2:
-            continue
-        if language is None or zipf(_norm(w), language) < NAME_COMMON_ZIPF:
-            out[w] = n
-    return out
-
-
 def author_names(
     text: str, evidence: Sequence[Alignment], set_words: frozenset[str], language: str | None = None
 ) -> frozenset[str]:
-    """The words naming the person the evidence alignments are attributed to: names (:func:`_name_words`) that stand
-    in the evidence alignments' sentences, outside the aligned spans; none there (the attribution is a pronoun: "he
-    wrote"), the article's most frequent name."""
-    counts = _name_words(text, set_words, language)
-    if not counts:
-        return frozenset()
-    bounds = [0] + [m.end() for m in SENTENCE_BOUNDARY_RE.finditer(text)] + [len(text)]
-    names: set[str] = set()
-    for al in evidence:
-        i = bisect.bisect_right(bounds, al.start) - 1
-        a, b = bounds[i], bounds[min(bisect.bisect_left(bounds, al.end), len(bounds) - 1)]
-        for m in RE_WORD.finditer(text, a, b):
-            if m.group() in counts and not any(e.start <= m.start() < e.end for e in evidence):
-                names.add(m.group())
-    return frozenset(names) if names else frozenset({counts.most_common(1)[0][0]})
+    """The words naming the person the evidence alignments are attributed to (:func:`.subjects.author_names`, shared
+    with the speaker resolver): names standing in the evidence alignments' sentences, outside the aligned spans; none
+    there (the attribution is a pronoun: "he wrote"), the article's most frequent name."""
+    return subjects.author_names(text, [(a.start, a.end) for a in evidence], set_words, language)
 
 
 def _headline(text: str) -> list[tuple[int, int]]:
