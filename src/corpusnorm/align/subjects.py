@@ -1,7 +1,7 @@
 """Who is speaking? The speaker (or subject) a reported clause is attributed to: the quote set's author or another.
 
 A summary of a letter is about the letter's author: "he said he had decided to leave", "Il ricercatore ha spiegato
-che …", "研究者は、…と警告した", "그는 … 밝혔다", "Sharma wrote that …", or a clause with a dropped subject continuing
+che …", "研究者は、…と警告した", "그는 … 밝혔다", "Brandt wrote that …", or a clause with a dropped subject continuing
 a sentence about him ("Ha aggiunto di aver …", "وأوضح أنه …"). The same article carries statements by others on the
 same topic in the same shapes ("A company spokesperson said the safety team had achieved …", "研究によると、…",
 "Laut einer Studie …"). :func:`attributions` tells, for each candidate span of an article, whom it is attributed to:
@@ -169,7 +169,7 @@ CAPITAL_WORD_RE = regex.compile(
     r"(?<![\p{L}\p{M}\p{N}'\u2019])(?=\p{Latin})\p{Lu}[\p{L}\p{M}\p{N}]*(?:['\u2019][\p{L}\p{M}\p{N}]+)*"
 )
 WORD_RUN_RE = regex.compile(r"(?<![\p{L}\p{M}\p{N}])[\p{L}\p{M}\p{N}]+(?:['\u2019][\p{L}\p{M}\p{N}]+)*")
-POSSESSIVE_AFTER_RE = regex.compile(r"['\u2019]s?(?![\p{L}\p{M}])")  # "Sharma's manager": not Sharma speaking
+POSSESSIVE_AFTER_RE = regex.compile(r"['\u2019]s?(?![\p{L}\p{M}])")  # "Brandt's manager": not Brandt speaking
 ZONE_BREAK_RE = regex.compile(r"[:;：；]")  # a frame opens after the last colon before its clause
 SPAN_HEAD_WORDS = 3  # a clause opening its sentence: a listed marker among its first words is its source
 
@@ -267,7 +267,7 @@ def author_names(
 def name_runs(text: str, set_words: frozenset[str], language: str | None) -> list[list[str]]:
     """Runs of two or more capitalised words, each neither a word of the quote set nor a common word of
     ``language`` (wordfreq Zipf >= :data:`NAME_COMMON_ZIPF`), one space apart: how an article names a person ("Dana
-    Whitcombe", "Mrinank Sharma"), in order."""
+    Whitcombe", "Jonas Brandt"), in order."""
     from ..backends.wordfreq import zipf
 
     runs: list[list[str]] = []
@@ -290,7 +290,7 @@ def _names(
 ) -> tuple[frozenset[str], frozenset[str]]:
     """The author's names and other people's in ``text``: the names :func:`author_names` finds (the most named of
     them; the article's most named name when it is named more often), else the first person the article names in
-    full; with the names standing beside his ("Mrinank" beside "Sharma"). German writes its nouns capitalised: its
+    full; with the names standing beside his ("Jonas" beside "Brandt"). German writes its nouns capitalised: its
     names are those of the runs only."""
     runs = name_runs(text, set_words, language)
     in_runs = {w for run in runs for w in run}
@@ -342,7 +342,7 @@ class _Article:
 
 
 def _name_markers(art: _Article, a: int, b: int) -> list[_Marker]:
-    """The names in text[a:b], the author's and others', but a name followed by a possessive ("Sharma's manager")."""
+    """The names in text[a:b], the author's and others', but a name followed by a possessive ("Brandt's manager")."""
     out: list[_Marker] = []
     for m in CAPITAL_WORD_RE.finditer(art.text, a, b):
         word = m.group()
