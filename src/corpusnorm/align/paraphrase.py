@@ -724,7 +724,7 @@ def _frame_spans(
     starts = [m.start() for m in frames.intent.finditer(text, a, b)]
     # a verb or attribution inserted after two words at least (one is a connective: "However, he said, it was …")
     inserts = [m for m in frames.inserted.finditer(text, a, b) if _has_words(text[a : m.start()], INSERTED_MIN_WORDS)]
-    inserted = bool(inserts) or _mid_attribution(text, a, b, frames)
+    inserted = bool(inserts) or _mid_attribution(text, a, b, lang)
     alone = not (starts or after or before)  # no other frame gives the content
     if inserted or frames.possessive.match(text[a:b]) or (alone and frames.subject.match(text[a:b])):
         starts.append(a)  # a subject pronoun only when no other frame gives the content ("He says he …")
@@ -752,11 +752,38 @@ def _negated_frame(text: str, a: int, frame: regex.Match[str], lang: str | None)
     return _negated(text[start : frame.end()], LANGUAGE_ALIASES.get(lang or "", lang))
 
 
-def _mid_attribution(text: str, a: int, b: int, frames: _Frames) -> bool:
-    """(langs) An attribution inside the sentence text[a:b] after :data:`INSERTED_MIN_WORDS` words, without commas
-    around it ("De wereld is volgens hem in gevaar", "Die Welt ist ihm zufolge in Gefahr"): the sentence is the
-    content, as for one inserted between commas."""
-    return any(_has_words(text[a : m.start()], INSERTED_MIN_WORDS) for m in frames.attribution.finditer(text, a, b))
+# (langs) Attributions to the pronoun that stand inside the sentence without commas in these languages ("De wereld is
+# volgens hem in gevaar", "Świat jest według niego w niebezpieczeństwie"); not "for him" forms ("the time has come
+# for him to move on" reports nothing)
+MID_ATTRIBUTIONS: dict[str, str] = {
+    "sv": r"enligt (?:honom|henne)",
+    "da": r"ifølge (?:ham|hende)",
+    "no": r"ifølge (?:ham|henne)",
+    "nl": r"volgens (?:hem|haar)",
+    "pl": r"według (?:niego|niej)|jego zdaniem|jej zdaniem",
+    "cs": r"podle (?:něj|něho|ní)",
+    "hr": r"prema njemu|prema njoj|po njemu|po njoj",
+    "uk": r"за його словами|за її словами|на його думку|на її думку",
+    "ro": r"potrivit lui|potrivit ei|în opinia sa",
+    "fi": r"hänen mukaansa|mukaansa",
+    "hu": r"szerinte|véleménye szerint",
+    "el": r"κατά τον ίδιο|κατά την ίδια|σύμφωνα με τον ίδιο|σύμφωνα με την ίδια",
+    "id": r"menurutnya|menurut dia",
+    "vi": r"theo anh|theo ông|theo bà|theo chị",
+}
+MID_ATTRIBUTION_RES = {
+    lang: regex.compile(rf"{_LEFT}(?:{words}){_RIGHT}", regex.IGNORECASE) for lang, words in MID_ATTRIBUTIONS.items()
+}
+
+
+def _mid_attribution(text: str, a: int, b: int, lang: str | None) -> bool:
+    """(langs) An attribution of :data:`MID_ATTRIBUTIONS` inside the sentence text[a:b] after
+    :data:`INSERTED_MIN_WORDS` words, without commas around it ("De wereld is volgens hem in gevaar"): the sentence
+    is the content, as for one inserted between commas."""
+    pattern = MID_ATTRIBUTION_RES.get(LANGUAGE_ALIASES.get(lang or "", lang or ""))
+    return pattern is not None and any(
+        _has_words(text[a : m.start()], INSERTED_MIN_WORDS) for m in pattern.finditer(text, a, b)
+    )
 
 
 def _fragment_free(text: str) -> Callable[[int, int], bool]:
