@@ -956,13 +956,22 @@ def _best(
     return None
 
 
+_QUOTE_MARK_RE = regex.compile(r"[\"“”«»„‹›「」『』＂]")  # quote marks, not the apostrophes of "Sharma'nın", "he's"
+
+
+def _unmarked(text: str) -> str:
+    """(langs) ``text`` without the marks of a short quoted fragment inside it (a frame clause may carry one, and its
+    span may end inside the marks: "…posvetiti se „hrabrom govoru"): the words are what is compared."""
+    return _QUOTE_MARK_RE.sub("", text)
+
+
 def _shown(passages: list[str], same: list[bool], language: str, text_language: str | None) -> list[str]:
     """What is embedded: the clauses without inserted reporting verbs and attributions (:func:`without_inserts`),
     English ones in the first person."""
     out = []
     for p, sm in zip(passages, same, strict=True):
         lang = _passage_language(p) or text_language
-        said = without_inserts(p, lang)
+        said = _unmarked(without_inserts(p, lang))
         out.append(first_person(said) if sm and language == "en" else said if sm else first_person_in(said, lang))
     return out
 
