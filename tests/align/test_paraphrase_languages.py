@@ -24,7 +24,11 @@ def clauses(text: str, language: str) -> list[str]:
 @pytest.mark.parametrize(
     ("language", "text", "clause"),
     [
-        ("sv", "I brevet skriver han att hans sista arbetsdag blir den 9 februari.", "hans sista arbetsdag blir den 9 februari"),
+        (
+            "sv",
+            "I brevet skriver han att hans sista arbetsdag blir den 9 februari.",
+            "hans sista arbetsdag blir den 9 februari",
+        ),
         ("da", "Forskeren fortæller, at han vil tage en uddannelse i poesi.", "han vil tage en uddannelse i poesi"),
         ("no", "Forskeren skriver at verden er i fare.", "verden er i fare"),
         ("nl", "De onderzoeker zegt dat de wereld in gevaar is.", "de wereld in gevaar is"),
@@ -42,7 +46,9 @@ def clauses(text: str, language: str) -> list[str]:
         ("ar", "وأوضح الباحث أن العالم في خطر.", "العالم في خطر"),
     ],
 )
-def test_a_verb_of_saying_and_its_complementiser_open_the_reported_clause(language: str, text: str, clause: str) -> None:
+def test_a_verb_of_saying_and_its_complementiser_open_the_reported_clause(
+    language: str, text: str, clause: str
+) -> None:
     assert clauses(text, language) == [clause]
 
 
@@ -102,7 +108,10 @@ def test_a_short_quoted_fragment_keeps_its_frame_clause_a_quoted_sentence_does_n
 
 
 def test_the_compared_text_is_in_the_first_person_where_the_verb_does_not_agree() -> None:
-    assert first_person_in("han vill flytta tillbaka till Storbritannien", "sv") == "jag vill flytta tillbaka till Storbritannien"
+    assert (
+        first_person_in("han vill flytta tillbaka till Storbritannien", "sv")
+        == "jag vill flytta tillbaka till Storbritannien"
+    )
     assert first_person_in("Han skriver om sig själv", "sv") == "Jag skriver om mig själv"
     assert first_person_in("anh ấy muốn học thơ", "vi") == "tôi muốn học thơ"
     assert first_person_in("hanskar och handskar", "sv") == "hanskar och handskar"  # whole words only

@@ -49,10 +49,10 @@ from .passages import (
     UNSPACED_SCRIPT_RE,
     _at_most_words,
     _names_outside,
-    furniture_line,
     _passage_language,
     _set_words,
     _word_count,
+    furniture_line,
 )
 from .polarity import _negated
 from .prepared import quote_texts
