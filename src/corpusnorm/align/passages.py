@@ -114,8 +114,9 @@ FURNITURE_LABELS = (
 _ITEM = r"[^\s,،、|·•/.!?;:：“”„«»\"]++(?:[^\S\n]++[^\s,،、|·•/.!?;:：“”„«»\"]++){0,3}+"
 _CAP_ITEM = rf"(?=[\p{{Lu}}\p{{N}}]){_ITEM}"
 _ITEM_SEP = r"[^\S\n]*+[,،、|·•/][^\S\n]*+"
+# (a line's start only: tried from every position, the pattern would scan a long line once per position)
 FURNITURE_LINE_RE = regex.compile(
-    rf"[^\S\n]*+(?:(?i:{FURNITURE_LABELS})[^\S\n]*+[:：][^\S\n]*+{_ITEM}(?:{_ITEM_SEP}{_ITEM})++"
+    rf"(?m)^[^\S\n]*+(?:(?i:{FURNITURE_LABELS})[^\S\n]*+[:：][^\S\n]*+{_ITEM}(?:{_ITEM_SEP}{_ITEM})++"
     rf"|(?:[^\s:：]++(?:[^\S\n]++[^\s:：]++){{0,2}}+[^\S\n]*+[:：][^\S\n]*+)?{_CAP_ITEM}(?:{_ITEM_SEP}{_CAP_ITEM}){{2,}}+)"
     r"[^\S\n]*+"
 )
