@@ -138,3 +138,26 @@ def test_cleaning_seeds_is_idempotent(seeds: dict[str, str]) -> None:
     for text in seeds.values():
         once = clean_text(text)
         assert clean_text(once) == once
+
+
+def test_tag_share_and_read_more_lines_of_other_languages_are_boilerplate() -> None:
+    # branch langs: tag lines at the foot of an article were aligned to X01; the clean stage removes them as edits
+    body = "Forskaren lämnar Anthropic. Han vill studera poesi.\n\n"
+    footer = (
+        "Dela: Facebook | X | LinkedIn\n"
+        "Läs mer: Tre forskare som bytte bana\n"
+        "Etiketler: yapay zekâ, Anthropic, istifa, şiir\n"
+        "Trefwoorden: Anthropic, AI, ontslag, poëzie\n"
+        "الوسوم: الذكاء الاصطناعي، Anthropic، استقالة، شعر\n"
+        "Tag: AI, Anthropic, Mrinank Sharma, puisi"
+    )
+    doc = cleaned(body + footer)
+    assert doc.text == body.rstrip("\n") + "\n"  # the blank line left at the end is trimmed by the whitespace rules
+    rules = "+".join(e.rule for e in doc.edits)  # adjacent removals are recorded as one edit naming each rule
+    assert {"boilerplate:tag-line", "boilerplate:share-multi", "boilerplate:related-link"} <= set(rules.split("+"))
+    assert undo(doc) == body + footer  # offsets kept: the edits undo to the raw text
+
+
+def test_a_sentence_opening_with_a_tag_word_is_kept() -> None:
+    text = "Tags: these are what the editors added. The article goes on.\nDel: the part that matters\n"
+    assert cleaned(text).text == text

@@ -99,6 +99,36 @@ SAME_LANGUAGE_SHARE = 0.6  # share of a passage's words that are words of the qu
 WORD_ZIPF = 3.0  # wordfreq Zipf frequency above which a word counts as a word of a language
 
 
+# (langs) Page furniture: a line of keywords is never a rendering of a quote. A tag line, a furniture label and a
+# colon before a comma-separated list of 1-4-word items ("Etiketler: yapay zekâ, Anthropic, istifa, şiir", "Tag: AI,
+# Anthropic", "الوسوم: …"); or any line of three items or more, each opening with a capital or a digit, after at
+# most a short label ("Dela: Facebook | X | LinkedIn", "AI, Anthropic, Mrinank Sharma, Poetry"). A list in lower case
+# with no furniture label ("Plans: poetry, coaching, group work") may be a summary and stays a candidate.
+FURNITURE_LABELS = (
+    r"tags?|tagged|keywords?|topics|etiketler|anahtar kelimeler|taggar|etiketter|nyckelord|trefwoorden|tagi"
+    r"|słowa kluczowe|etichete|cuvinte cheie|label|kata kunci|oznake|ključne riječi|štítky|klíčová slova|avainsanat"
+    r"|asiasanat|címkék|kulcsszavak|từ khóa|thẻ|теги|мітки|ключові слова|метки|ключевые слова|ετικέτες"
+    r"|λέξεις[- ]κλειδιά|emneord|nøgleord|stikkord|schlagwörter|schlagworte|stichwörter|argomenti|etiquetas"
+    r"|palavras-chave|mots[- ]clés|태그|키워드|الوسوم|الكلمات المفتاحية|كلمات مفتاحية|タグ|标签|標籤|关键词|टैग"
+)
+_ITEM = r"[^\s,،、|·•/.!?;:：“”„«»\"]++(?:[^\S\n]++[^\s,،、|·•/.!?;:：“”„«»\"]++){0,3}+"
+_CAP_ITEM = rf"(?=[\p{{Lu}}\p{{N}}]){_ITEM}"
+_ITEM_SEP = r"[^\S\n]*+[,،、|·•/][^\S\n]*+"
+# (a line's start only: tried from every position, the pattern would scan a long line once per position)
+FURNITURE_LINE_RE = regex.compile(
+    rf"(?m)^[^\S\n]*+(?:(?i:{FURNITURE_LABELS})[^\S\n]*+[:：][^\S\n]*+{_ITEM}(?:{_ITEM_SEP}{_ITEM})++"
+    rf"|(?:[^\s:：]++(?:[^\S\n]++[^\s:：]++){{0,2}}+[^\S\n]*+[:：][^\S\n]*+)?{_CAP_ITEM}(?:{_ITEM_SEP}{_CAP_ITEM}){{2,}}+)"
+    r"[^\S\n]*+"
+)
+
+
+def furniture_line(text: str, start: int, end: int) -> bool:
+    """Is text[start:end] part of a line of keywords (:data:`FURNITURE_LINE_RE`: a tag line, share buttons)?"""
+    lo = text.rfind("\n", 0, start) + 1
+    hi = text.find("\n", end)
+    return FURNITURE_LINE_RE.fullmatch(text, lo, len(text) if hi < 0 else hi) is not None
+
+
 @dataclass(frozen=True)
 class _Candidate:
     start: int
@@ -324,6 +354,7 @@ class _Pool:
             (s, e) in self.found
             or self.overlaps_taken(s, e)
             or _looks_like(text[s:e], self.language, self.text_language)
+            or furniture_line(text, s, e)
         ):
             return
         self.found[(s, e)] = _Candidate(s, e, text[s:e], quoted, fragment, sub)

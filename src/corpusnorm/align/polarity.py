@@ -34,6 +34,12 @@ NEGATION_WORDS: dict[str, frozenset[str]] = {
     "no": frozenset("ikke aldri ingen ingenting intet".split()),
     "cs": frozenset("ne není nejsou nikdy nic nikdo žádný ani".split()),
     "ca": frozenset("no mai cap res ningú ni".split()),
+    # (langs)
+    "fi": frozenset("ei eikä en et emme ette eivät ilman koskaan mitään kukaan".split()),
+    "hu": frozenset("nem sem nincs nincsenek soha semmi senki sehol".split()),
+    "el": frozenset("δεν μην μη ποτέ τίποτα κανείς κανένας ούτε όχι".split()),
+    "vi": frozenset("không chưa chẳng đừng chả".split()),
+    "uk": frozenset("не ні ніколи нічого ніхто немає жоден жодна жодного".split()),
 }
 NEGATION_SUFFIXES: dict[str, tuple[str, ...]] = {"en": ("n't",)}  # isn't, don't
 NEGATION_PREFIXES: dict[str, tuple[str, ...]] = {"fr": ("n'",)}  # n'est
@@ -41,6 +47,8 @@ NEGATION_PREFIXES: dict[str, tuple[str, ...]] = {"fr": ("n'",)}  # n'est
 NEGATION_INFIX_RE: dict[str, regex.Pattern[str]] = {
     "tr": regex.compile(
         r"\p{L}m[ıiuü]yor|^\p{L}{2,8}m[ae]z(?:s[ıi]n|[ıi]z|l[ae]r)?$"  # gelmiyor; olmaz, bilmezsin
+        # (langs) the negated participle of indirect speech: "olmadığını", "kaynaklanmadığını", "gelmeyeceğini"
+        r"|\p{L}m[ae]d[ıiuü][kğ]|\p{L}m[ae]y[ae]c[ae][kğ]"
     ),
 }
 UNSPACED_NEGATION_LANGUAGES = frozenset({"zh", "ja", "ko"})
@@ -58,6 +66,7 @@ NEGATION_SCRIPTS: tuple[tuple[regex.Pattern[str], str], ...] = (
     (regex.compile(r"\p{Cyrillic}"), "ru"),
     (regex.compile(r"\p{Devanagari}"), "hi"),
     (regex.compile(r"\p{Arabic}"), "ar"),
+    (regex.compile(r"\p{Greek}"), "el"),
 )
 
 
