@@ -595,3 +595,16 @@ def test_cjk_press_summaries_are_aligned(language: str, text: str, quote_id: str
 def test_others_statements_in_cjk_press_frames_are_not_aligned(language: str, text: str) -> None:
     assert frame_candidates(text, language)  # candidates, compared and rejected
     assert align(text, language=language) == []
+
+
+def test_a_quoted_fragment_opening_in_latin_letters_is_counted_by_its_unspaced_run() -> None:
+    """ "AIの迎合とその原因を理解すること" is one regex word that opens in Latin letters: counted as one word it
+    passed for a short fragment and let its clause be compared (a false L08 on dev_partial); its kana and kanji run
+    counts a word per two characters, as it does alone, so it is a long quotation and keeps its clause out, while a
+    short one opening in Latin letters still stands inside its clause."""
+    long_fragment = "研究者は、自身の仕事では「AIの迎合とその原因を理解すること」に取り組んだと述べた。"
+    short_fragment = "研究者は、今後は「AIの言葉」の実践に身を捧げたいと述べた。"
+    assert frame_candidates(long_fragment, "ja") == []
+    assert [short_fragment[a:b] for a, b in frame_candidates(short_fragment, "ja")] == [
+        "今後は「AIの言葉」の実践に身を捧げたい"
+    ]

@@ -579,6 +579,11 @@ INSERTED_TAIL_WORDS = 6  # words after it for that clause to be compared on its 
 PARAPHRASE_MAX_WORDS = 40
 PARAPHRASE_MAX_CANDIDATES = 32  # per text (bounds the embedding time)
 QUOTED_FRAGMENT_MAX_WORDS = 4  # (langs) a quoted fragment this short may stand inside a frame clause
+# where a word of a spaced script runs on into one written without spaces ("AIの迎合…"): counted apart, so that
+# the unspaced run counts a word per two characters, as it does on its own
+_SCRIPT_EDGE_RE = regex.compile(
+    r"(?<=[^\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}])(?=[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}])"
+)
 
 # Reported speech in English, back to the first person for the comparison ("he has decided" -> "I have decided")
 _FIRST_PERSON = {
@@ -794,7 +799,8 @@ def _fragment_free(text: str) -> Callable[[int, int], bool]:
     spans = [
         m.span()
         for m in QUOTED_RE.finditer(text)
-        if not _at_most_words(m.group("q"), QUOTED_FRAGMENT_MAX_WORDS) or QUOTED_SENTENCE_END_RE.search(m.group("q"))
+        if not _at_most_words(_SCRIPT_EDGE_RE.sub(" ", m.group("q")), QUOTED_FRAGMENT_MAX_WORDS)
+        or QUOTED_SENTENCE_END_RE.search(m.group("q"))
     ]
     return overlap_test(spans)
 
