@@ -578,10 +578,10 @@ DEVANAGARI_FLOORS = (1.02, 0.86)
 # the floors (docs/align.md, "Who is speaking")
 AUTHOR_MARGIN_STEP = 0.01
 REJECT_OTHER = True
-# An author's clause under the floors and outside PARAPHRASE_BAND is put to the second model when e5's margin is >=
-# AUTHOR_BAND[0] and its cosine at most AUTHOR_BAND[1] under the floor; confirmed when that model's best quote is e5's,
-# over AUTHOR_SECOND_FLOORS (margin, cosine). Chosen on half of the dev sets, confirmed on the other half
-# (docs/align.md, "Author clauses and the second model"; benchmarks/author_second.py)
+# A near miss attributed to the author is confirmed by the second model over AUTHOR_SECOND_FLOORS (margin, cosine)
+# instead of PARAPHRASE_SECOND_FLOORS, and is put to it down to an e5 margin of AUTHOR_BAND[0] (cosine at most
+# AUTHOR_BAND[1] under the floor, as in PARAPHRASE_BAND); another's never. Chosen on half of the dev sets, confirmed
+# on the other half (docs/align.md, "Author clauses and the second model"; benchmarks/author_second.py)
 AUTHOR_BAND = (0.98, 0.03)
 AUTHOR_SECOND_FLOORS = (1.3, 0.40)
 _DEVANAGARI_RE = regex.compile(r"\p{Devanagari}")
@@ -644,6 +644,7 @@ class _Match:
     negated_quote: bool
     second: tuple[float, float] | None = None  # the second model's (margin, cosine), when it confirmed a near miss
     near: bool = False  # a near miss under the floors (:func:`_near_miss`), not a match
+    author: bool = False  # a near miss attributed to the author: confirmed at AUTHOR_SECOND_FLOORS
     wide: bool = False  # an author's near miss in AUTHOR_BAND only (not cut in halves)
 
 
@@ -654,9 +655,9 @@ def _near_miss(passage: str, same: bool, cos: np.ndarray, margin: np.ndarray, au
     qi = int(np.argmax(margin))
     floor_m, floor_c = _floors(passage, same, clause=False)
     if margin[qi] >= floor_m - PARAPHRASE_BAND and cos[qi] >= floor_c - PARAPHRASE_BAND:
-        return _Match(qi, float(margin[qi]), float(cos[qi]), False, False, near=True)
+        return _Match(qi, float(margin[qi]), float(cos[qi]), False, False, near=True, author=author)
     if author and margin[qi] >= AUTHOR_BAND[0] and cos[qi] >= floor_c - AUTHOR_BAND[1]:
-        return _Match(qi, float(margin[qi]), float(cos[qi]), False, False, near=True, wide=True)
+        return _Match(qi, float(margin[qi]), float(cos[qi]), False, False, near=True, author=True, wide=True)
     return None
 
 
@@ -845,7 +846,7 @@ def _confirmed(
     asked: list[tuple[int, _Match]], shown: list[str], quotes: Sequence[Quote], language: str
 ) -> list[tuple[int, _Match]]:
     """The near misses the second model confirms (its best quote is e5's, over its floors: an author's near miss
-    outside :data:`PARAPHRASE_BAND` over :data:`AUTHOR_SECOND_FLOORS`)."""
+    over :data:`AUTHOR_SECOND_FLOORS`)."""
     if not asked:
         return []
     floors = (
@@ -855,7 +856,7 @@ def _confirmed(
     best = second_best([shown[i] for i, _ in asked], quote_texts(quotes), language, floors)
     out = []
     for (i, m), b in zip(asked, best, strict=True):
-        floor_m, floor_c = AUTHOR_SECOND_FLOORS if m.wide else PARAPHRASE_SECOND_FLOORS
+        floor_m, floor_c = AUTHOR_SECOND_FLOORS if m.author else PARAPHRASE_SECOND_FLOORS
         if b is not None and b[0] == m.qi and b[1] >= floor_m and b[2] >= floor_c:
             out.append((i, replace(m, second=(b[1], b[2]))))
     return out
