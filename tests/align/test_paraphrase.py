@@ -223,7 +223,9 @@ def test_only_the_authors_clauses_get_the_wider_band_under_the_margin_floor() ->
     margin = np.array([(AUTHOR_BAND[0] + floor_m - PARAPHRASE_BAND) / 2, 0.9])
     assert _near_miss(passage, False, cos, margin) is None
     near = _near_miss(passage, False, cos, margin, author=True)
-    assert near is not None and near.wide and near.qi == 0
+    assert near is not None and near.wide and near.author and near.qi == 0
+    in_band = _near_miss(passage, False, cos, margin + PARAPHRASE_BAND, author=True)
+    assert in_band is not None and in_band.author and not in_band.wide  # cut in halves if unconfirmed, as anyone's
     assert _near_miss(passage, False, cos, np.array([AUTHOR_BAND[0] - 0.005, 0.9]), author=True) is None
     # the cosine band is not wider: a clause further under the cosine floor stays out
     assert _near_miss(passage, False, cos - AUTHOR_BAND[1], margin, author=True) is None
@@ -233,13 +235,14 @@ def test_an_authors_near_miss_is_confirmed_at_the_second_models_author_floors() 
     text = "自らの状況と向き合い続けている"  # "keeps facing his own situation": L10, the second model's margin ~1.5
     quotes = canonical_quotes()
     ids = [q.id for q in quotes]
-    wide = _Match(ids.index("L10"), 0.99, 0.83, False, False, near=True, wide=True)
+    wide = _Match(ids.index("L10"), 0.99, 0.83, False, False, near=True, author=True, wide=True)
     (confirmed,) = _confirmed([(0, wide)], [text], quotes, "en")
     assert confirmed[1].second is not None
     assert AUTHOR_SECOND_FLOORS[0] <= confirmed[1].second[0] < PARAPHRASE_SECOND_FLOORS[0]
     assert confirmed[1].second[1] >= AUTHOR_SECOND_FLOORS[1]
-    # the same scores in the ordinary band (anyone's clause) are under the ordinary floors
-    assert _confirmed([(0, replace(wide, wide=False))], [text], quotes, "en") == []
+    # in the band the author's near miss has the same floors; anyone else's clause is under the ordinary ones
+    assert len(_confirmed([(0, replace(wide, wide=False))], [text], quotes, "en")) == 1
+    assert _confirmed([(0, replace(wide, author=False, wide=False))], [text], quotes, "en") == []
     # and the second model must name e5's quote
     assert _confirmed([(0, replace(wide, qi=ids.index("L11")))], [text], quotes, "en") == []
 
