@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from corpusnorm.align import PASSAGE_CACHE_ENV, AlignConfig, align, second
 from corpusnorm.align.paraphrase import (
+    AUTHOR_BAND,
+    AUTHOR_SECOND_FLOORS,
     PARAPHRASE_BAND,
     PARAPHRASE_SECOND_FLOORS,
     SAME_LANGUAGE_FLOORS,
@@ -211,6 +214,51 @@ def test_the_near_miss_band_lies_under_both_floors() -> None:
     cos = np.array([floor_c - PARAPHRASE_BAND / 2, 0.5])
     assert _near_miss(passage, False, cos, np.array([floor_m - PARAPHRASE_BAND / 2, 0.9])) is not None
     assert _near_miss(passage, False, cos, np.array([floor_m - 2 * PARAPHRASE_BAND, 0.9])) is None
+
+
+def test_only_the_authors_clauses_get_the_wider_band_under_the_margin_floor() -> None:
+    passage = "wolle künftig Poesie studieren"
+    floor_m, floor_c = _floors(passage, False, clause=False)
+    assert AUTHOR_BAND[0] < floor_m - PARAPHRASE_BAND  # it reaches further down the margin than the band
+    cos = np.array([floor_c - AUTHOR_BAND[1] / 2, 0.5])
+    margin = np.array([(AUTHOR_BAND[0] + floor_m - PARAPHRASE_BAND) / 2, 0.9])
+    assert _near_miss(passage, False, cos, margin) is None
+    near = _near_miss(passage, False, cos, margin, author=True)
+    assert near is not None and near.wide and near.author and near.qi == 0
+    in_band = _near_miss(passage, False, cos, margin + PARAPHRASE_BAND, author=True)
+    assert in_band is not None and in_band.author and not in_band.wide  # cut in halves if unconfirmed, as anyone's
+    assert _near_miss(passage, False, cos, np.array([AUTHOR_BAND[0] - 0.005, 0.9]), author=True) is None
+    # the cosine band is not wider: a clause further under the cosine floor stays out
+    assert _near_miss(passage, False, cos - AUTHOR_BAND[1], margin, author=True) is None
+
+
+def test_an_authors_near_miss_is_confirmed_at_the_second_models_author_floors() -> None:
+    text = "自らの状況と向き合い続けている"  # "keeps facing his own situation": L10, the second model's margin ~1.5
+    quotes = canonical_quotes()
+    ids = [q.id for q in quotes]
+    wide = _Match(ids.index("L10"), 0.99, 0.83, False, False, near=True, author=True, wide=True)
+    (confirmed,) = _confirmed([(0, wide)], [text], quotes, "en")
+    assert confirmed[1].second is not None
+    assert AUTHOR_SECOND_FLOORS[0] <= confirmed[1].second[0] < PARAPHRASE_SECOND_FLOORS[0]
+    assert confirmed[1].second[1] >= AUTHOR_SECOND_FLOORS[1]
+    # in the band the author's near miss has the same floors; anyone else's clause is under the ordinary ones
+    assert len(_confirmed([(0, replace(wide, wide=False))], [text], quotes, "en")) == 1
+    assert _confirmed([(0, replace(wide, author=False, wide=False))], [text], quotes, "en") == []
+    # and the second model must name e5's quote
+    assert _confirmed([(0, replace(wide, qi=ids.index("L11")))], [text], quotes, "en") == []
+
+
+AUTHOR_JA = "研究者が退社\n\nAI安全性の研究者、田中一郎氏が退社した。{}、詩の学位を目指すことも考えていると語った。"
+
+
+def test_the_authors_summary_just_under_the_floors_is_found_and_anothers_is_not() -> None:
+    text = AUTHOR_JA.format("田中氏は")
+    found = align(text, language="ja", passages="reported")
+    assert [(a.quote_id, a.kind, a.text) for a in found] == [("L24", "paraphrase", "詩の学位を目指すことも考えている")]
+    assert f"{SECOND_EVIDENCE} (use-m3)" in found[0].evidence
+    assert align(text, language="ja", passages="reported", second_opinion=False) == []
+    # "another researcher at the company" is not the author
+    assert align(AUTHOR_JA.format("同社の別の研究者は"), language="ja", passages="reported") == []
 
 
 # Head-final reporting frames (content BEFORE the verb) and inverted frames closing a sentence

@@ -93,6 +93,35 @@ def test_who_is_speaking(text: str, language: str, fragment: str, expected: Attr
     assert _who(text, language, fragment) == expected
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "fragment"),
+    [
+        (
+            "en",
+            "Ada Okafor, a researcher at Halden Labs, has resigned. Another researcher said she would stay on.",
+            "she would stay on",
+        ),
+        (
+            "it",
+            "Il ricercatore Marco Bellini si è dimesso. Un altro ricercatore ha detto di voler restare.",
+            "di voler restare",
+        ),
+        ("ja", "研究者の田中一郎氏が退社した。同社の別の研究者は、会社に残ると語った。", "会社に残る"),
+        ("zh", "研究员李明已经辞职。该公司另一位研究员表示，她会留在公司。", "她会留在公司"),
+    ],
+)
+def test_a_role_noun_qualified_as_another_persons_is_another_speaker(language: str, text: str, fragment: str) -> None:
+    assert _who(text, language, fragment) == Attribution(OTHER, True)
+    # the same noun with the article's determiner is the author
+    author = (
+        text.replace("Another", "The")
+        .replace("Un altro", "Il")
+        .replace("同社の別の", "")
+        .replace("该公司另一位", "这位")
+    )
+    assert _who(author, language, fragment).speaker is AUTHOR
+
+
 def test_a_pronoun_with_nobody_before_it_is_unknown() -> None:
     text = "The world is in danger, he said."
     assert attribution(text, "en", _span(text, "The world is in danger")) == Attribution(UNKNOWN, False)

@@ -58,7 +58,7 @@ from .polarity import _negated
 from .prepared import quote_texts
 from .quoteset import QuoteSide, _cosines, quote_side
 from .score import paraphrase_score
-from .second import SECOND_EVIDENCE, covered, second_opinions
+from .second import SECOND_EVIDENCE, covered, second_best
 from .subjects import Attribution, Speaker, attributions
 
 __all__ = ["REPORTED_FRAME_RE", "frame_candidates"]
@@ -877,6 +877,12 @@ DEVANAGARI_FLOORS = (1.02, 0.86)
 # the floors (docs/align.md, "Who is speaking")
 AUTHOR_MARGIN_STEP = 0.01
 REJECT_OTHER = True
+# A near miss attributed to the author is confirmed by the second model over AUTHOR_SECOND_FLOORS (margin, cosine)
+# instead of PARAPHRASE_SECOND_FLOORS, and is put to it down to an e5 margin of AUTHOR_BAND[0] (cosine at most
+# AUTHOR_BAND[1] under the floor, as in PARAPHRASE_BAND); another's never. Chosen on half of the dev sets, confirmed
+# on the other half (docs/align.md, "Author clauses and the second model"; benchmarks/author_second.py)
+AUTHOR_BAND = (0.98, 0.03)
+AUTHOR_SECOND_FLOORS = (1.3, 0.40)
 _DEVANAGARI_RE = regex.compile(r"\p{Devanagari}")
 _LETTER_RE = regex.compile(r"\p{L}")
 
@@ -937,15 +943,20 @@ class _Match:
     negated_quote: bool
     second: tuple[float, float] | None = None  # the second model's (margin, cosine), when it confirmed a near miss
     near: bool = False  # a near miss under the floors (:func:`_near_miss`), not a match
+    author: bool = False  # a near miss attributed to the author: confirmed at AUTHOR_SECOND_FLOORS
+    wide: bool = False  # an author's near miss in AUTHOR_BAND only (not cut in halves)
 
 
-def _near_miss(passage: str, same: bool, cos: np.ndarray, margin: np.ndarray) -> _Match | None:
+def _near_miss(passage: str, same: bool, cos: np.ndarray, margin: np.ndarray, author: bool = False) -> _Match | None:
     """The best whole quote of a clause that reaches neither floors, when it lands in the band under them
-    (:data:`PARAPHRASE_BAND`): a candidate for the second model."""
+    (:data:`PARAPHRASE_BAND`), or for a clause attributed to the ``author`` in :data:`AUTHOR_BAND` (``wide``): a
+    candidate for the second model."""
     qi = int(np.argmax(margin))
     floor_m, floor_c = _floors(passage, same, clause=False)
     if margin[qi] >= floor_m - PARAPHRASE_BAND and cos[qi] >= floor_c - PARAPHRASE_BAND:
-        return _Match(qi, float(margin[qi]), float(cos[qi]), False, False, near=True)
+        return _Match(qi, float(margin[qi]), float(cos[qi]), False, False, near=True, author=author)
+    if author and margin[qi] >= AUTHOR_BAND[0] and cos[qi] >= floor_c - AUTHOR_BAND[1]:
+        return _Match(qi, float(margin[qi]), float(cos[qi]), False, False, near=True, author=True, wide=True)
     return None
 
 
@@ -1050,7 +1061,8 @@ def paraphrases(
         if match is None and heard[i].speaker is Speaker.OTHER:
             continue  # continuing another speaker: not accepted under the floors
         if match is None:
-            near = _near_miss(passage, same[i], cos[i], _margins(cos[i], side.y_nn, x_nn[i]))
+            author = heard[i].speaker is Speaker.AUTHOR
+            near = _near_miss(passage, same[i], cos[i], _margins(cos[i], side.y_nn, x_nn[i]), author)
             negatable = near is not None and _negation_unchecked(quotes[near.qi].text, language)
             if near is not None and second_opinion and _asks_second(passage, embedder, text_language, negatable):
                 asked.append((i, near))
@@ -1060,7 +1072,7 @@ def paraphrases(
         found.append((i, match))
     confirmed = dict(_confirmed(asked, shown, quotes, language))
     found = [(i, confirmed.get(i, m)) for i, m in found]
-    near = [spans[i] for i, m in found if m.near and i not in confirmed]
+    near = [spans[i] for i, m in found if m.near and not m.wide and i not in confirmed]
     results = [(spans[i], m) for i, m in found if not m.near or i in confirmed]
     results += _half_matches(text, near, quotes, language, (embedder, memo), text_language)
     out: list[Alignment] = []
@@ -1142,14 +1154,21 @@ def _asks_second(passage: str, embedder: Embedder, text_language: str | None, ne
 def _confirmed(
     asked: list[tuple[int, _Match]], shown: list[str], quotes: Sequence[Quote], language: str
 ) -> list[tuple[int, _Match]]:
-    """The near misses the second model confirms (its best quote is e5's, over its floors)."""
+    """The near misses the second model confirms (its best quote is e5's, over its floors: an author's near miss
+    over :data:`AUTHOR_SECOND_FLOORS`)."""
     if not asked:
         return []
-    texts, index = [shown[i] for i, _ in asked], [m.qi for _, m in asked]
-    opinions = second_opinions(texts, index, quote_texts(quotes), language, PARAPHRASE_SECOND_FLOORS)
-    return [
-        (i, replace(m, second=opinion)) for (i, m), opinion in zip(asked, opinions, strict=True) if opinion is not None
-    ]
+    floors = (
+        min(PARAPHRASE_SECOND_FLOORS[0], AUTHOR_SECOND_FLOORS[0]),
+        min(PARAPHRASE_SECOND_FLOORS[1], AUTHOR_SECOND_FLOORS[1]),
+    )
+    best = second_best([shown[i] for i, _ in asked], quote_texts(quotes), language, floors)
+    out = []
+    for (i, m), b in zip(asked, best, strict=True):
+        floor_m, floor_c = AUTHOR_SECOND_FLOORS if m.author else PARAPHRASE_SECOND_FLOORS
+        if b is not None and b[0] == m.qi and b[1] >= floor_m and b[2] >= floor_c:
+            out.append((i, replace(m, second=(b[1], b[2]))))
+    return out
 
 
 def _alignment(

@@ -158,6 +158,24 @@ PRONOUNS: dict[str, str] = {
     "ar": r"هو|هي",
 }
 UNSPACED = frozenset({"ja", "zh"})  # no word edges around a marker
+# A role noun qualified as another person's ("another researcher", "un altro ricercatore", "別の研究者",
+# "另一位研究员"): another speaker, not the author
+ANOTHER: dict[str, str] = {
+    "en": r"another|other",
+    "it": r"altr[oaie]|un['’]altra",
+    "es": r"otr[oa]s?",
+    "fr": r"autres?",
+    "de": r"andere[rnms]?",
+    "pt": r"outr[oa]s?",
+    "nl": r"andere",
+    "ja": r"別の|他の",
+    "zh": r"另一(?:位|名|个)?|其他",
+    "ko": r"다른",
+}
+ANOTHER_RE = {
+    lang: regex.compile(("" if lang in UNSPACED else r"(?<!\p{L})") + rf"(?:{p})\s*$", regex.IGNORECASE)
+    for lang, p in ANOTHER.items()
+}
 SUFFIXED = frozenset({"ko", "tr", "de"})  # a marker may close a longer word ("연구원은", "KI-Forscher"): no left edge
 INTRO_SENTENCES = 2  # the headline and the lead: a role noun standing there is the author's
 NAME_COMMON_ZIPF = 5.0  # a capitalised word this common is no name ("The", "Der")
@@ -336,9 +354,16 @@ class _Article:
                 kind = m.lastgroup or "pron"
                 if kind == "role":
                     kind = "author" if m.group().casefold() in self.roles else "pron"  # not his: continues
+                    kind = "other" if _another(self.text, m.start(), language) else kind
                 found.append((m.start(), "author" if kind == "channel" else kind))
             self.markers[key] = sorted(found, key=lambda f: f[0])
         return self.markers[key]
+
+
+def _another(text: str, start: int, language: str | None) -> bool:
+    """Whether the role noun at ``start`` is qualified as another person's (:data:`ANOTHER`)."""
+    pattern = ANOTHER_RE.get(language or "")
+    return pattern is not None and pattern.search(text[max(0, start - 12) : start]) is not None
 
 
 def _name_markers(art: _Article, a: int, b: int) -> list[_Marker]:
