@@ -1037,7 +1037,7 @@ def paraphrases(
     """Unquoted reported summaries of ``quotes`` in ``text`` (kind ``paraphrase``), not overlapping ``taken``;
     ``second_opinion``: whether near misses may be confirmed by the second model (:mod:`.second`, e5-small only);
     ``frames``: :func:`frame_candidates` of ``text`` in ``text_language`` if the caller has them (else scanned)."""
-    from .crosslingual import _margins, _negation_unchecked, _passage_negated, _passage_vectors, _x_neighbours
+    from .crosslingual import _margins, _negation_unchecked, _passage_vectors, _x_neighbours
 
     spans = _spans(text, quotes, taken, text_language, language, frames)
     if not spans:
@@ -1075,14 +1075,29 @@ def paraphrases(
     near = [spans[i] for i, m in found if m.near and not m.wide and i not in confirmed]
     results = [(spans[i], m) for i, m in found if not m.near or i in confirmed]
     results += _half_matches(text, near, quotes, language, (embedder, memo), text_language)
+    return _affirmed(text, results, quotes, language, text_language, embedder.name)
+
+
+def _affirmed(
+    text: str,
+    results: list[tuple[tuple[int, int], _Match]],
+    quotes: Sequence[Quote],
+    language: str,
+    text_language: str | None,
+    model: str,
+) -> list[Alignment]:
+    """The alignments of the matched clauses, in text order, but a clause that negates a quote without one ("he says
+    the world is not in danger" denies the quote)."""
+    from .crosslingual import _negation_unchecked, _passage_negated
+
     out: list[Alignment] = []
     for span, match in sorted(results, key=lambda f: f[0]):
         passage = text[span[0] : span[1]]
         negated_quote = match.negated_quote if match.clause else _negation_unchecked(quotes[match.qi].text, language)
         if not negated_quote and _passage_negated(passage, text_language):
-            continue  # "he says the world is not in danger" denies the quote
+            continue
         same_language = _is_quote_language(passage, language, text_language)
-        out.append(_alignment(span, passage, same_language, match, quotes, embedder.name))
+        out.append(_alignment(span, passage, same_language, match, quotes, model))
     return out
 
 
