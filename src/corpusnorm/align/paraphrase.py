@@ -885,9 +885,8 @@ AUTHOR_BAND = (0.98, 0.03)
 AUTHOR_SECOND_FLOORS = (1.3, 0.40)
 # An author's near miss whose second-model best quote is not e5's best is still confirmed (at AUTHOR_SECOND_FLOORS)
 # when e5 ranks that quote among its AUTHOR_RANK[0] best by cosine, at most AUTHOR_RANK[1] under its best cosine
-# (e5 puts "trovarsi continuamente a fare i conti con la nostra situazione" a hair closer to L15 than to L10). Chosen
-# on half of the dev sets, confirmed on the other (docs/align.md, "The author's summaries e5 ranks wrong";
-# benchmarks/author_rank.py)
+# (e5 may put a summary a hair closer to a neighbouring quote than to the one it renders). Chosen on half of the dev
+# sets, confirmed on the other (docs/align.md, "The author's summaries e5 ranks wrong"; benchmarks/author_rank.py)
 AUTHOR_RANK = (2, 0.01)
 _DEVANAGARI_RE = regex.compile(r"\p{Devanagari}")
 _LETTER_RE = regex.compile(r"\p{L}")
