@@ -262,9 +262,9 @@ ATTRIBUTIONS: dict[str, str] = {
     "zh": r"据介绍|据他介绍|据了解|在他看来|据(?:他|她)(?:本人)?(?:透露|称|说|表示|介绍)|(?:他|她)(?:坦言|认为)",
     "hi": r"उनके मुताबिक|उनके अनुसार|उनकी राय में|उनका कहना है कि",
     "ar": r"بحسب قوله|وفقا له|على حد قوله|حسب قوله",
-    # (langs) the V2 languages put the verb right after a named source without a comma ("Enligt Sharma har han …",
-    # "Volgens Sharma heeft hij …", "Ifølge Sharma er …"), Finnish and Hungarian a postposition ("Sharman mukaan …",
-    # "Sharma szerint …"): a capitalised name, one word
+    # (langs) the V2 languages put the verb right after a named source without a comma ("Enligt Brandt har han …",
+    # "Volgens Brandt heeft hij …", "Ifølge Brandt er …"), Finnish and Hungarian a postposition ("Brandtin mukaan …",
+    # "Brandt szerint …"): a capitalised name, one word
     "sv": r"enligt (?:honom|henne|(?-i:\p{Lu})\p{L}+)|för honom|för henne",
     "da": r"ifølge (?:ham|hende|(?-i:\p{Lu})\p{L}+)|for ham|for hende",
     "no": r"ifølge (?:ham|henne|(?-i:\p{Lu})\p{L}+)|for ham|for henne",
@@ -989,7 +989,7 @@ def _best(
     return None
 
 
-_QUOTE_MARK_RE = regex.compile(r"[\"“”«»„‹›「」『』＂]")  # quote marks, not the apostrophes of "Sharma'nın", "he's"
+_QUOTE_MARK_RE = regex.compile(r"[\"“”«»„‹›「」『』＂]")  # quote marks, not the apostrophes of "Brandt'ın", "he's"
 
 
 def _unmarked(text: str) -> str:

@@ -100,9 +100,9 @@ WORD_ZIPF = 3.0  # wordfreq Zipf frequency above which a word counts as a word o
 
 
 # (langs) Page furniture: a line of keywords is never a rendering of a quote. A tag line, a furniture label and a
-# colon before a comma-separated list of 1-4-word items ("Etiketler: yapay zekâ, Anthropic, istifa, şiir", "Tag: AI,
-# Anthropic", "الوسوم: …"); or any line of three items or more, each opening with a capital or a digit, after at
-# most a short label ("Dela: Facebook | X | LinkedIn", "AI, Anthropic, Mrinank Sharma, Poetry"). A list in lower case
+# colon before a comma-separated list of 1-4-word items ("Etiketler: yapay zekâ, Nordlys, istifa, şiir", "Tag: AI,
+# Nordlys", "الوسوم: …"); or any line of three items or more, each opening with a capital or a digit, after at
+# most a short label ("Dela: Facebook | X | LinkedIn", "AI, Nordlys, Jonas Brandt, Poetry"). A list in lower case
 # with no furniture label ("Plans: poetry, coaching, group work") may be a summary and stays a candidate.
 FURNITURE_LABELS = (
     r"tags?|tagged|keywords?|topics|etiketler|anahtar kelimeler|taggar|etiketter|nyckelord|trefwoorden|tagi"
