@@ -47,6 +47,7 @@ from .passages import (
     SENTENCE_BOUNDARY_RE,
     UNSPACED_CHARS_PER_WORD,
     UNSPACED_SCRIPT_RE,
+    UNSPACED_SCRIPTS,
     _at_most_words,
     _names_outside,
     _passage_language,
@@ -581,9 +582,7 @@ PARAPHRASE_MAX_CANDIDATES = 32  # per text (bounds the embedding time)
 QUOTED_FRAGMENT_MAX_WORDS = 4  # (langs) a quoted fragment this short may stand inside a frame clause
 # where a word of a spaced script runs on into one written without spaces ("AIの迎合…"): counted apart, so that
 # the unspaced run counts a word per two characters, as it does on its own
-_SCRIPT_EDGE_RE = regex.compile(
-    r"(?<=[^\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}])(?=[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}])"
-)
+_SCRIPT_EDGE_RE = regex.compile(f"(?<=[^{UNSPACED_SCRIPTS}])(?=[{UNSPACED_SCRIPTS}])")
 
 # Reported speech in English, back to the first person for the comparison ("he has decided" -> "I have decided")
 _FIRST_PERSON = {

@@ -38,7 +38,8 @@ QUOTED_RE = regex.compile(
 )
 CLAUSE_BOUNDARY_RE = regex.compile(r"[.!?।॥;:,\n。！？；：，、]")
 SENTENCE_BOUNDARY_RE = regex.compile(r"[.!?।॥\n。！？]")
-UNSPACED_SCRIPT_RE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
+UNSPACED_SCRIPTS = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}"  # written without spaces
+UNSPACED_SCRIPT_RE = regex.compile(f"[{UNSPACED_SCRIPTS}]")
 UNSPACED_CHARS_PER_WORD = 2  # scripts written without spaces: count a word per two characters
 
 PASSAGE_MODES = ("quoted", "reported", "sentences")
