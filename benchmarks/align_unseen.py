@@ -1,13 +1,15 @@
 """Held-out evaluation of quote alignment on articles the aligner has never seen.
 
-    python benchmarks/align_unseen.py [--set unseen|unseen2] [--repeat 1] [--quiet] [--passages reported|sentences]
+    python benchmarks/align_unseen.py [--set unseen|unseen2|unseen3] [--repeat N] [--quiet]
+        [--passages reported|sentences]
     python benchmarks/align_unseen.py --set unseen2 --check   # the gold's well-formedness only; no aligner
 
 Runs the default pipeline (``corpusnorm.normalize``: clean -> detect -> repair -> align) on every
 article of a held-out set and scores ``doc.alignments`` against its ``gold.json``. Sets:
-``benchmarks/data/unseen/`` (default; 14 engineer-written news articles in 10 languages) and
+``benchmarks/data/unseen/`` (default; 14 engineer-written news articles in 10 languages),
 ``benchmarks/data/unseen2/`` (12 articles in 11 languages, written later by another engineer without
-reading the aligner; see the README of each).
+reading the aligner) and ``benchmarks/data/unseen3/`` (12 articles in 11 languages, written the same
+way after unseen2 had been run and worked on; see the README of each).
 
 **These sets are for reporting only.** Never tune a threshold, a rule or a word list on them; once a
 set has been used for tuning it no longer estimates anything (see the READMEs).
@@ -51,7 +53,7 @@ from corpusnorm.document import Alignment, Document, Edit
 from corpusnorm.pipeline import Pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
-SETS = ("unseen", "unseen2")
+SETS = ("unseen", "unseen2", "unseen3")
 DATA = ROOT / "benchmarks" / "data" / SETS[0]
 KINDS = ("verbatim", "near", "spun", "translated", "paraphrase")
 SCHEMA = "corpusnorm-unseen-gold/1"
@@ -416,7 +418,7 @@ def report(results: list[ArticleResult], *, verbose: bool) -> None:
 
 
 def load_gold(set_name: str) -> tuple[Path, dict[str, Any]]:
-    """The directory and parsed ``gold.json`` of a held-out set (``unseen`` or ``unseen2``)."""
+    """The directory and parsed ``gold.json`` of a held-out set (``unseen``, ``unseen2`` or ``unseen3``)."""
     if set_name not in SETS:
         raise ValueError(f"unknown held-out set {set_name!r}; known: {', '.join(SETS)}")
     data = ROOT / "benchmarks" / "data" / set_name

@@ -1,4 +1,4 @@
-"""The held-out sets' gold (benchmarks/data/unseen, unseen2) is well-formed and located in its articles.
+"""The held-out sets' gold (benchmarks/data/unseen, unseen2, unseen3) is well-formed and located in its articles.
 
 Runs no aligner: only the clean stage, which the scoring also locates gold through (the mojibake article of
 ``unseen`` has its gold written in the repaired text).
@@ -54,6 +54,18 @@ def test_second_set_languages() -> None:
     assert {"nl", "pl", "sv", "ro", "tr", "ko", "ar", "id", "hr", "en", "es"} <= languages
 
 
+def test_third_set_languages_and_negated_echoes() -> None:
+    _, gold = align_unseen.load_gold("unseen3")
+    articles = gold["articles"].values()
+    languages = [a["language"] for a in articles]
+    assert {"en", "de", "fr", "pt", "it", "ru", "ja", "zh", "hi", "cs", "vi"} <= set(languages)
+    assert languages.count("en") == 2
+    negated = [d for a in articles for d in a["distractors"] if "negated" in d.get("note", "")]
+    assert len(negated) >= 10
+    used = {q["quote_id"] for a in articles for q in a["quotes"]}
+    assert {"X01", "X02"} | {f"L{i:02d}" for i in range(1, 28)} <= used
+
+
 def test_a_text_not_in_its_article_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
     data, gold = align_unseen.load_gold("unseen2")
     broken: dict[str, Any] = copy.deepcopy(gold)
@@ -79,7 +91,7 @@ def test_an_occurrence_beyond_the_last_is_reported(monkeypatch: pytest.MonkeyPat
 
 def test_unknown_set_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown held-out set"):
-        align_unseen.load_gold("unseen3")
+        align_unseen.load_gold("unseen4")
 
 
 def test_check_option(capsys: pytest.CaptureFixture[str]) -> None:
