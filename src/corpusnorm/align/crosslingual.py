@@ -21,13 +21,13 @@ from ..quotes import Quote
 from .clauses import ClauseSide, clause_side
 from .index import _build_index, _QuoteIndex
 from .intervals import IntervalIndex, overlap_test
+from .lexical import LEXICAL_EVIDENCE, lexical_opinion
 from .monolingual import _monolingual
 from .passages import _Candidate, _candidates, _names_outside, _passage_language, _set_words, _word_count
 from .polarity import _negated
 from .prepared import quote_texts
 from .quoteset import QuoteSide, _cosines, _margins, _x_neighbours, quote_side
 from .score import monolingual_score, translated_score
-from .lexical import LEXICAL_EVIDENCE, lexical_opinion
 from .second import SECOND_EVIDENCE, covered, in_band, second_opinions
 from .tokens import _tokenize, _Tokens
 
