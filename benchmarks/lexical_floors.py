@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {'right' if right else 'FALSE'} weight {w:5.2f} margin {mg:5.2f} {label}")
     print("\n| weight floor | margin floor | renderings | false |\n|---|---|---|---|")
     for wf in (2.0, 3.3, 5.0, 6.7):
-        for mf in (0.5, 2.0, 3.3, 5.0):
+        for mf in (0.0, 0.5, 2.0, 3.3):
             kept = [r for r in rows if r[0] >= wf and r[1] >= mf]
             print(f"| {wf} | {mf} | {sum(r[2] for r in kept)} | {sum(not r[2] for r in kept)} |")
     return 0

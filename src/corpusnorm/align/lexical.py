@@ -29,13 +29,15 @@ __all__ = ["LEXICAL_EVIDENCE", "LexicalOpinion", "fold", "lexical_opinion", "quo
 
 LEXICAL_EVIDENCE = "lexical opinion"
 # Floors chosen on the choosing half of the dev sets (benchmarks/lexical_floors.py; docs/align.md, "A lexical second
-# opinion"): e5's best quote carries a matched word no other quote carries (in a set of 29 quotes such a word weighs
-# ln 29 = 3.37; a word two quotes share 2.67, "AI" (four quotes) 1.98), and no other quote matches as much minus that
+# opinion"): e5's best quote carries matched words weighing at least as much as one word no other quote carries (in a
+# set of 29 quotes such a word weighs ln 29 = 3.37; a word two quotes share 2.67, "AI" (four quotes) 1.98), and no
+# other quote matches more (a tie leaves the choice to e5: "poesi" matches L24's "poetry" and L23's "poetic")
 LEXICAL_MIN_WEIGHT = 3.3
-LEXICAL_MIN_MARGIN = 3.3
+LEXICAL_MIN_MARGIN = 0.0
 PREFIX_CHARS = 5  # a shared folded prefix this long is a match ("bioterror…", "sikofan…", "polikris…")
 PREFIX_SHARE = 0.7  # and at least this share of the shorter word ("intel…" is not "inteligensia" ~ "intelektual")
 FUZZY_RATIO = 0.8  # or a rapidfuzz normalised Indel similarity this high (words of 5+ letters)
+STEM_PREFIX, STEM_RATIO = 3, 0.6  # or a shared 3-letter start and similarity 0.6 ("poetri" ~ "poesi", "poesiju")
 COMMON_ZIPF = 5.5  # English words this frequent are not content words (what, have, there …)
 MAX_PASSAGE_WORDS = 80  # bounded work per passage
 
@@ -121,7 +123,8 @@ def _matches(word: str, passage: Sequence[str]) -> bool:
             continue
         if _prefix(p, word) >= max(PREFIX_CHARS, PREFIX_SHARE * min(len(p), len(word))):
             return True
-        if Indel.normalized_similarity(p, word) >= FUZZY_RATIO:
+        similarity = Indel.normalized_similarity(p, word)
+        if similarity >= FUZZY_RATIO or (similarity >= STEM_RATIO and _prefix(p, word) >= STEM_PREFIX):
             return True
     return False
 
