@@ -88,14 +88,14 @@ def _keys(text: str, quote_side: bool) -> set[str]:
 
 @dataclass(frozen=True)
 class _QuoteWords:
-    words: tuple[frozenset[str], ...]  # per quote, its keys
+    words: tuple[tuple[str, ...], ...]  # per quote, its keys (sorted: sums in a fixed order, in every process)
     idf: dict[str, float]
 
 
 @functools.lru_cache(maxsize=16)
 def quote_words(quote_texts: tuple[str, ...]) -> _QuoteWords:
     """Each quote's compared words and each word's IDF over the quote set (ln(n / quotes carrying it))."""
-    words = tuple(frozenset(_keys(t, quote_side=True)) for t in quote_texts)
+    words = tuple(tuple(sorted(_keys(t, quote_side=True))) for t in quote_texts)
     df: dict[str, int] = {}
     for ws in words:
         for w in ws:
@@ -134,7 +134,7 @@ def matched_weights(passage: str, quote_texts: tuple[str, ...]) -> list[float]:
     qw = quote_words(quote_texts)
     keys = sorted(_keys(passage, quote_side=False))[:MAX_PASSAGE_WORDS]
     hit = {w: _matches(w, keys) for w in qw.idf}
-    return [sum(qw.idf[w] for w in ws if hit[w]) for ws in qw.words]
+    return [round(sum(qw.idf[w] for w in ws if hit[w]), 6) for ws in qw.words]  # rounded: ties are ties
 
 
 @dataclass(frozen=True)
