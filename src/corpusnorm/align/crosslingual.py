@@ -362,7 +362,8 @@ def _second_covers(text: str, text_language: str | None) -> bool:
 
 def _second_opinion(asked: list[tuple[_Candidate, int, float, float]], scoring: _Scoring, out: list[Alignment]) -> None:
     """Append the near misses that the second model confirms (e5's best quote is its best quote too, over its
-    floors); scored as a rendering at its family's floors (their precision on the dev sets, docs/align.md)."""
+    floors), or in a language it does not know the lexical opinion (:mod:`.lexical`); scored as a rendering at its
+    family's floors (their precision on the dev sets, docs/align.md)."""
     texts = quote_texts(scoring.quotes)
     known = [a for a in asked if _second_covers(a[0].text, scoring.text_language)]
     for cand, qi, m, c in (a for a in asked if not _second_covers(a[0].text, scoring.text_language)):

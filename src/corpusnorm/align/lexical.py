@@ -58,7 +58,8 @@ _SPELLINGS: tuple[tuple[regex.Pattern[str], str], ...] = (
     (regex.compile(r"(.)\1+"), r"\1"),
 )
 _DIGITS_RE = regex.compile(r"\d+")
-_COMPOUND_RE = regex.compile(r"\p{L}+(?:[-‐]\p{L}+)+")  # "poly-crisis" is also "polycrisis" (polykris, policriză)
+# "poly-crisis" is also "polycrisis" (polykris, policriză); from a word's start only (linear on long words)
+_COMPOUND_RE = regex.compile(r"(?<!\p{L})\p{L}+(?:[-‐]\p{L}+)+")
 
 
 @functools.lru_cache(maxsize=1 << 16)
