@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import bisect
 import enum
+import itertools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -76,6 +77,36 @@ OTHER_SOURCES: dict[str, str] = {
     "ko": r"대변인|분석가|전문가|임원",
     "hi": r"प्रवक्ता|प्रतिनिधि|विश्लेषक|विशेषज्ञ|निदेशक",
     "ar": r"المتحدثة?|متحدثة?|ممثل|محللون|المحللين|خبراء|مدير",
+}
+# Other people's role nouns as the subject of a statement: a professor, a commentator, a columnist, a critic (people
+# whom a news article quotes on a letter, never its author's own role): another speaker ("The professor said …",
+# "Die Professorin sagte …", "東和大学の教授は…", "一位评论家写道")
+OTHER_ROLES: dict[str, str] = {
+    "en": r"professors?|commentators?|columnists?|critics?|observers?|ethicists?|philosophers?|economists?"
+    r"|historians?|pundits?",
+    "it": r"professore|professoressa|docente|commentatore|commentatrice|editorialista|opinionista|osservatore"
+    r"|osservatrice|filosof[oa]|economista",
+    "es": r"profesora?|catedrátic[oa]|comentarista|columnista|observador(?:a)?|filósof[oa]|economista"
+    r"|historiador(?:a)?",
+    "fr": r"professeure?|commentatrice|commentateur|chroniqueuse|chroniqueur|éditorialiste|observatrice"
+    r"|observateur|philosophe|économiste|historienne|historien",
+    "de": r"professorin|professoren|professor|kommentatorin|kommentator|kolumnistin|kolumnist|kritikerin|kritiker"
+    r"|beobachterin|beobachter|philosophin|philosoph|ökonomin|ökonom|historikerin|historiker",
+    "pt": r"professora?|comentarista|colunista|observador(?:a)?|filósof[oa]|economista|historiador(?:a)?",
+    "ru": r"профессор\p{L}*|обозревател\p{L}*|комментатор\p{L}*|колумнист\p{L}*|философ\p{L}*|экономист\p{L}*"
+    r"|историк\p{L}*",
+    "nl": r"hoogleraar|professor|commentator|columnist|criticus|filosoof|econoom|historicus",
+    "pl": r"profesor\p{L}*|komentator\p{L}*|felietonist\p{L}*|publicyst\p{L}*|filozof\p{L}*|ekonomist\p{L}*"
+    r"|historyk\p{L}*",
+    "sv": r"professor\p{L}*|kommentator\p{L}*|krönikör\p{L}*|kolumnist\p{L}*|filosof\p{L}*|ekonom\p{L}*"
+    r"|historiker\p{L}*",
+    "tr": r"profesör\p{L}*|yorumcu\p{L}*|köşe yazar\p{L}*|eleştirmen\p{L}*|filozof\p{L}*|ekonomist\p{L}*"
+    r"|tarihçi\p{L}*",
+    "ja": r"教授|評論家|批評家|論説委員|解説者|コメンテーター|コラムニスト|哲学者|経済学者|歴史学者",
+    "zh": r"教授|评论员|评论家|評論家|分析師|专栏作家|哲学家|经济学家|历史学家|观察人士",
+    "ko": r"교수|평론가|논평가|칼럼니스트|해설가|철학자|경제학자|역사학자",
+    "hi": r"प्रोफेसर|प्रोफ़ेसर|टिप्पणीकार|स्तंभकार|आलोचक|दार्शनिक|अर्थशास्त्री|इतिहासकार",
+    "ar": r"الأستاذة?|أستاذة?|المعلقة?|معلقة?|الفيلسوف|المؤرخ",
 }
 # Organisations, studies and reports as the source of a statement: only among the first :data:`ORG_WORDS` words of a
 # frame ("The company said …", "Un rapporto … sostiene", "研究によると"), where no person is named (the company a
@@ -190,6 +221,12 @@ WORD_RUN_RE = regex.compile(r"(?<![\p{L}\p{M}\p{N}])[\p{L}\p{M}\p{N}]+(?:['\u201
 POSSESSIVE_AFTER_RE = regex.compile(r"['\u2019]s?(?![\p{L}\p{M}])")  # "Brandt's manager": not Brandt speaking
 ZONE_BREAK_RE = regex.compile(r"[:;：；]")  # a frame opens after the last colon before its clause
 SPAN_HEAD_WORDS = 3  # a clause opening its sentence: a listed marker among its first words is its source
+# At a paragraph break (a blank line) the author's speech goes on only in a paragraph opening with a pronoun ("He
+# added …"); any other opening (a person the lists do not know, "東和大学の教授は…", or no subject) is UNKNOWN
+PARAGRAPH_RESET = True
+# An article whose evidence names nobody: its most named person (or the first named in full) is taken for the author
+# only when the headline or the lead names him ("Commentator Dana Whitcombe says …" further down is no author)
+AUTHOR_IN_INTRO = True
 
 
 def _markers(language: str) -> regex.Pattern[str] | None:
@@ -197,10 +234,11 @@ def _markers(language: str) -> regex.Pattern[str] | None:
         return None
     left, right = ("", "") if language in UNSPACED else (_LEFT, _RIGHT)
     left = "" if language in SUFFIXED else left
-    groups = [
+    others = "|".join(t[language] for t in (OTHER_SOURCES, OTHER_ROLES) if language in t)
+    groups = [f"(?P<other>{left}(?:{others}){right})"] if others else []
+    groups += [
         f"(?P<{name}>{left}(?:{table[language]}){right})"
         for name, table in (
-            ("other", OTHER_SOURCES),
             ("org", ORGANISATIONS),
             ("role", AUTHOR_ROLES),
             ("channel", CHANNELS),
@@ -279,7 +317,24 @@ def author_names(
         for m in RE_WORD.finditer(text, a, b):
             if m.group() in counts and not any(s <= m.start() < e for s, e in spans):
                 names.add(m.group())
-    return frozenset(names) if names else frozenset({counts.most_common(1)[0][0]})
+    if names:
+        return frozenset(names)
+    top = counts.most_common(1)[0][0]
+    return frozenset({top}) if not AUTHOR_IN_INTRO or top in _intro_words(text, bounds) else frozenset()
+
+
+def _intro_words(text: str, bounds: list[int]) -> set[str]:
+    """The words of the article's first :data:`INTRO_SENTENCES` sentences holding words (the headline and the
+    lead)."""
+    out: set[str] = set()
+    seen = 0
+    for a, b in itertools.pairwise(bounds):
+        words = [m.group() for m in RE_WORD.finditer(text, a, b)]
+        out.update(words)
+        seen += bool(words)
+        if seen >= INTRO_SENTENCES:
+            break
+    return out
 
 
 def name_runs(text: str, set_words: frozenset[str], language: str | None) -> list[list[str]]:
@@ -319,8 +374,9 @@ def _names(
     if authors:
         top = max(counts[n] for n in authors)
         first, most = counts.most_common(1)[0]
-        authors = {first} if most > top else {n for n in authors if counts[n] == top}
-    elif runs:
+        intro = _intro_words(text, sentence_bounds(text)) if AUTHOR_IN_INTRO else {first}
+        authors = {first} if most > top and first in intro else {n for n in authors if counts[n] == top}
+    elif runs and (not AUTHOR_IN_INTRO or set(runs[0]) <= _intro_words(text, sentence_bounds(text))):
         authors = set(runs[0])
     for run in runs:
         if authors.intersection(run):
@@ -328,7 +384,7 @@ def _names(
     return frozenset(authors), frozenset(in_runs | set(counts)) - authors
 
 
-_Marker = tuple[int, str]  # position, kind: "author", "other", "org" (a body), "pron" (continues)
+_Marker = tuple[int, str]  # position, kind: "author", "other", "org" (a body), "pron", "role" (not his: continue)
 
 
 @dataclass
@@ -353,7 +409,7 @@ class _Article:
             for m in pattern.finditer(self.text, a, b) if pattern is not None else ():
                 kind = m.lastgroup or "pron"
                 if kind == "role":
-                    kind = "author" if m.group().casefold() in self.roles else "pron"  # not his: continues
+                    kind = "author" if m.group().casefold() in self.roles else "role"  # not his: continues
                     kind = "other" if _another(self.text, m.start(), language) else kind
                 found.append((m.start(), "author" if kind == "channel" else kind))
             self.markers[key] = sorted(found, key=lambda f: f[0])
@@ -437,6 +493,12 @@ def _frame_marker(art: _Article, i: int, span: tuple[int, int], language: str | 
     return kind
 
 
+def _opens_with_pronoun(art: _Article, i: int, language: str | None) -> bool:
+    """Whether the first marker of sentence ``i`` is a third-person pronoun (:data:`PRONOUNS`)."""
+    a, b = art.bounds[i], art.bounds[i + 1]
+    return _zone_marker(art, art.sentence_markers(i, language), a, b) == "pron"
+
+
 def _resolved(kind: str | None, state: Speaker) -> Attribution:
     if kind == "author":
         return Attribution(Speaker.AUTHOR, True)
@@ -463,11 +525,15 @@ def attributions(
     langs = list(span_languages) if span_languages is not None else [language] * len(spans)
     order = sorted(range(len(spans)), key=lambda k: spans[k])
     out: list[Attribution] = [Attribution(Speaker.UNKNOWN, False)] * len(spans)
-    state, k = Speaker.UNKNOWN, 0
+    state, k, paragraph = Speaker.UNKNOWN, 0, False
     for i in range(len(art.bounds) - 1):
         a, b = art.bounds[i], art.bounds[i + 1]
-        if a == b:
+        if not text[a:b].strip():
+            paragraph = paragraph or (a < b and text[a:b].count("\n") + (text[a - 1 : a] == "\n") >= 2)
             continue
+        if paragraph and state is Speaker.AUTHOR and PARAGRAPH_RESET and not _opens_with_pronoun(art, i, language):
+            state = Speaker.UNKNOWN  # a new paragraph: the author's speech goes on only with a pronoun
+        paragraph = False
         sentence_state = None
         while k < len(order) and spans[order[k]][0] < b:
             j = order[k]
