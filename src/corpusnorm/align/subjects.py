@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import bisect
 import enum
-import itertools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -221,12 +220,14 @@ WORD_RUN_RE = regex.compile(r"(?<![\p{L}\p{M}\p{N}])[\p{L}\p{M}\p{N}]+(?:['\u201
 POSSESSIVE_AFTER_RE = regex.compile(r"['\u2019]s?(?![\p{L}\p{M}])")  # "Brandt's manager": not Brandt speaking
 ZONE_BREAK_RE = regex.compile(r"[:;：；]")  # a frame opens after the last colon before its clause
 SPAN_HEAD_WORDS = 3  # a clause opening its sentence: a listed marker among its first words is its source
-# At a paragraph break (a blank line) the author's speech goes on only in a paragraph opening with a pronoun ("He
-# added …"); any other opening (a person the lists do not know, "東和大学の教授は…", or no subject) is UNKNOWN
+# At a paragraph break (a blank line) after the headline and the lead's first sentence, the author's speech goes on
+# only in a paragraph opening with a pronoun ("He added …"); any other opening (a person the lists do not know,
+# "東和大学の教授は…", or no subject) is UNKNOWN
 PARAGRAPH_RESET = True
-# An article whose evidence names nobody: its most named person (or the first named in full) is taken for the author
-# only when the headline or the lead names him ("Commentator Dana Whitcombe says …" further down is no author)
-AUTHOR_IN_INTRO = True
+# A name introduced by another person's role or source noun ("Commentator Dana Whitcombe", "the spokesperson, Tom
+# Reyes") is another person's, never the author's, however often the article names him
+OTHERS_BY_ROLE = True
+OTHER_BEFORE_CHARS = 40  # how far before a name its role noun is looked for
 
 
 def _markers(language: str) -> regex.Pattern[str] | None:
@@ -250,6 +251,16 @@ def _markers(language: str) -> regex.Pattern[str] | None:
 
 
 MARKERS = {lang: pattern for lang in AUTHOR_ROLES if (pattern := _markers(lang)) is not None}  # compiled at import
+OTHER_BEFORE_RE = {
+    lang: regex.compile(
+        ("" if lang in UNSPACED | SUFFIXED else _LEFT)
+        + "(?:"
+        + "|".join(t[lang] for t in (OTHER_SOURCES, OTHER_ROLES) if lang in t)
+        + r")[\s,]*$",
+        regex.IGNORECASE,
+    )
+    for lang in OTHER_ROLES
+}
 
 
 def _after_word(text: str, i: int) -> bool:
@@ -317,24 +328,7 @@ def author_names(
         for m in RE_WORD.finditer(text, a, b):
             if m.group() in counts and not any(s <= m.start() < e for s, e in spans):
                 names.add(m.group())
-    if names:
-        return frozenset(names)
-    top = counts.most_common(1)[0][0]
-    return frozenset({top}) if not AUTHOR_IN_INTRO or top in _intro_words(text, bounds) else frozenset()
-
-
-def _intro_words(text: str, bounds: list[int]) -> set[str]:
-    """The words of the article's first :data:`INTRO_SENTENCES` sentences holding words (the headline and the
-    lead)."""
-    out: set[str] = set()
-    seen = 0
-    for a, b in itertools.pairwise(bounds):
-        words = [m.group() for m in RE_WORD.finditer(text, a, b)]
-        out.update(words)
-        seen += bool(words)
-        if seen >= INTRO_SENTENCES:
-            break
-    return out
+    return frozenset(names) if names else frozenset({counts.most_common(1)[0][0]})
 
 
 def name_runs(text: str, set_words: frozenset[str], language: str | None) -> list[list[str]]:
@@ -370,18 +364,39 @@ def _names(
     counts = name_words(text, set_words, language)
     if language == "de":
         counts = Counter({w: n for w, n in counts.items() if w in in_runs})
+    known = _introduced_as_others(text, language) if OTHERS_BY_ROLE else set()
+    runs_all, counts_all = in_runs | set(counts), set(counts)
+    runs = [run for run in runs if not known.intersection(run)]
+    counts = Counter({w: n for w, n in counts.items() if w not in known})
     authors = set(author_names(text, evidence, set_words, language, counts))
     if authors:
         top = max(counts[n] for n in authors)
         first, most = counts.most_common(1)[0]
-        intro = _intro_words(text, sentence_bounds(text)) if AUTHOR_IN_INTRO else {first}
-        authors = {first} if most > top and first in intro else {n for n in authors if counts[n] == top}
-    elif runs and (not AUTHOR_IN_INTRO or set(runs[0]) <= _intro_words(text, sentence_bounds(text))):
+        authors = {first} if most > top else {n for n in authors if counts[n] == top}
+    elif runs:
         authors = set(runs[0])
     for run in runs:
         if authors.intersection(run):
             authors.update(run)
-    return frozenset(authors), frozenset(in_runs | set(counts)) - authors
+    return frozenset(authors), frozenset(runs_all | counts_all) - authors
+
+
+def _introduced_as_others(text: str, language: str | None) -> set[str]:
+    """The capitalised words of the names the article introduces by another person's role or source noun standing
+    right before them ("Commentator Dana Whitcombe", "Professor Ken Aldous", "the spokesperson, Tom Reyes",
+    "Köşe yazarı Selin Varol"): never the author's, whoever is named most."""
+    pattern = OTHER_BEFORE_RE.get(language or "")
+    out: set[str] = set()
+    if pattern is None:
+        return out
+    end, introduced = -1, False
+    for m in CAPITAL_WORD_RE.finditer(text):
+        introduced = introduced and text[end : m.start()] == " "  # the rest of a run ("Dana Whitcombe")
+        introduced = introduced or pattern.search(text, max(0, m.start() - OTHER_BEFORE_CHARS), m.start()) is not None
+        if introduced:
+            out.add(m.group())
+        end = m.end()
+    return out
 
 
 _Marker = tuple[int, str]  # position, kind: "author", "other", "org" (a body), "pron", "role" (not his: continue)
@@ -525,15 +540,16 @@ def attributions(
     langs = list(span_languages) if span_languages is not None else [language] * len(spans)
     order = sorted(range(len(spans)), key=lambda k: spans[k])
     out: list[Attribution] = [Attribution(Speaker.UNKNOWN, False)] * len(spans)
-    state, k, paragraph = Speaker.UNKNOWN, 0, False
+    state, k, paragraph, seen = Speaker.UNKNOWN, 0, False, 0
     for i in range(len(art.bounds) - 1):
         a, b = art.bounds[i], art.bounds[i + 1]
         if not text[a:b].strip():
             paragraph = paragraph or (a < b and text[a:b].count("\n") + (text[a - 1 : a] == "\n") >= 2)
             continue
-        if paragraph and state is Speaker.AUTHOR and PARAGRAPH_RESET and not _opens_with_pronoun(art, i, language):
+        reset = paragraph and seen >= INTRO_SENTENCES and state is Speaker.AUTHOR and PARAGRAPH_RESET
+        if reset and not _opens_with_pronoun(art, i, language):
             state = Speaker.UNKNOWN  # a new paragraph: the author's speech goes on only with a pronoun
-        paragraph = False
+        paragraph, seen = False, seen + 1
         sentence_state = None
         while k < len(order) and spans[order[k]][0] < b:
             j = order[k]
