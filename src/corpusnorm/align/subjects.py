@@ -220,9 +220,9 @@ WORD_RUN_RE = regex.compile(r"(?<![\p{L}\p{M}\p{N}])[\p{L}\p{M}\p{N}]+(?:['\u201
 POSSESSIVE_AFTER_RE = regex.compile(r"['\u2019]s?(?![\p{L}\p{M}])")  # "Brandt's manager": not Brandt speaking
 ZONE_BREAK_RE = regex.compile(r"[:;：；]")  # a frame opens after the last colon before its clause
 SPAN_HEAD_WORDS = 3  # a clause opening its sentence: a listed marker among its first words is its source
-# At a paragraph break (a blank line) after the headline and the lead's first sentence, the author's speech goes on
-# only in a paragraph opening with a pronoun ("He added …"); any other opening (a person the lists do not know,
-# "東和大学の教授は…", or no subject) is UNKNOWN
+# At a paragraph break (a blank line) after a paragraph that marks the author (his name, his role noun, his letter),
+# past the headline and the lead's first sentence, his speech goes on only in a paragraph opening with a pronoun ("He
+# added …"); any other opening (a person the lists do not know, "東和大学の教授は…", or no subject) is UNKNOWN
 PARAGRAPH_RESET = True
 # A name introduced by another person's role or source noun ("Commentator Dana Whitcombe", "the spokesperson, Tom
 # Reyes") is another person's, never the author's, however often the article names him
@@ -540,15 +540,19 @@ def attributions(
     langs = list(span_languages) if span_languages is not None else [language] * len(spans)
     order = sorted(range(len(spans)), key=lambda k: spans[k])
     out: list[Attribution] = [Attribution(Speaker.UNKNOWN, False)] * len(spans)
-    state, k, paragraph, seen = Speaker.UNKNOWN, 0, False, 0
+    state, k, seen = Speaker.UNKNOWN, 0, 0
+    paragraph = named = False  # a paragraph break before this sentence; the author marked in this paragraph
     for i in range(len(art.bounds) - 1):
         a, b = art.bounds[i], art.bounds[i + 1]
         if not text[a:b].strip():
             paragraph = paragraph or (a < b and text[a:b].count("\n") + (text[a - 1 : a] == "\n") >= 2)
             continue
-        reset = paragraph and seen >= INTRO_SENTENCES and state is Speaker.AUTHOR and PARAGRAPH_RESET
-        if reset and not _opens_with_pronoun(art, i, language):
-            state = Speaker.UNKNOWN  # a new paragraph: the author's speech goes on only with a pronoun
+        if paragraph and named and seen >= INTRO_SENTENCES and PARAGRAPH_RESET and state is Speaker.AUTHOR:
+            # a new paragraph after one marking the author: his speech goes on only with a pronoun (which marks it)
+            named = _opens_with_pronoun(art, i, language)
+            state = state if named else Speaker.UNKNOWN
+        elif paragraph:
+            named = False
         paragraph, seen = False, seen + 1
         sentence_state = None
         while k < len(order) and spans[order[k]][0] < b:
@@ -558,7 +562,10 @@ def attributions(
             k += 1
         if sentence_state is None:
             kind = _zone_marker(art, art.sentence_markers(i, language), a, b)
-            sentence_state = _resolved(kind, state).speaker
+            sentence_state, explicit = _resolved(kind, state).speaker, kind == "author"
+        else:
+            explicit = sentence_state is Speaker.AUTHOR
+        named = named or explicit
         state = sentence_state
     return out
 
