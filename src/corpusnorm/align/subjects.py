@@ -13,12 +13,15 @@ same topic in the same shapes ("A company spokesperson said the safety team had 
   sentence naming him: "The researcher …" after "AI safety researcher quits …") or his letter or post
   (:data:`CHANNELS`: "In a letter to colleagues he said …");
 - :attr:`Speaker.OTHER`: that marker is another source (:data:`OTHER_SOURCES`: a spokesperson, the company, a study,
-  a report, analysts: "according to the company", "la portavoce ha detto", "研究によると") or another name (a name
+  a report, analysts: "according to the company", "la portavoce ha detto", "研究によると"), another person's role
+  noun (:data:`OTHER_ROLES`: "the professor said", "ある評論家は", "Die Professorin sagte") or another name (a name
   the article writes twice or more that is not the author's, or a run of two capitalised uncommon words: "Dana
-  Whitcombe");
+  Whitcombe"); a name introduced by such a noun ("Commentator Dana Whitcombe") is never taken for the author's,
+  however often the article names him;
 - no marker, or a third-person pronoun (:data:`PRONOUNS`), or a role noun the article never uses of him: the clause
   continues the previous sentence's speaker (pronouns and dropped subjects), which is :attr:`Speaker.UNKNOWN` before
-  any sentence had one.
+  any sentence had one; past a paragraph break after a paragraph that marked the author, only a pronoun continues
+  him (:data:`PARAGRAPH_RESET`).
 
 :attr:`Attribution.explicit` says whether the marker stands in the clause's own sentence (not carried over). One
 pass of two patterns over the article's sentences and a bisection per span: linear. Small per-language word lists
