@@ -206,7 +206,7 @@ def test_others_summaries_are_dropped_whichever_matcher_made_them() -> None:
         ("en", "Ada Okafor quits.\n\nAda Okafor has resigned. A commentator wrote that values rarely win.", "values"),
         (
             "de",
-            "Jonas Weber verlässt das Labor.\n\nJonas Weber hat gekündigt. Die Professorin sagte, die Welt sei in Gefahr.",
+            "Jonas Weber geht.\n\nJonas Weber hat gekündigt. Die Professorin sagte, die Welt sei in Gefahr.",
             "die Welt sei in Gefahr",
         ),
         ("fr", "Ada Okafor démissionne.\n\nUne chroniqueuse juge que le monde est en péril.", "le monde est en péril"),
