@@ -11,11 +11,13 @@ import pytest
 from corpusnorm.align import PASSAGE_CACHE_ENV, AlignConfig, align, second
 from corpusnorm.align.paraphrase import (
     AUTHOR_BAND,
+    AUTHOR_RANK,
     AUTHOR_SECOND_FLOORS,
     PARAPHRASE_BAND,
     PARAPHRASE_SECOND_FLOORS,
     SAME_LANGUAGE_FLOORS,
     _asks_second,
+    _close_quotes,
     _confirmed,
     _floors,
     _halves,
@@ -246,6 +248,43 @@ def test_an_authors_near_miss_is_confirmed_at_the_second_models_author_floors() 
     assert _confirmed([(0, replace(wide, author=False, wide=False))], [text], quotes, "en") == []
     # and the second model must name e5's quote
     assert _confirmed([(0, replace(wide, qi=ids.index("L11")))], [text], quotes, "en") == []
+
+
+def test_e5s_close_quotes_are_its_best_by_cosine_within_the_rank_delta() -> None:
+    k, delta = AUTHOR_RANK
+    assert k >= 2 and 0 < delta < PARAPHRASE_BAND
+    cos = np.array([0.80, 0.83, 0.83 - delta / 2, 0.83 - delta / 3, 0.70])
+    margin = np.array([0.97, 1.00, 0.99, 0.98, 0.90])
+    close = _close_quotes(cos, margin)
+    assert [q for q, _, _ in close] == [1, 3, 2][:k]  # e5's best, then the nearest under it
+    assert close[0] == (1, 1.0, 0.83)
+    # a quote further under e5's best cosine than the delta is not close, whatever its rank
+    assert [q for q, _, _ in _close_quotes(np.array([0.80, 0.83, 0.83 - 2 * delta]), margin[:3])] == [1]
+
+
+def test_an_authors_near_miss_takes_the_second_models_quote_when_e5_ranks_it_close() -> None:
+    text = "自らの状況と向き合い続けている"  # "keeps facing his own situation": the second model names L10
+    quotes = canonical_quotes()
+    ids = [q.id for q in quotes]
+    l10, l15 = ids.index("L10"), ids.index("L15")
+    near = _Match(l15, 1.0, 0.86, False, False, near=True, author=True, others=((l15, 1.0, 0.86), (l10, 0.99, 0.858)))
+    ((i, confirmed),) = _confirmed([(0, near)], [text], quotes, "en")
+    assert i == 0 and confirmed.qi == l10 and (confirmed.margin, confirmed.cosine) == (0.99, 0.858)
+    assert confirmed.second is not None and confirmed.second[0] >= AUTHOR_SECOND_FLOORS[0]
+    # not when e5 does not rank that quote close, nor for anyone but the author
+    assert _confirmed([(0, replace(near, others=((l15, 1.0, 0.86),)))], [text], quotes, "en") == []
+    assert _confirmed([(0, replace(near, author=False))], [text], quotes, "en") == []
+
+
+def test_only_the_authors_near_misses_carry_e5s_close_quotes() -> None:
+    passage = "wolle künftig Poesie studieren"
+    floor_m, floor_c = _floors(passage, False, clause=False)
+    cos = np.array([floor_c - PARAPHRASE_BAND / 2, floor_c - PARAPHRASE_BAND / 2 - AUTHOR_RANK[1] / 2, 0.5])
+    margin = np.array([floor_m - PARAPHRASE_BAND / 2, floor_m - PARAPHRASE_BAND, 0.9])
+    author = _near_miss(passage, False, cos, margin, author=True)
+    assert author is not None and [q for q, _, _ in author.others] == [0, 1]
+    other = _near_miss(passage, False, cos, margin)
+    assert other is not None and other.others == ()
 
 
 AUTHOR_JA = "研究者が退社\n\nAI安全性の研究者、田中一郎氏が退社した。{}、詩の学位を目指すことも考えていると語った。"

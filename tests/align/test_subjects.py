@@ -192,3 +192,61 @@ def test_others_summaries_are_dropped_whichever_matcher_made_them() -> None:
     quoted = made("the team had achieved its goals", "translated")  # a rendering is not judged by its speaker
     assert others_dropped(EN, [hers, theirs, quoted], "en", EMPLOYER) == [hers, quoted]
     assert others_dropped(EN, [quoted], "en", EMPLOYER) == [quoted]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "fragment"),
+    [
+        (
+            "en",
+            "Ada Okafor quits Halden Labs.\n\nAda Okafor has resigned. A professor of ethics said the world is in "
+            "danger.",
+            "the world is in danger",
+        ),
+        ("en", "Ada Okafor quits.\n\nAda Okafor has resigned. A commentator wrote that values rarely win.", "values"),
+        (
+            "de",
+            "Jonas Weber geht.\n\nJonas Weber hat gekündigt. Die Professorin sagte, die Welt sei in Gefahr.",
+            "die Welt sei in Gefahr",
+        ),
+        ("fr", "Ada Okafor démissionne.\n\nUne chroniqueuse juge que le monde est en péril.", "le monde est en péril"),
+        ("es", "Ada Okafor dimite.\n\nSegún la profesora, el mundo está en peligro.", "el mundo está en peligro"),
+        ("ja", "研究者の田中一郎氏が退社した。東和大学の教授は、世界は危機にあると指摘した。", "世界は危機にある"),
+        ("ja", "研究者の田中一郎氏が退社した。ある評論家は、価値観は大切だと書いた。", "価値観は大切だ"),
+        ("zh", "研究员李明已经辞职。一位教授表示，世界正处于危险之中。", "世界正处于危险之中"),
+        ("ru", "Исследователь Ли Мин уволился. Профессор считает, что мир в опасности.", "мир в опасности"),
+        ("sv", "Ada Okafor slutar.\n\nProfessorn säger att världen är i fara.", "världen är i fara"),
+    ],
+)
+def test_other_peoples_role_nouns_are_other_speakers(language: str, text: str, fragment: str) -> None:
+    assert _who(text, language, fragment) == Attribution(OTHER, True)
+
+
+def test_the_authors_speech_goes_on_across_a_paragraph_only_with_a_pronoun() -> None:
+    text = (
+        "Ada Okafor quits Halden Labs\n\nAda Okafor has resigned. She said she had decided to leave.\n\n"
+        "She added that the world is in danger.\n\n"
+        "Ethics lecturer at Marlow College Lin Ashdown reads it differently. She said the lab would hire again."
+    )
+    assert _who(text, "en", "the world is in danger") == Attribution(AUTHOR, False)  # a pronoun opens the paragraph
+    # a new paragraph opening with nothing the lists know: not carried over as the author's
+    no_name = text.replace("Ethics lecturer at Marlow College Lin Ashdown", "An ethics lecturer")
+    assert _who(no_name, "en", "the lab would hire again") == Attribution(UNKNOWN, False)
+    joined = no_name.replace(".\n\nAn ethics", ". An ethics")  # the same sentences in one paragraph: carried
+    assert _who(joined, "en", "the lab would hire again") == Attribution(AUTHOR, False)
+
+
+def test_an_article_naming_no_author_takes_no_commentator_for_him() -> None:
+    text = (
+        "Critics question a farewell letter\n\nThe farewell letter of a safety researcher drew mixed reactions. "
+        "Columnist Petra Lindqvist says she has decided to read the letter again. Lindqvist thinks the world is "
+        "in danger. Lindqvist will write again next week."
+    )
+    assert _who(text, "en", "she has decided to read the letter again") == Attribution(OTHER, True)
+    assert _who(text, "en", "the world is in danger") == Attribution(OTHER, True)
+    # not introduced by another person's role noun, the most named person is taken for the author
+    plain = text.replace("Columnist Petra Lindqvist", "Petra Lindqvist")
+    assert _who(plain, "en", "the world is in danger") == Attribution(AUTHOR, True)
+    # nor is another person's name, introduced so, taken for the author when the evidence names nobody
+    evidence = attributions(text, [_span(text, "the world is in danger")], "en", EMPLOYER, [(0, 10)])
+    assert evidence == [Attribution(OTHER, True)]

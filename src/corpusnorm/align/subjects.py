@@ -13,12 +13,15 @@ same topic in the same shapes ("A company spokesperson said the safety team had 
   sentence naming him: "The researcher …" after "AI safety researcher quits …") or his letter or post
   (:data:`CHANNELS`: "In a letter to colleagues he said …");
 - :attr:`Speaker.OTHER`: that marker is another source (:data:`OTHER_SOURCES`: a spokesperson, the company, a study,
-  a report, analysts: "according to the company", "la portavoce ha detto", "研究によると") or another name (a name
+  a report, analysts: "according to the company", "la portavoce ha detto", "研究によると"), another person's role
+  noun (:data:`OTHER_ROLES`: "the professor said", "ある評論家は", "Die Professorin sagte") or another name (a name
   the article writes twice or more that is not the author's, or a run of two capitalised uncommon words: "Dana
-  Whitcombe");
+  Whitcombe"); a name introduced by such a noun ("Commentator Dana Whitcombe") is never taken for the author's,
+  however often the article names him;
 - no marker, or a third-person pronoun (:data:`PRONOUNS`), or a role noun the article never uses of him: the clause
   continues the previous sentence's speaker (pronouns and dropped subjects), which is :attr:`Speaker.UNKNOWN` before
-  any sentence had one.
+  any sentence had one; past a paragraph break after a paragraph that marked the author, only a pronoun continues
+  him (:data:`PARAGRAPH_RESET`).
 
 :attr:`Attribution.explicit` says whether the marker stands in the clause's own sentence (not carried over). One
 pass of two patterns over the article's sentences and a bisection per span: linear. Small per-language word lists
@@ -76,6 +79,36 @@ OTHER_SOURCES: dict[str, str] = {
     "ko": r"대변인|분석가|전문가|임원",
     "hi": r"प्रवक्ता|प्रतिनिधि|विश्लेषक|विशेषज्ञ|निदेशक",
     "ar": r"المتحدثة?|متحدثة?|ممثل|محللون|المحللين|خبراء|مدير",
+}
+# Other people's role nouns as the subject of a statement: a professor, a commentator, a columnist, a critic (people
+# whom a news article quotes on a letter, never its author's own role): another speaker ("The professor said …",
+# "Die Professorin sagte …", "東和大学の教授は…", "一位评论家写道")
+OTHER_ROLES: dict[str, str] = {
+    "en": r"professors?|commentators?|columnists?|critics?|observers?|ethicists?|philosophers?|economists?"
+    r"|historians?|pundits?",
+    "it": r"professore|professoressa|docente|commentatore|commentatrice|editorialista|opinionista|osservatore"
+    r"|osservatrice|filosof[oa]|economista",
+    "es": r"profesora?|catedrátic[oa]|comentarista|columnista|observador(?:a)?|filósof[oa]|economista"
+    r"|historiador(?:a)?",
+    "fr": r"professeure?|commentatrice|commentateur|chroniqueuse|chroniqueur|éditorialiste|observatrice"
+    r"|observateur|philosophe|économiste|historienne|historien",
+    "de": r"professorin|professoren|professor|kommentatorin|kommentator|kolumnistin|kolumnist|kritikerin|kritiker"
+    r"|beobachterin|beobachter|philosophin|philosoph|ökonomin|ökonom|historikerin|historiker",
+    "pt": r"professora?|comentarista|colunista|observador(?:a)?|filósof[oa]|economista|historiador(?:a)?",
+    "ru": r"профессор\p{L}*|обозревател\p{L}*|комментатор\p{L}*|колумнист\p{L}*|философ\p{L}*|экономист\p{L}*"
+    r"|историк\p{L}*",
+    "nl": r"hoogleraar|professor|commentator|columnist|criticus|filosoof|econoom|historicus",
+    "pl": r"profesor\p{L}*|komentator\p{L}*|felietonist\p{L}*|publicyst\p{L}*|filozof\p{L}*|ekonomist\p{L}*"
+    r"|historyk\p{L}*",
+    "sv": r"professor\p{L}*|kommentator\p{L}*|krönikör\p{L}*|kolumnist\p{L}*|filosof\p{L}*|ekonom\p{L}*"
+    r"|historiker\p{L}*",
+    "tr": r"profesör\p{L}*|yorumcu\p{L}*|köşe yazar\p{L}*|eleştirmen\p{L}*|filozof\p{L}*|ekonomist\p{L}*"
+    r"|tarihçi\p{L}*",
+    "ja": r"教授|評論家|批評家|論説委員|解説者|コメンテーター|コラムニスト|哲学者|経済学者|歴史学者",
+    "zh": r"教授|评论员|评论家|評論家|分析師|专栏作家|哲学家|经济学家|历史学家|观察人士",
+    "ko": r"교수|평론가|논평가|칼럼니스트|해설가|철학자|경제학자|역사학자",
+    "hi": r"प्रोफेसर|प्रोफ़ेसर|टिप्पणीकार|स्तंभकार|आलोचक|दार्शनिक|अर्थशास्त्री|इतिहासकार",
+    "ar": r"الأستاذة?|أستاذة?|المعلقة?|معلقة?|الفيلسوف|المؤرخ",
 }
 # Organisations, studies and reports as the source of a statement: only among the first :data:`ORG_WORDS` words of a
 # frame ("The company said …", "Un rapporto … sostiene", "研究によると"), where no person is named (the company a
@@ -190,6 +223,14 @@ WORD_RUN_RE = regex.compile(r"(?<![\p{L}\p{M}\p{N}])[\p{L}\p{M}\p{N}]+(?:['\u201
 POSSESSIVE_AFTER_RE = regex.compile(r"['\u2019]s?(?![\p{L}\p{M}])")  # "Brandt's manager": not Brandt speaking
 ZONE_BREAK_RE = regex.compile(r"[:;：；]")  # a frame opens after the last colon before its clause
 SPAN_HEAD_WORDS = 3  # a clause opening its sentence: a listed marker among its first words is its source
+# At a paragraph break (a blank line) after a paragraph that marks the author (his name, his role noun, his letter),
+# past the headline and the lead's first sentence, his speech goes on only in a paragraph opening with a pronoun ("He
+# added …"); any other opening (a person the lists do not know, "東和大学の教授は…", or no subject) is UNKNOWN
+PARAGRAPH_RESET = True
+# A name introduced by another person's role or source noun ("Commentator Dana Whitcombe", "the spokesperson, Tom
+# Reyes") is another person's, never the author's, however often the article names him
+OTHERS_BY_ROLE = True
+OTHER_BEFORE_CHARS = 40  # how far before a name its role noun is looked for
 
 
 def _markers(language: str) -> regex.Pattern[str] | None:
@@ -197,10 +238,11 @@ def _markers(language: str) -> regex.Pattern[str] | None:
         return None
     left, right = ("", "") if language in UNSPACED else (_LEFT, _RIGHT)
     left = "" if language in SUFFIXED else left
-    groups = [
+    others = "|".join(t[language] for t in (OTHER_SOURCES, OTHER_ROLES) if language in t)
+    groups = [f"(?P<other>{left}(?:{others}){right})"] if others else []
+    groups += [
         f"(?P<{name}>{left}(?:{table[language]}){right})"
         for name, table in (
-            ("other", OTHER_SOURCES),
             ("org", ORGANISATIONS),
             ("role", AUTHOR_ROLES),
             ("channel", CHANNELS),
@@ -212,6 +254,16 @@ def _markers(language: str) -> regex.Pattern[str] | None:
 
 
 MARKERS = {lang: pattern for lang in AUTHOR_ROLES if (pattern := _markers(lang)) is not None}  # compiled at import
+OTHER_BEFORE_RE = {
+    lang: regex.compile(
+        ("" if lang in UNSPACED | SUFFIXED else _LEFT)
+        + "(?:"
+        + "|".join(t[lang] for t in (OTHER_SOURCES, OTHER_ROLES) if lang in t)
+        + r")[\s,]*$",
+        regex.IGNORECASE,
+    )
+    for lang in OTHER_ROLES
+}
 
 
 def _after_word(text: str, i: int) -> bool:
@@ -315,6 +367,10 @@ def _names(
     counts = name_words(text, set_words, language)
     if language == "de":
         counts = Counter({w: n for w, n in counts.items() if w in in_runs})
+    known = _introduced_as_others(text, language) if OTHERS_BY_ROLE else set()
+    runs_all, counts_all = in_runs | set(counts), set(counts)
+    runs = [run for run in runs if not known.intersection(run)]
+    counts = Counter({w: n for w, n in counts.items() if w not in known})
     authors = set(author_names(text, evidence, set_words, language, counts))
     if authors:
         top = max(counts[n] for n in authors)
@@ -325,10 +381,28 @@ def _names(
     for run in runs:
         if authors.intersection(run):
             authors.update(run)
-    return frozenset(authors), frozenset(in_runs | set(counts)) - authors
+    return frozenset(authors), frozenset(runs_all | counts_all) - authors
 
 
-_Marker = tuple[int, str]  # position, kind: "author", "other", "org" (a body), "pron" (continues)
+def _introduced_as_others(text: str, language: str | None) -> set[str]:
+    """The capitalised words of the names the article introduces by another person's role or source noun standing
+    right before them ("Commentator Dana Whitcombe", "Professor Ken Aldous", "the spokesperson, Tom Reyes",
+    "Köşe yazarı Selin Varol"): never the author's, whoever is named most."""
+    pattern = OTHER_BEFORE_RE.get(language or "")
+    out: set[str] = set()
+    if pattern is None:
+        return out
+    end, introduced = -1, False
+    for m in CAPITAL_WORD_RE.finditer(text):
+        introduced = introduced and text[end : m.start()] == " "  # the rest of a run ("Dana Whitcombe")
+        introduced = introduced or pattern.search(text, max(0, m.start() - OTHER_BEFORE_CHARS), m.start()) is not None
+        if introduced:
+            out.add(m.group())
+        end = m.end()
+    return out
+
+
+_Marker = tuple[int, str]  # position, kind: "author", "other", "org" (a body), "pron", "role" (not his: continue)
 
 
 @dataclass
@@ -353,7 +427,7 @@ class _Article:
             for m in pattern.finditer(self.text, a, b) if pattern is not None else ():
                 kind = m.lastgroup or "pron"
                 if kind == "role":
-                    kind = "author" if m.group().casefold() in self.roles else "pron"  # not his: continues
+                    kind = "author" if m.group().casefold() in self.roles else "role"  # not his: continues
                     kind = "other" if _another(self.text, m.start(), language) else kind
                 found.append((m.start(), "author" if kind == "channel" else kind))
             self.markers[key] = sorted(found, key=lambda f: f[0])
@@ -437,6 +511,12 @@ def _frame_marker(art: _Article, i: int, span: tuple[int, int], language: str | 
     return kind
 
 
+def _opens_with_pronoun(art: _Article, i: int, language: str | None) -> bool:
+    """Whether the first marker of sentence ``i`` is a third-person pronoun (:data:`PRONOUNS`)."""
+    a, b = art.bounds[i], art.bounds[i + 1]
+    return _zone_marker(art, art.sentence_markers(i, language), a, b) == "pron"
+
+
 def _resolved(kind: str | None, state: Speaker) -> Attribution:
     if kind == "author":
         return Attribution(Speaker.AUTHOR, True)
@@ -463,11 +543,20 @@ def attributions(
     langs = list(span_languages) if span_languages is not None else [language] * len(spans)
     order = sorted(range(len(spans)), key=lambda k: spans[k])
     out: list[Attribution] = [Attribution(Speaker.UNKNOWN, False)] * len(spans)
-    state, k = Speaker.UNKNOWN, 0
+    state, k, seen = Speaker.UNKNOWN, 0, 0
+    paragraph = named = False  # a paragraph break before this sentence; the author marked in this paragraph
     for i in range(len(art.bounds) - 1):
         a, b = art.bounds[i], art.bounds[i + 1]
-        if a == b:
+        if not text[a:b].strip():
+            paragraph = paragraph or (a < b and text[a:b].count("\n") + (text[a - 1 : a] == "\n") >= 2)
             continue
+        if paragraph and named and seen >= INTRO_SENTENCES and PARAGRAPH_RESET and state is Speaker.AUTHOR:
+            # a new paragraph after one marking the author: his speech goes on only with a pronoun (which marks it)
+            named = _opens_with_pronoun(art, i, language)
+            state = state if named else Speaker.UNKNOWN
+        elif paragraph:
+            named = False
+        paragraph, seen = False, seen + 1
         sentence_state = None
         while k < len(order) and spans[order[k]][0] < b:
             j = order[k]
@@ -476,7 +565,10 @@ def attributions(
             k += 1
         if sentence_state is None:
             kind = _zone_marker(art, art.sentence_markers(i, language), a, b)
-            sentence_state = _resolved(kind, state).speaker
+            sentence_state, explicit = _resolved(kind, state).speaker, kind == "author"
+        else:
+            explicit = sentence_state is Speaker.AUTHOR
+        named = named or explicit
         state = sentence_state
     return out
 
