@@ -7,8 +7,8 @@ once per quote set into phrases (:func:`quote_phrases`: each clause of 2-6 words
 clause that neither open nor close on a very common word), embedded once (the same disk cache as the quote vectors, keyed by the model and the
 phrases of the set). A fragment is a rendering of quote q when its nearest phrase belongs to q, at a cosine of at
 least :data:`PHRASE_MIN_COSINE` (:data:`PHRASE_MIN_COSINE_CJK` in Chinese, Japanese, Korean), and the nearest phrase of every other quote is at least :data:`PHRASE_MIN_GAP`
-further away (a fragment as near to two quotes, "AI safety research", tells neither). A phrase found in two quotes
-is no target. A fragment attributed to another speaker (:mod:`.subjects`: "the analyst called it «des mots
+further away (a fragment as near to two quotes tells neither). A phrase found in two quotes ("AI safety") belongs
+to none: a fragment nearest to it ("AI safety research", a company's) tells no quote. A fragment attributed to another speaker (:mod:`.subjects`: "the analyst called it «des mots
 courageux»") is not compared.
 
 Bounded cost: at most :data:`MAX_PHRASES_PER_QUOTE` phrases a quote, and no phrase targets at all for a set of more
@@ -53,6 +53,7 @@ PHRASE_MIN_COSINE = 0.87  # e5 cosine of a fragment to its nearest phrase
 PHRASE_MIN_COSINE_CJK = 0.88
 PHRASE_MIN_GAP = 0.02  # over the nearest phrase of any other quote
 PHRASE_EVIDENCE = "phrase target"
+SHARED = -1  # the quote index of a phrase that stands in two quotes or more
 CLAUSE_CUT_RE = regex.compile(r"[,;:.!?()\[\]\"“”‘’«»—–]+")
 PHRASE_WORD_RE = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}'’\-]*")
 
@@ -72,19 +73,22 @@ def _clause_phrases(clause: str, language: str) -> list[str]:
 
 
 def quote_phrases(texts: Sequence[str], language: str = "en") -> list[tuple[int, str]]:
-    """(quote index, phrase) for each phrase target of the set: runs of 2-4 words inside a clause of a quote, not
-    opening or closing on a very common word, at most :data:`MAX_PHRASES_PER_QUOTE` a quote; a phrase that stands
-    in two quotes or more (compared lowercased) is dropped."""
+    """(quote index, phrase) for each phrase target of the set: the clauses of 2-6 words of a quote and its runs of
+    2-4 words inside a clause, not opening or closing on a very common word, at most :data:`MAX_PHRASES_PER_QUOTE`
+    a quote. A phrase standing in two quotes or more (compared lowercased: "AI safety") is kept once with quote
+    index -1 (:data:`SHARED`): a fragment nearest to it tells no quote."""
     per_quote = [
         list(dict.fromkeys(p for c in CLAUSE_CUT_RE.split(t) for p in _clause_phrases(c, language))) for t in texts
     ]
-    owners = Counter(p.lower() for ps in per_quote for p in {q.lower() for q in ps})
+    owners = Counter(p for ps in per_quote for p in {q.lower() for q in ps})
     out: list[tuple[int, str]] = []
+    shared: dict[str, str] = {}
     for qi, ps in enumerate(per_quote):
         kept = [p for p in ps if owners[p.lower()] == 1]
         kept.sort(key=lambda p: len(p.split()))  # stable: shortest first, then in order
         out.extend((qi, p) for p in kept[:MAX_PHRASES_PER_QUOTE])
-    return out
+        shared.update((p.lower(), p) for p in ps if owners[p.lower()] > 1 and p.lower() not in shared)
+    return out + [(SHARED, p) for p in shared.values()]
 
 
 @dataclass(frozen=True)
@@ -112,7 +116,8 @@ def phrase_side(texts: tuple[str, ...], embedder: Embedder, language: str = "en"
         if phrases:
             ptexts = tuple(p for _, p in phrases)
             vectors = _load_quote_vectors(ptexts, embedder)
-            side = PhraseSide(vectors, np.array([qi for qi, _ in phrases]), ptexts)
+            owner = np.array([len(texts) if qi == SHARED else qi for qi, _ in phrases])  # shared: one more bucket
+            side = PhraseSide(vectors, owner, ptexts)
         while len(_SIDES) >= PHRASE_SIDE_CACHE_SIZE:
             _SIDES.pop(next(iter(_SIDES)))
         _SIDES[key] = side
@@ -137,14 +142,15 @@ def _fragments(
 
 
 def _nearest(cos: np.ndarray, owner: np.ndarray, n_quotes: int) -> tuple[int, int, float, float]:
-    """For one fragment's cosines to the phrases: (best quote, its phrase index, cosine, gap to the next quote)."""
-    best = np.full(n_quotes, -2.0)
+    """For one fragment's cosines to the phrases: (best quote, its phrase index, cosine, gap to the next quote or
+    the shared phrases); the best quote is ``n_quotes`` when a shared phrase is nearest."""
+    best = np.full(n_quotes + 1, -2.0)
     np.maximum.at(best, owner, cos)
     order = np.argsort(-best, kind="stable")
     qi = int(order[0])
     mine = np.flatnonzero(owner == qi)
     pi = int(mine[np.argmax(cos[mine])])
-    runner = float(best[order[1]]) if n_quotes > 1 else 0.0
+    runner = float(best[order[1]])
     return qi, pi, float(best[qi]), float(best[qi]) - runner
 
 
@@ -162,11 +168,11 @@ def phrase_renderings(
     ``translated``, offsets on the fragment."""
     from .crosslingual import _family, _passage_vectors
 
+    if len(quotes) > MAX_PHRASE_QUOTES:
+        return []
     taken = [(a.start, a.end) for a in found]
     spans = _fragments(text, taken, language, text_language)
-    if not spans:
-        return []
-    side = phrase_side(tuple(q.text for q in quotes), embedder, language)
+    side = phrase_side(tuple(q.text for q in quotes), embedder, language) if spans else None
     if side is None:
         return []
     heard = attributions(text, spans, text_language, set_words, taken)
@@ -177,6 +183,8 @@ def phrase_renderings(
     out: list[Alignment] = []
     for (s, e), row in zip(spans, cos, strict=True):
         qi, pi, c, gap = _nearest(row, side.owner, len(quotes))
+        if qi == len(quotes):  # a phrase of several quotes is nearest
+            continue
         floor = PHRASE_MIN_COSINE_CJK if _family(text[s:e]) == "cjk" else PHRASE_MIN_COSINE
         if c < floor or gap < PHRASE_MIN_GAP:
             continue
