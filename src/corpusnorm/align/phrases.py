@@ -2,14 +2,17 @@
 
 A quoted fragment of two to six words ("modigt tal", "görünmez olmak", "przyczynić się do bezpieczeństwa AI")
 renders a phrase of one quote ("courageous speech", "become invisible", "contribute to AI safety"), not the whole
-sentence: compared with whole quotes, e5-small ranks it near the wrong quote or under the floors. Each quote is cut
-once per quote set into phrases (:func:`quote_phrases`: each clause of 2-6 words, and runs of 2-4 words inside a
-clause that neither open nor close on a very common word), embedded once (the same disk cache as the quote vectors, keyed by the model and the
-phrases of the set). A fragment is a rendering of quote q when its nearest phrase belongs to q, at a cosine of at
-least :data:`PHRASE_MIN_COSINE` (:data:`PHRASE_MIN_COSINE_CJK` in Chinese, Japanese, Korean), and the nearest phrase of every other quote is at least :data:`PHRASE_MIN_GAP`
-further away (a fragment as near to two quotes tells neither). A phrase found in two quotes ("AI safety") belongs
-to none: a fragment nearest to it ("AI safety research", a company's) tells no quote. A fragment attributed to another speaker (:mod:`.subjects`: "the analyst called it «des mots
-courageux»") is not compared.
+sentence: compared with whole quotes, e5-small ranks it near the wrong quote or under the floors, and a quote under
+ten words has no clause targets. Each quote is cut once per quote set into phrases (:func:`quote_phrases`: its
+clauses of 2-6 words, and runs of 2-4 words inside a clause that neither open nor close on a very common word),
+embedded once (the disk cache of the quote vectors, keyed by the model and the phrases of the set).
+
+A fragment is a rendering of quote q when its nearest phrase belongs to q, at a cosine of at least
+:data:`PHRASE_MIN_COSINE` (:data:`PHRASE_MIN_COSINE_CJK` in Chinese, Japanese, Korean), and the nearest phrase of
+every other quote is at least :data:`PHRASE_MIN_GAP` further away (a fragment as near to two quotes tells
+neither). A phrase standing in two quotes ("AI safety") belongs to none: a fragment nearest to it ("AI safety
+research", a company's) tells no quote. A fragment attributed to another speaker (:mod:`.subjects`: "the analyst
+called it «des mots courageux»") is not compared.
 
 Bounded cost: at most :data:`MAX_PHRASES_PER_QUOTE` phrases a quote, and no phrase targets at all for a set of more
 than :data:`MAX_PHRASE_QUOTES` quotes (a 5,000-quote set aligns exactly as without this module, at no cost). Runs
@@ -48,8 +51,9 @@ MAX_PHRASES_PER_QUOTE = 48  # a long quote keeps its first phrases (in order of 
 MAX_PHRASE_QUOTES = 500  # larger sets get no phrase targets (documented in docs/align.md)
 EDGE_ZIPF = 6.0  # a phrase neither opens nor closes on a word this common ("the", "of", "my", "to")
 PHRASE_MIN_COSINE = 0.87  # e5 cosine of a fragment to its nearest phrase
-# a Chinese/Japanese/Korean fragment: others' short statements reach 0.875 ("我也决定离开这个行业" -> "decided to
-# leave Anthropic", dev_second), renderings 0.888 and 0.907 ("서로 연결된 위기들", dev_frag; "我已经决定离开", dev_xling)
+# a Chinese/Japanese/Korean fragment: others' short statements reach 0.875 ("我也决定离开这个行业" -> "decided
+# to leave Anthropic", dev_second), renderings 0.888 and 0.907 ("서로 연결된 위기들", dev_frag; "我已经决定离开",
+# dev_xling)
 PHRASE_MIN_COSINE_CJK = 0.88
 PHRASE_MIN_GAP = 0.02  # over the nearest phrase of any other quote
 PHRASE_EVIDENCE = "phrase target"
