@@ -12,7 +12,8 @@ A fragment is a rendering of quote q when its nearest phrase belongs to q, at a 
 every other quote is at least :data:`PHRASE_MIN_GAP` further away (a fragment as near to two quotes tells
 neither). A phrase standing in two quotes ("AI safety") belongs to none: a fragment nearest to it ("AI safety
 research", a company's) tells no quote. A fragment attributed to another speaker (:mod:`.subjects`: "the analyst
-called it «des mots courageux»") is not compared.
+called it «des mots courageux»") is not compared, nor is any fragment of an article that carries no other
+alignment of the set (:data:`MIN_EVIDENCE`).
 
 Bounded cost: at most :data:`MAX_PHRASES_PER_QUOTE` phrases a quote, and no phrase targets at all for a set of more
 than :data:`MAX_PHRASE_QUOTES` quotes (a 5,000-quote set aligns exactly as without this module, at no cost). Runs
@@ -57,6 +58,8 @@ PHRASE_MIN_COSINE = 0.87  # e5 cosine of a fragment to its nearest phrase
 PHRASE_MIN_COSINE_CJK = 0.88
 PHRASE_MIN_GAP = 0.02  # over the nearest phrase of any other quote
 PHRASE_EVIDENCE = "phrase target"
+MIN_EVIDENCE = 1  # alignments the article must already carry: a stray short quote ('Bottegaio per un giorno' ->
+# "day at Anthropic", an unrelated web sentence of shared/lid_testdata) is not compared
 SHARED = -1  # the quote index of a phrase that stands in two quotes or more
 CLAUSE_CUT_RE = regex.compile(r"[,;:.!?()\[\]\"“”‘’«»—–]+")
 PHRASE_WORD_RE = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}'’\-]*")
@@ -172,7 +175,7 @@ def phrase_renderings(
     ``translated``, offsets on the fragment."""
     from .crosslingual import _family, _passage_vectors
 
-    if len(quotes) > MAX_PHRASE_QUOTES:
+    if len(quotes) > MAX_PHRASE_QUOTES or len(found) < MIN_EVIDENCE:
         return []
     taken = [(a.start, a.end) for a in found]
     spans = _fragments(text, taken, language, text_language)
