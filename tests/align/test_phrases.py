@@ -9,15 +9,12 @@ from corpusnorm.align import phrases as phrases_module
 from corpusnorm.align.phrases import PHRASE_EVIDENCE, quote_phrases
 from corpusnorm.quotes import canonical_quotes
 
-# engineer-written; every person in them is invented
-RESEARCHER = (
-    "Investigador de segurança deixa a Anthropic\n\n"
-    "Na carta, o investigador fala de «discurso corajoso» e de poesia. A empresa não comentou."
-)
+# engineer-written; every person in them is invented. Each article renders another quote of the set first (L01):
+# fragments are compared only in an article that carries the set
+HEAD = "Investigador de segurança deixa a Anthropic\n\n«Decidi deixar a Anthropic», escreveu aos colegas. "
+RESEARCHER = HEAD + "Na carta, o investigador fala de «discurso corajoso» e de poesia. A empresa não comentou."
 ANALYST = (
-    "Investigador de segurança deixa a Anthropic\n\n"
-    "O investigador anunciou a saída numa carta aos colegas. "
-    "O analista Rui Tavares Moniz chamou-lhe «palavras corajosas» e lembrou que a empresa continua a contratar."
+    HEAD + "O analista Rui Tavares Moniz chamou-lhe «palavras corajosas» e lembrou que a empresa continua a contratar."
 )
 
 
@@ -64,11 +61,14 @@ def test_the_same_words_by_another_speaker_are_not_aligned() -> None:
 
 
 def test_a_fragment_as_near_to_two_quotes_tells_neither() -> None:
-    text = (
-        "Investigador de segurança deixa a Anthropic\n\n"
-        "Na carta, o investigador lembra os anos dedicados à «segurança da IA»."
-    )
+    text = HEAD + "Na carta, o investigador lembra os anos dedicados à «segurança da IA»."
     assert _phrase_alignments(text, "pt") == []
+
+
+def test_an_article_that_carries_no_other_quote_of_the_set_is_not_compared() -> None:
+    assert [a.quote_id for a in align(RESEARCHER, language="pt")] == ["L01", "L24"]
+    alone = RESEARCHER.replace("«Decidi deixar a Anthropic», escreveu aos colegas. ", "")
+    assert align(alone, language="pt") == []
 
 
 def test_a_set_over_the_bound_gets_no_phrase_targets(monkeypatch: pytest.MonkeyPatch) -> None:
