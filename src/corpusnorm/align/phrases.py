@@ -34,6 +34,7 @@ from ..backends.wordfreq import zipf
 from ..document import Alignment
 from ..quotes import Quote
 from .passages import QUOTED_RE, _looks_like, _word_count
+from .prepared import quote_texts
 from .score import translated_score
 from .subjects import Speaker, attributions
 
@@ -179,7 +180,7 @@ def phrase_renderings(
         return []
     taken = [(a.start, a.end) for a in found]
     spans = _fragments(text, taken, language, text_language)
-    side = phrase_side(tuple(q.text for q in quotes), embedder, language) if spans else None
+    side = phrase_side(quote_texts(quotes), embedder, language) if spans else None
     if side is None:
         return []
     heard = attributions(text, spans, text_language, set_words, taken)
