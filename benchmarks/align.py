@@ -561,9 +561,12 @@ def _anchor_span(text: str, anchor: str) -> tuple[int, int]:
     return start, start + len(anchor)
 
 
-def report_dev_xling(passages: str = "quoted", folder: Path = DEV_XLING) -> None:
-    """Engineer-written development articles: every gold rendering found? any other alignment is false."""
+def report_dev_xling(passages: str = "quoted", folder: Path = DEV_XLING, half: str | None = None) -> None:
+    """Engineer-written development articles: every gold rendering found? any other alignment is false.
+    ``half``: "odd" (1st, 3rd, ... article) or "even" for a set split into a choosing and a confirming half."""
     data = json.loads((folder / "articles.json").read_text(encoding="utf-8"))
+    if half is not None:
+        data["articles"] = data["articles"][half == "even" :: 2]
     print(
         f"\n## {folder.name} articles ({len(data['articles'])}, passages={passages!r}; found / gold, false alignments)"
     )
@@ -1155,6 +1158,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--paraphrase", action="store_true", help="only the paraphrase matcher's parts")
     parser.add_argument("--dev-set", help="only this dev set (a folder name under benchmarks/data), in --passages mode")
     parser.add_argument("--passages", default="reported", help="passages mode for --dev-set")
+    parser.add_argument("--half", choices=("odd", "even"), help="--dev-set: only its odd- or even-numbered articles")
     parser.add_argument("--scale-articles", type=int, default=SCALE_ARTICLES)
     parser.add_argument("--no-scale", action="store_true", help="skip the large quote set part (~3 min of CPU)")
     return parser
@@ -1219,7 +1223,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.scale:
         report_scale(n_articles=args.scale_articles)
     elif args.dev_set:
-        report_dev_xling(args.passages, folder=ROOT / "benchmarks" / "data" / args.dev_set)
+        report_dev_xling(args.passages, folder=ROOT / "benchmarks" / "data" / args.dev_set, half=args.half)
     elif args.paraphrase:
         run_paraphrase()
     elif args.dev_only:

@@ -27,6 +27,7 @@ from .leads import lead_summaries
 from .monolingual import _monolingual
 from .paraphrase import frame_candidates, paraphrase_texts, paraphrases
 from .passages import DEFAULT_PASSAGES, PASSAGE_MODES
+from .phrases import phrase_renderings
 from .prepared import PreparedQuotes, prepare_quotes, resolve_quotes
 from .runs import passage_runs
 from .score import monolingual_score
@@ -102,8 +103,8 @@ def _embedded(
     leads: bool | None = None,
 ) -> list[Alignment]:
     """What the embedding matchers add to the monolingual ``found``: cross-lingual renderings, their repeats,
-    passage runs, with ``passages="reported"`` unquoted reported summaries (:mod:`.paraphrase`), and short quoted
-    renderings in a gap of aligned quotes (:mod:`.gaps`)."""
+    passage runs, with ``passages="reported"`` unquoted reported summaries (:mod:`.paraphrase`), short quoted
+    renderings in a gap of aligned quotes (:mod:`.gaps`) and short quoted fragments of one quote (:mod:`.phrases`)."""
     memo: dict[str, np.ndarray] = {}  # this text's passages embedded once (candidates, then run sentences)
     taken = [(a.start, a.end) for a in found]
     # the paraphrase matcher's clauses ride along with the first cross-lingual model call; its frames scanned once
@@ -127,6 +128,7 @@ def _embedded(
         spans = [(a.start, a.end) for a in [*found, *out]]
         out += paraphrases(text, quotes, spans, quote_language, embedder, language, memo, second_opinion, frames)
     out += gap_renderings(text, quotes, [*found, *out], quote_language, embedder, language, memo)
+    out += phrase_renderings(text, quotes, [*found, *out], quote_language, embedder, language, memo, quotes.words)
     if passages == "reported":  # frameless summaries, once the article is shown to carry the set (:mod:`.leads`)
         model_memo = (embedder, memo)
         out += lead_summaries(
