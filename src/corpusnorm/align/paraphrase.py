@@ -125,6 +125,10 @@ REPORTING_VERBS: dict[str, str] = {
     "cs": r"napsal|napsala|píše|uvedl|uvedla|uvádí|řekl|řekla|říká|dodal|dodala|dodává|vysvětlil|vysvětlila"
     r"|vysvětluje|zdůraznil|zdůraznila|zdůrazňuje|podotkl|podotkla|přiznal|přiznala|přiznává|prohlásil"
     r"|prohlásila|oznámil|oznámila|tvrdí|míní|konstatoval|konstatovala",
+    # (frames2) Slovak, which had no lists: the Czech forms in Slovak spelling
+    "sk": r"napísal|napísala|píše|uviedol|uviedla|uvádza|povedal|povedala|hovorí|dodal|dodala|dodáva|vysvetlil"
+    r"|vysvetlila|vysvetľuje|zdôraznil|zdôraznila|zdôrazňuje|poznamenal|poznamenala|priznal|priznala|priznáva"
+    r"|vyhlásil|vyhlásila|oznámil|oznámila|tvrdí|myslí si|konštatoval|konštatovala",
     "hr": r"(?:je[^\S\n]+)?(?:rekao|rekla|napisao|napisala|naveo|navela|dodao|dodala|istaknuo|istaknula|objasnio"
     r"|objasnila|ustvrdio|ustvrdila|poručio|poručila|izjavio|izjavila|priznao|priznala|naglasio|naglasila)"
     r"(?:[^\S\n]+je)?|kaže|piše|tvrdi|ističe|navodi|dodaje|objašnjava|smatra|poručuje|naglašava",
@@ -172,6 +176,7 @@ INTENT_VERBS: dict[str, str] = {
     "pl": r"chce|chciał|chciała|zamierza|planuje|pragnie|ma nadzieję|postanowił|postanowiła|zdecydował"
     r"|zdecydowała|chciałby|chciałaby",
     "cs": r"chce|chtěl by|chtěla by|plánuje|hodlá|doufá|zamýšlí|rozhodl se|rozhodla se",
+    "sk": r"chce|chcel by|chcela by|plánuje|hodlá|dúfa|zamýšľa|rozhodol sa|rozhodla sa",
     "hr": r"želi|planira|namjerava|nada se|odlučio je|odlučila je|htio bi|htjela bi|kani",
     "uk": r"хоче|планує|сподівається|має намір|вирішив|вирішила|збирається|мріє",
     "ro": r"vrea|dorește|își dorește|speră|intenționează|plănuiește|a decis|ar vrea|ar dori",
@@ -258,7 +263,8 @@ ATTRIBUTIONS: dict[str, str] = {
     "fr": r"selon lui|selon le chercheur|à ses yeux|pour lui|d'après lui|à son avis|à l'en croire",
     "de": r"nach eigenen worten|nach seinen worten|seiner ansicht nach|für ihn|ihm zufolge|nach eigener aussage"
     r"|nach eigenen angaben|aus seiner sicht|seiner meinung nach",
-    "pt": r"segundo ele|segundo o pesquisador|para ele|na opinião dele|de acordo com ele|na avaliação dele",
+    "pt": r"segundo ele|segundo o pesquisador|para ele|na opinião dele|de acordo com ele|na avaliação dele"
+    r"|na visão dele|a seu ver",  # (frames2)
     "ru": r"по его словам|по его мнению|для него",
     "zh": r"据介绍|据他介绍|据了解|在他看来|据(?:他|她)(?:本人)?(?:透露|称|说|表示|介绍)|(?:他|她)(?:坦言|认为)",
     "hi": r"उनके मुताबिक|उनके अनुसार|उनकी राय में|उनका कहना है कि",
@@ -272,6 +278,7 @@ ATTRIBUTIONS: dict[str, str] = {
     "nl": r"volgens (?:hem|haar|(?-i:\p{Lu})\p{L}+)|voor hem|voor haar",
     "pl": r"według (?:niego|niej|(?-i:\p{Lu})\p{L}+)|jego zdaniem|jej zdaniem|dla niego|dla niej",
     "cs": r"podle (?:něj|něho|ní|jeho slov|(?-i:\p{Lu})\p{L}+)|pro něj|pro ni",
+    "sk": r"podľa (?:neho|nej|jeho slov|(?-i:\p{Lu})\p{L}+)|pre neho|pre ňu",
     "hr": r"prema njemu|prema njoj|prema njegovim riječima|po njemu|po njoj|za njega",
     "uk": r"за його словами|за її словами|на його думку|на її думку|для нього|для неї",
     "ro": r"potrivit lui|potrivit ei|potrivit acestuia|în opinia sa|în opinia lui|pentru el|pentru ea",
@@ -291,6 +298,7 @@ ATTRIBUTION_LEADS: dict[str, str] = {
     "fr": r"selon|d['’]après",
     "de": r"laut",
     "pt": r"segundo|de acordo com|conforme",
+    "ru": r"по словам|по мнению",  # (frames2) "Человечество, по мнению Шармы, приближается …"
     # (langs)
     "sv": r"enligt",
     "da": r"ifølge",
@@ -298,6 +306,7 @@ ATTRIBUTION_LEADS: dict[str, str] = {
     "nl": r"volgens",
     "pl": r"według",
     "cs": r"podle",
+    "sk": r"podľa",
     "hr": r"prema",
     "uk": r"за словами|на думку",
     "ro": r"potrivit|conform",
@@ -314,6 +323,7 @@ INDEFINITE_SOURCES: dict[str, str] = {
     "fr": r"un|une|des|certains|certaines|plusieurs|d['’]autres|autres|sources",
     "de": r"ein|eine|einem|einer|eines|einigen|mehreren|anderen|quellen",
     "pt": r"um|uma|uns|umas|alguns|algumas|vários|várias|diversos|diversas|outros|outras|outro|outra|fontes",
+    "ru": r"одного|одной|некоторых|ряда|нескольких|многих|других|источников",  # (frames2)
     # (langs) "enligt en analytiker", "volgens een expert", "według jednego z analityków", "theo một chuyên gia"
     "sv": r"en|ett|några|flera|andra|källor",
     "da": r"en|et|nogle|flere|andre|kilder",
@@ -321,6 +331,7 @@ INDEFINITE_SOURCES: dict[str, str] = {
     "nl": r"een|enkele|sommige|meerdere|andere|bronnen",
     "pl": r"jednego|jednej|niektórych|kilku|wielu|innych|źródeł",
     "cs": r"jednoho|jedné|některých|několika|mnoha|jiných|zdrojů",
+    "sk": r"jedného|jednej|niektorých|niekoľkých|mnohých|iných|zdrojov",
     "hr": r"jednom|jednoj|nekim|nekoliko|mnogim|drugim|izvorima",
     "uk": r"одного|однієї|деяких|кількох|багатьох|інших|джерел",
     "ro": r"unui|unei|unor|unora|mai multor|altor|surselor|surse",
@@ -338,6 +349,12 @@ REPORTIVE: dict[str, str] = {
     "fr": r"serait|seraient|aurait|auraient|voudrait|envisagerait|souhaiterait|compterait",
     "pt": r"teria|teriam|estaria|estariam|seria|seriam|quereria|pretenderia",
     "de": r"sei|seien|habe|wolle|werde|könne|müsse|gebe|solle|wisse|bleibe|bedeute|sehe|fühle|finde",
+    # (frames2) the Slavic reportive particles: "Tlak … prý cítil v sobě", "vraj", "podobno", "якобы", "нібито"
+    "cs": r"prý|údajně",
+    "sk": r"vraj|údajne",
+    "pl": r"podobno|rzekomo",
+    "ru": r"якобы|мол|дескать",
+    "uk": r"нібито|мовляв",
 }
 # Coordinating conjunctions after a comma: where a frame clause that carries two statements ("Il mondo sarebbe in
 # pericolo, e non soltanto a causa dell'IA", "Le monde serait en péril, et pas seulement …") is cut in halves when
@@ -356,6 +373,7 @@ COORDINATIONS: dict[str, str] = {
     "nl": r"en|maar",
     "pl": r"i|a|ale",
     "cs": r"a|ale",
+    "sk": r"a|ale",
     "hr": r"i|a|ali",
     "uk": r"і|й|та|але",
     "ro": r"și|dar|iar",
@@ -398,6 +416,7 @@ POSSESSIVES: dict[str, str] = {
     "nl": r"zijn|haar",
     "pl": r"jego|jej",
     "cs": r"jeho|její",
+    "sk": r"jeho|jej",
     "hr": r"njegov|njegova|njegovo|njegovi|njezin|njezina",
     "uk": r"його|її",
 }
@@ -421,6 +440,7 @@ SUBJECTS: dict[str, str] = {
     "nl": r"hij|zij|ze",
     "pl": r"on|ona",
     "cs": r"on|ona",
+    "sk": r"on|ona",
     "hr": r"on|ona",
     "uk": r"він|вона",
     "ro": r"el|ea",
@@ -452,6 +472,7 @@ THAT_WORDS: dict[str, str] = {
     "nl": r"dat",
     "pl": r"że|iż",
     "cs": r"že",
+    "sk": r"že",
     "hr": r"da|kako",
     "uk": r"що|нібито",
     "ro": r"că",
@@ -480,6 +501,7 @@ PREPOSITIONS: dict[str, str] = {
     "nl": r"in|op|aan|met|van|bij|uit|over|tijdens|na|voor|tegen",
     "pl": r"w|we|na|do|z|ze|od|o|po|przy|dla|podczas",
     "cs": r"v|ve|na|do|z|ze|od|o|po|při|pro|během|k|ke",
+    "sk": r"v|vo|na|do|z|zo|od|o|po|pri|pre|počas|k|ku",
     "hr": r"u|na|do|iz|od|o|po|pri|za|tijekom|s|sa|k|ka",
     "uk": r"в|у|на|до|з|із|від|про|по|при|для|під",
     "ro": r"în|într-o|într-un|pe|la|cu|de|din|despre|pentru|după",
@@ -641,8 +663,13 @@ def first_person(text: str) -> str:
     return _FIRST_PERSON_RE.sub(lambda m: _FIRST_PERSON[m.group().lower()], text)
 
 
+# (frames2) A sentence ends at SENTENCE_BOUNDARY_RE, but not at the dot of an ordinal number before a word in lower
+# case ("bude 9. februára", "am 9. Februar", "9. lutego"): the date belongs to the clause
+SENTENCE_END_RE = regex.compile(rf"(?!(?<=\p{{N}})\.[^\S\n]+\p{{Ll}})(?:{SENTENCE_BOUNDARY_RE.pattern})")
+
+
 def _sentences(text: str) -> list[tuple[int, int]]:
-    bounds = [0] + [m.end() for m in SENTENCE_BOUNDARY_RE.finditer(text)] + [len(text)]
+    bounds = [0] + [m.end() for m in SENTENCE_END_RE.finditer(text)] + [len(text)]
     return [(a, b) for a, b in itertools.pairwise(bounds) if b > a]
 
 
@@ -727,6 +754,8 @@ def _frame_spans(
     after += [m.end() for m in frames.attribution.finditer(text, a, b)]
     before = _before_spans(text, a, b, lang, frames) + trailing
     starts = [m.start() for m in frames.intent.finditer(text, a, b)]
+    if lang not in SENTENCE_FRAME_LANGUAGES:  # (frames2) a frame closing the sentence ("…, was er erreichen wollte")
+        after, starts = _with_content(text, after, b), _with_content(text, starts, b)  # gives no content of its own
     # a verb or attribution inserted after two words at least (one is a connective: "However, he said, it was …")
     inserts = [m for m in frames.inserted.finditer(text, a, b) if _has_words(text[a : m.start()], INSERTED_MIN_WORDS)]
     inserted = bool(inserts) or _mid_attribution(text, a, b, lang)
@@ -742,6 +771,13 @@ def _frame_spans(
     tails = [(m.end(), _clause_end(clause_ends, m.end(), b)) for m in inserts]
     tails = [(s, e) for s, e in tails if _has_words(text[s:e], INSERTED_TAIL_WORDS)]
     return before + [(s, _clause_end(clause_ends, s, b)) for s in sorted(after + starts)], tails
+
+
+def _with_content(text: str, starts: list[int], end: int) -> list[int]:
+    """(frames2) The ``starts`` of frame clauses running to ``end`` with :data:`PARAPHRASE_MIN_WORDS` words at least:
+    an intent verb or a reporting verb with fewer after it ("Er habe erreicht, was er dort erreichen wollte") frames
+    nothing, and leaves the sentence to the frames that mark it whole (a subject, a reportive mood)."""
+    return [s for s in starts if _has_words(text[s:end], PARAPHRASE_MIN_WORDS)]
 
 
 FRAME_NEGATION_WORDS = 2  # words before a reporting verb whose negation makes the frame a denial
@@ -767,6 +803,7 @@ MID_ATTRIBUTIONS: dict[str, str] = {
     "nl": r"volgens (?:hem|haar)",
     "pl": r"według (?:niego|niej)|jego zdaniem|jej zdaniem",
     "cs": r"podle (?:něj|něho|ní)",
+    "sk": r"podľa (?:neho|nej)",
     "hr": r"prema njemu|prema njoj|po njemu|po njoj",
     "uk": r"за його словами|за її словами|на його думку|на її думку",
     "ro": r"potrivit lui|potrivit ei|în opinia sa",
