@@ -1,5 +1,5 @@
 """Frame forms added by branch frames2 (corpusnorm.align.paraphrase): Slovak lists, Slavic reportive particles, a
-Russian attribution to a named source, frames closing their sentence, ordinal dates inside a sentence.
+Russian attribution to a named source, frames closing their sentence, sentences continuing a report.
 Engineer-written sentences about invented people."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from corpusnorm.align import paraphrase
-from corpusnorm.align.paraphrase import REPORTIVE, _sentences, frame_candidates
+from corpusnorm.align.paraphrase import REPORTIVE, frame_candidates
 from corpusnorm.align.polarity import _negated
 
 
@@ -19,8 +19,8 @@ def clauses(text: str, language: str) -> list[str]:
     ("text", "clause"),
     [
         (
-            "V liste kolegom uviedol, že jeho posledným pracovným dňom bude 9. februára.",
-            "jeho posledným pracovným dňom bude 9. februára",
+            "V liste kolegom uviedol, že jeho posledným pracovným dňom bude piatok.",
+            "jeho posledným pracovným dňom bude piatok",
         ),
         ("Podľa neho je svet v ohrození a nielen pre vojnu.", "je svet v ohrození a nielen pre vojnu"),
         ("Teraz chce študovať hudbu a venovať sa záhradníctvu.", "chce študovať hudbu a venovať sa záhradníctvu"),
@@ -30,20 +30,16 @@ def test_slovak_frames_open_the_reported_clause(text: str, clause: str) -> None:
     assert clause in clauses(text, "sk")
 
 
+def test_a_slovak_sentence_detected_as_czech_is_read_with_both_lists() -> None:
+    text = "V liste kolegom uviedol, že jeho posledným pracovným dňom bude piatok."
+    assert paraphrase._passage_language(text) == "cs"
+    assert clauses(text, "sk") == ["jeho posledným pracovným dňom bude piatok"]
+
+
 def test_a_slovak_indefinite_source_and_a_slovak_negation() -> None:
     assert clauses("Podľa jedného analytika je trh s dátami v ohrození.", "sk") == []
     assert _negated("svet nie je v ohrození", "sk")
     assert not _negated("svet je v ohrození", "sk")
-
-
-def test_an_ordinal_date_does_not_end_the_sentence_a_full_stop_does() -> None:
-    text = "Napísal, že jeho posledný deň bude 9. marca. Potom nič. Na konci stála 9. Potom odišiel."
-    assert [text[a:b].strip() for a, b in _sentences(text)] == [
-        "Napísal, že jeho posledný deň bude 9. marca.",
-        "Potom nič.",
-        "Na konci stála 9.",
-        "Potom odišiel.",
-    ]
 
 
 @pytest.mark.parametrize(
@@ -76,3 +72,40 @@ def test_a_frame_closing_the_sentence_leaves_it_to_a_reportive_mood() -> None:
     assert clauses(text, "de") == ["Er habe erreicht, was er dort erreichen wollte"]
     # an intent verb with content of its own still opens its clause
     assert clauses("Künftig wolle er Musik studieren und reisen.", "de") == ["wolle er Musik studieren und reisen"]
+
+
+def test_the_sentence_after_a_framed_one_continues_the_report_in_its_paragraph_only() -> None:
+    text = (
+        "Podle něj je trh v ohrožení. Lidé se bojí budoucnosti víc než dřív. Třetí věta už nic nepokračuje.\n\n"
+        "Firma se chystá otevřít novou pobočku v Brně."
+    )
+    found = clauses(text, "cs")
+    assert "je trh v ohrožení" in found
+    assert "Lidé se bojí budoucnosti víc než dřív" in found
+    assert "Třetí věta už nic nepokračuje" not in found  # one sentence only
+    assert "Firma se chystá otevřít novou pobočku v Brně" not in found  # a new paragraph
+
+
+def test_a_sentence_after_an_unframed_one_is_no_candidate(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "Il mercato è cresciuto molto. Gli analisti guardano al prossimo anno con fiducia."
+    assert clauses(text, "it") == []
+    framed = "Secondo lui, il mercato è cresciuto molto. Gli analisti guardano al prossimo anno con fiducia."
+    assert "Gli analisti guardano al prossimo anno con fiducia" in clauses(framed, "it")
+    monkeypatch.setattr(paraphrase, "CONTINUATIONS", False)
+    assert "Gli analisti guardano al prossimo anno con fiducia" not in clauses(framed, "it")
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "clause"),
+    [
+        (
+            "de",
+            "Die Forscherin beschreibt in ihrem Brief, dass sie oft an ihre Heimat denke.",
+            "sie oft an ihre Heimat denke",
+        ),
+        ("es", "La entrenadora dimite y alerta de que el club está en crisis.", "el club está en crisis"),
+        ("pt", "O país, na visão dele, vive um momento difícil.", "O país, na visão dele, vive um momento difícil"),
+    ],
+)
+def test_added_frame_forms(language: str, text: str, clause: str) -> None:
+    assert clause in clauses(text, language)
