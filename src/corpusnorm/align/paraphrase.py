@@ -8,7 +8,8 @@ with a third-person possessive ("His last match …", "Su último partido …") 
 content, a third-person subject pronoun ("Он продал дом …"). In the head-final languages the content stands
 *before* the reporting verb (Japanese "…と明らかにした", Korean "…다고 밝혔다", Turkish "…dığını söyledi", Hindi
 "…, यह उन्होंने बताया": :data:`REPORTED_BEFORE`), and in every language a sentence may close with an inverted frame
-("The world is in peril, he wrote.", "…, warnt er.", "…, écrit-il."). :func:`frame_candidates` takes those
+("The world is in peril, he wrote.", "…, warnt er.", "…, écrit-il."), and a sentence with no frame right after one
+with a frame, in its paragraph, continues the report (:data:`CONTINUATIONS`). :func:`frame_candidates` takes those
 clauses (never a quoted passage: quoted text is compared by the other matchers), in English too, which the
 cross-lingual matcher never compares. Each is embedded with the same e5 model and compared with the quotes
 and the quote set's clause targets by the ratio margin; same-language pairs (an English clause against the
