@@ -561,12 +561,15 @@ def _anchor_span(text: str, anchor: str) -> tuple[int, int]:
     return start, start + len(anchor)
 
 
+def half_of(articles: list[dict[str, Any]], half: str | None) -> list[dict[str, Any]]:
+    """The articles at odd (1st, 3rd, ...: the choosing half) or even positions; all of them for ``None``."""
+    return articles if half is None else articles[0 if half == "odd" else 1 :: 2]
+
+
 def report_dev_xling(passages: str = "quoted", folder: Path = DEV_XLING, half: str | None = None) -> None:
-    """Engineer-written development articles: every gold rendering found? any other alignment is false.
-    ``half``: "odd" (1st, 3rd, ... article) or "even" for a set split into a choosing and a confirming half."""
+    """Engineer-written development articles: every gold rendering found? any other alignment is false."""
     data = json.loads((folder / "articles.json").read_text(encoding="utf-8"))
-    if half is not None:
-        data["articles"] = data["articles"][half == "even" :: 2]
+    data["articles"] = half_of(data["articles"], half)
     print(
         f"\n## {folder.name} articles ({len(data['articles'])}, passages={passages!r}; found / gold, false alignments)"
     )
@@ -1158,7 +1161,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--paraphrase", action="store_true", help="only the paraphrase matcher's parts")
     parser.add_argument("--dev-set", help="only this dev set (a folder name under benchmarks/data), in --passages mode")
     parser.add_argument("--passages", default="reported", help="passages mode for --dev-set")
-    parser.add_argument("--half", choices=("odd", "even"), help="--dev-set: only its odd- or even-numbered articles")
+    parser.add_argument("--half", choices=("odd", "even"), help="--dev-set: only the articles at odd or even positions")
     parser.add_argument("--scale-articles", type=int, default=SCALE_ARTICLES)
     parser.add_argument("--no-scale", action="store_true", help="skip the large quote set part (~3 min of CPU)")
     return parser

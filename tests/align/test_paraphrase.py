@@ -50,7 +50,7 @@ def _spans(text: str) -> list[str]:
 def test_frames_give_the_reported_clause_or_the_intent_clause() -> None:
     text = (
         "She told reporters on Monday that the bridge will reopen in May. He plans to sell the house. "
-        "According to him, prices will fall. His last match is on Sunday. The river is high."
+        "According to him, prices will fall. His last match is on Sunday.\n\nThe river is high."
     )
     assert _spans(text) == [
         "the bridge will reopen in May",
@@ -61,7 +61,7 @@ def test_frames_give_the_reported_clause_or_the_intent_clause() -> None:
 
 
 def test_quoted_passages_and_sentences_without_a_frame_are_not_candidates() -> None:
-    text = "He said: “I plan to sell the house.” The river is high. Rain fell all day in the valley."
+    text = "He said: “I plan to sell the house.”\n\nThe river is high. Rain fell all day in the valley."
     assert _spans(text) == []
 
 
@@ -118,7 +118,7 @@ def test_the_stage_accepts_the_reported_mode() -> None:
 
 
 def test_nested_frames_give_one_clause_and_an_adverbial_is_no_content() -> None:
-    text = "She says she plans to sell the house. The minister said in the interview last week."
+    text = "She says she plans to sell the house.\n\nThe minister said in the interview last week."
     assert _spans(text) == ["she plans to sell the house"]  # not also "plans to sell the house"; not "in the ..."
 
 
@@ -130,7 +130,7 @@ def test_a_language_without_frame_lists_gives_no_candidates() -> None:
 
 
 def test_verb_final_and_unspaced_languages_have_frames() -> None:
-    hindi = "उनका आखिरी दिन शुक्रवार होगा। मौसम अच्छा है।"
+    hindi = "उनका आखिरी दिन शुक्रवार होगा।\n\nमौसम अच्छा है।"
     assert _spans(hindi) == ["उनका आखिरी दिन शुक्रवार होगा"]  # a possessive report: the whole sentence
     chinese = "他计划明年回到北京。天气很好。"
     assert [chinese[a:b] for a, b in frame_candidates(chinese, "zh")] == ["计划明年回到北京"]  # verb to sentence end
@@ -156,7 +156,7 @@ def test_clauses_ride_in_the_first_cross_lingual_model_call(monkeypatch: pytest.
 
 
 def test_a_sentence_opening_with_a_subject_pronoun_is_a_candidate() -> None:
-    text = "Il rentre au Royaume-Uni pour se faire discret un moment. Le fleuve est haut."
+    text = "Il rentre au Royaume-Uni pour se faire discret un moment.\n\nLe fleuve est haut."
     assert [text[a:b] for a, b in frame_candidates(text, "fr")] == [
         "Il rentre au Royaume-Uni pour se faire discret un moment"
     ]
@@ -326,7 +326,7 @@ def test_the_authors_summary_just_under_the_floors_is_found_and_anothers_is_not(
         ("hi", "सुरक्षा शोधकर्ता ब्रिटेन लौटना चाहते हैं, यह उन्होंने पत्र में बताया।", "सुरक्षा शोधकर्ता ब्रिटेन लौटना चाहते हैं"),
         ("hi", "शोधकर्ता ने पत्र में कहा कि दुनिया खतरे में है।", "दुनिया खतरे में है"),
         ("ar", "وقال في رسالة إلى زملائه إن العالم في خطر.", "العالم في خطر"),
-        ("de", "Die Welt sei in großer Gefahr, warnt er. Das Wetter ist gut.", "Die Welt sei in großer Gefahr"),
+        ("de", "Die Welt sei in großer Gefahr, warnt er.\n\nDas Wetter ist gut.", "Die Welt sei in großer Gefahr"),
         (
             "fr",
             "Le moment est venu de passer à autre chose, écrit-il à ses collègues.",

@@ -12,7 +12,9 @@ from corpusnorm.quotes import canonical_quotes
 # engineer-written; every person in them is invented. Each article renders another quote of the set first (L01):
 # fragments are compared only in an article that carries the set
 HEAD = "Investigador de segurança deixa a Anthropic\n\n«Decidi deixar a Anthropic», escreveu aos colegas. "
-RESEARCHER = HEAD + "Na carta, o investigador fala de «discurso corajoso» e de poesia. A empresa não comentou."
+# (merge of frag with speak/frames2) "… fala de «discurso corajoso» e de poesia" is now a reported summary of L24 as a
+# whole, which covers the fragment; the fragment alone is what the phrase targets are for
+RESEARCHER = HEAD + "Na carta, o investigador fala de «discurso corajoso». A empresa não comentou."
 ANALYST = (
     HEAD + "O analista Rui Tavares Moniz chamou-lhe «palavras corajosas» e lembrou que a empresa continua a contratar."
 )

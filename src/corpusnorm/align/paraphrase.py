@@ -8,7 +8,8 @@ with a third-person possessive ("His last match …", "Su último partido …") 
 content, a third-person subject pronoun ("Он продал дом …"). In the head-final languages the content stands
 *before* the reporting verb (Japanese "…と明らかにした", Korean "…다고 밝혔다", Turkish "…dığını söyledi", Hindi
 "…, यह उन्होंने बताया": :data:`REPORTED_BEFORE`), and in every language a sentence may close with an inverted frame
-("The world is in peril, he wrote.", "…, warnt er.", "…, écrit-il."). :func:`frame_candidates` takes those
+("The world is in peril, he wrote.", "…, warnt er.", "…, écrit-il."), and a sentence with no frame right after one
+with a frame, in its paragraph, continues the report (:data:`CONTINUATIONS`). :func:`frame_candidates` takes those
 clauses (never a quoted passage: quoted text is compared by the other matchers), in English too, which the
 cross-lingual matcher never compares. Each is embedded with the same e5 model and compared with the quotes
 and the quote set's clause targets by the ratio margin; same-language pairs (an English clause against the
@@ -85,7 +86,8 @@ REPORTING_VERBS: dict[str, str] = {
     r"|anuncia|anunció|ha anunciado|declara|declaró|precisa|precisó|revela|reveló|confirma|confirmó"
     r"|señaló|admitió|reconoció|sostuvo|relata|relató|insiste|insistió|subraya|subrayó|destaca|destacó|apunta"
     r"|apuntó|comenta|comentó|confiesa|confesó|advierte|advirtió|recuerda|recordó|se lee"
-    r"|explicando|señalando|asegurando|afirmando|añadiendo",
+    r"|explicando|señalando|asegurando|afirmando|añadiendo"
+    r"|alerta|alertó|avisa|avisó",  # (frames2) "alerta de que …"
     "fr": r"écrit|a écrit|dit|a dit|affirme|a affirmé|explique|a expliqué|ajoute|a ajouté|raconte|a raconté"
     r"|conclut|a conclu|estime|pense|croit|assure|reconnaît|souligne"
     r"|annonce|a annoncé|déclare|a déclaré|confie|a confié|précise|a précisé|indique|a indiqué"
@@ -95,7 +97,7 @@ REPORTING_VERBS: dict[str, str] = {
     "de": r"schreibt|schrieb|sagt|sagte|erklärt|erklärte|betont|betonte|meint|meinte|glaubt|glaubte|findet"
     r"|fand|berichtet|berichtete|räumt ein|warnt|warnte|verkündet|verkündete|bestätigt|bestätigte"
     r"|räumte ein|gibt zu|gab zu|unterstreicht|unterstrich|schildert|schilderte|fügt hinzu|fügte hinzu|heißt es"
-    r"|stellt fest|stellte fest|gesteht|gestand|schließt",
+    r"|stellt fest|stellte fest|gesteht|gestand|schließt|beschreibt|beschrieb",  # (frames2) beschreibt, dass …
     "pt": r"escreve|escreveu|diz|disse|afirma|afirmou|explica|explicou|acrescenta|acrescentou|conta|contou"
     r"|conclui|concluiu|acredita|pensa|reconhece|anuncia|anunciou|declara|declarou|revela|revelou|confirma|confirmou"
     r"|ressalta|ressaltou|destaca|destacou|admite|admitiu|reconheceu|lembra|lembrou|observa|observou|garante"
@@ -126,6 +128,10 @@ REPORTING_VERBS: dict[str, str] = {
     "cs": r"napsal|napsala|píše|uvedl|uvedla|uvádí|řekl|řekla|říká|dodal|dodala|dodává|vysvětlil|vysvětlila"
     r"|vysvětluje|zdůraznil|zdůraznila|zdůrazňuje|podotkl|podotkla|přiznal|přiznala|přiznává|prohlásil"
     r"|prohlásila|oznámil|oznámila|tvrdí|míní|konstatoval|konstatovala",
+    # (frames2) Slovak, which had no lists: the Czech forms in Slovak spelling
+    "sk": r"napísal|napísala|píše|uviedol|uviedla|uvádza|povedal|povedala|hovorí|dodal|dodala|dodáva|vysvetlil"
+    r"|vysvetlila|vysvetľuje|zdôraznil|zdôraznila|zdôrazňuje|poznamenal|poznamenala|priznal|priznala|priznáva"
+    r"|vyhlásil|vyhlásila|oznámil|oznámila|tvrdí|myslí si|konštatoval|konštatovala",
     "hr": r"(?:je[^\S\n]+)?(?:rekao|rekla|napisao|napisala|naveo|navela|dodao|dodala|istaknuo|istaknula|objasnio"
     r"|objasnila|ustvrdio|ustvrdila|poručio|poručila|izjavio|izjavila|priznao|priznala|naglasio|naglasila)"
     r"(?:[^\S\n]+je)?|kaže|piše|tvrdi|ističe|navodi|dodaje|objašnjava|smatra|poručuje|naglašava",
@@ -173,6 +179,7 @@ INTENT_VERBS: dict[str, str] = {
     "pl": r"chce|chciał|chciała|zamierza|planuje|pragnie|ma nadzieję|postanowił|postanowiła|zdecydował"
     r"|zdecydowała|chciałby|chciałaby",
     "cs": r"chce|chtěl by|chtěla by|plánuje|hodlá|doufá|zamýšlí|rozhodl se|rozhodla se",
+    "sk": r"chce|chcel by|chcela by|plánuje|hodlá|dúfa|zamýšľa|rozhodol sa|rozhodla sa",
     "hr": r"želi|planira|namjerava|nada se|odlučio je|odlučila je|htio bi|htjela bi|kani",
     "uk": r"хоче|планує|сподівається|має намір|вирішив|вирішила|збирається|мріє",
     "ro": r"vrea|dorește|își dorește|speră|intenționează|plănuiește|a decis|ar vrea|ar dori",
@@ -259,7 +266,8 @@ ATTRIBUTIONS: dict[str, str] = {
     "fr": r"selon lui|selon le chercheur|à ses yeux|pour lui|d'après lui|à son avis|à l'en croire",
     "de": r"nach eigenen worten|nach seinen worten|seiner ansicht nach|für ihn|ihm zufolge|nach eigener aussage"
     r"|nach eigenen angaben|aus seiner sicht|seiner meinung nach",
-    "pt": r"segundo ele|segundo o pesquisador|para ele|na opinião dele|de acordo com ele|na avaliação dele",
+    "pt": r"segundo ele|segundo o pesquisador|para ele|na opinião dele|de acordo com ele|na avaliação dele"
+    r"|na visão dele|a seu ver",  # (frames2)
     "ru": r"по его словам|по его мнению|для него",
     "zh": r"据介绍|据他介绍|据了解|在他看来|据(?:他|她)(?:本人)?(?:透露|称|说|表示|介绍)|(?:他|她)(?:坦言|认为)",
     "hi": r"उनके मुताबिक|उनके अनुसार|उनकी राय में|उनका कहना है कि",
@@ -273,6 +281,7 @@ ATTRIBUTIONS: dict[str, str] = {
     "nl": r"volgens (?:hem|haar|(?-i:\p{Lu})\p{L}+)|voor hem|voor haar",
     "pl": r"według (?:niego|niej|(?-i:\p{Lu})\p{L}+)|jego zdaniem|jej zdaniem|dla niego|dla niej",
     "cs": r"podle (?:něj|něho|ní|jeho slov|(?-i:\p{Lu})\p{L}+)|pro něj|pro ni",
+    "sk": r"podľa (?:neho|nej|jeho slov|(?-i:\p{Lu})\p{L}+)|pre neho|pre ňu",
     "hr": r"prema njemu|prema njoj|prema njegovim riječima|po njemu|po njoj|za njega",
     "uk": r"за його словами|за її словами|на його думку|на її думку|для нього|для неї",
     "ro": r"potrivit lui|potrivit ei|potrivit acestuia|în opinia sa|în opinia lui|pentru el|pentru ea",
@@ -292,6 +301,7 @@ ATTRIBUTION_LEADS: dict[str, str] = {
     "fr": r"selon|d['’]après",
     "de": r"laut",
     "pt": r"segundo|de acordo com|conforme",
+    "ru": r"по словам|по мнению",  # (frames2) "Человечество, по мнению Шармы, приближается …"
     # (langs)
     "sv": r"enligt",
     "da": r"ifølge",
@@ -299,6 +309,7 @@ ATTRIBUTION_LEADS: dict[str, str] = {
     "nl": r"volgens",
     "pl": r"według",
     "cs": r"podle",
+    "sk": r"podľa",
     "hr": r"prema",
     "uk": r"за словами|на думку",
     "ro": r"potrivit|conform",
@@ -315,6 +326,7 @@ INDEFINITE_SOURCES: dict[str, str] = {
     "fr": r"un|une|des|certains|certaines|plusieurs|d['’]autres|autres|sources",
     "de": r"ein|eine|einem|einer|eines|einigen|mehreren|anderen|quellen",
     "pt": r"um|uma|uns|umas|alguns|algumas|vários|várias|diversos|diversas|outros|outras|outro|outra|fontes",
+    "ru": r"одного|одной|некоторых|ряда|нескольких|многих|других|источников",  # (frames2)
     # (langs) "enligt en analytiker", "volgens een expert", "według jednego z analityków", "theo một chuyên gia"
     "sv": r"en|ett|några|flera|andra|källor",
     "da": r"en|et|nogle|flere|andre|kilder",
@@ -322,6 +334,7 @@ INDEFINITE_SOURCES: dict[str, str] = {
     "nl": r"een|enkele|sommige|meerdere|andere|bronnen",
     "pl": r"jednego|jednej|niektórych|kilku|wielu|innych|źródeł",
     "cs": r"jednoho|jedné|některých|několika|mnoha|jiných|zdrojů",
+    "sk": r"jedného|jednej|niektorých|niekoľkých|mnohých|iných|zdrojov",
     "hr": r"jednom|jednoj|nekim|nekoliko|mnogim|drugim|izvorima",
     "uk": r"одного|однієї|деяких|кількох|багатьох|інших|джерел",
     "ro": r"unui|unei|unor|unora|mai multor|altor|surselor|surse",
@@ -339,6 +352,12 @@ REPORTIVE: dict[str, str] = {
     "fr": r"serait|seraient|aurait|auraient|voudrait|envisagerait|souhaiterait|compterait",
     "pt": r"teria|teriam|estaria|estariam|seria|seriam|quereria|pretenderia",
     "de": r"sei|seien|habe|wolle|werde|könne|müsse|gebe|solle|wisse|bleibe|bedeute|sehe|fühle|finde",
+    # (frames2) the Slavic reportive particles: "Tlak … prý cítil v sobě", "vraj", "podobno", "якобы", "нібито"
+    "cs": r"prý|údajně",
+    "sk": r"vraj|údajne",
+    "pl": r"podobno|rzekomo",
+    "ru": r"якобы|мол|дескать",
+    "uk": r"нібито|мовляв",
 }
 # Coordinating conjunctions after a comma: where a frame clause that carries two statements ("Il mondo sarebbe in
 # pericolo, e non soltanto a causa dell'IA", "Le monde serait en péril, et pas seulement …") is cut in halves when
@@ -357,6 +376,7 @@ COORDINATIONS: dict[str, str] = {
     "nl": r"en|maar",
     "pl": r"i|a|ale",
     "cs": r"a|ale",
+    "sk": r"a|ale",
     "hr": r"i|a|ali",
     "uk": r"і|й|та|але",
     "ro": r"și|dar|iar",
@@ -399,6 +419,7 @@ POSSESSIVES: dict[str, str] = {
     "nl": r"zijn|haar",
     "pl": r"jego|jej",
     "cs": r"jeho|její",
+    "sk": r"jeho|jej",
     "hr": r"njegov|njegova|njegovo|njegovi|njezin|njezina",
     "uk": r"його|її",
 }
@@ -422,6 +443,7 @@ SUBJECTS: dict[str, str] = {
     "nl": r"hij|zij|ze",
     "pl": r"on|ona",
     "cs": r"on|ona",
+    "sk": r"on|ona",
     "hr": r"on|ona",
     "uk": r"він|вона",
     "ro": r"el|ea",
@@ -453,6 +475,7 @@ THAT_WORDS: dict[str, str] = {
     "nl": r"dat",
     "pl": r"że|iż",
     "cs": r"že",
+    "sk": r"že",
     "hr": r"da|kako",
     "uk": r"що|нібито",
     "ro": r"că",
@@ -481,6 +504,7 @@ PREPOSITIONS: dict[str, str] = {
     "nl": r"in|op|aan|met|van|bij|uit|over|tijdens|na|voor|tegen",
     "pl": r"w|we|na|do|z|ze|od|o|po|przy|dla|podczas",
     "cs": r"v|ve|na|do|z|ze|od|o|po|při|pro|během|k|ke",
+    "sk": r"v|vo|na|do|z|zo|od|o|po|pri|pre|počas|k|ku",
     "hr": r"u|na|do|iz|od|o|po|pri|za|tijekom|s|sa|k|ka",
     "uk": r"в|у|на|до|з|із|від|про|по|при|для|під",
     "ro": r"în|într-o|într-un|pe|la|cu|de|din|despre|pentru|după",
@@ -561,7 +585,11 @@ def _compile(languages: Sequence[str]) -> _Frames:
 
 
 FRAME_LANGUAGES = tuple(dict.fromkeys([*REPORTING_VERBS, *INTENT_VERBS, *POSSESSIVES, *REPORTED_BEFORE]))
+# (frames2) Languages close enough to be told apart unsurely (a Slovak sentence detected as Czech): each sentence in
+# one of them is read with the lists of all of them
+MUTUAL_FRAMES = (("cs", "sk"),)
 FRAMES = {lang: _compile([lang]) for lang in FRAME_LANGUAGES}  # compiled once, at import
+FRAMES |= {lang: _compile(group) for group in MUTUAL_FRAMES for lang in group}
 # (langs) the languages added in December 2026 frame only sentences in them: their short words ("vil", "at", "ia",
 # "anh", "el") are words of other languages
 ADDED_LANGUAGES = frozenset(THAT_WORDS)
@@ -728,6 +756,8 @@ def _frame_spans(
     after += [m.end() for m in frames.attribution.finditer(text, a, b)]
     before = _before_spans(text, a, b, lang, frames) + trailing
     starts = [m.start() for m in frames.intent.finditer(text, a, b)]
+    if lang not in SENTENCE_FRAME_LANGUAGES:  # (frames2) a frame closing the sentence ("…, was er erreichen wollte")
+        after, starts = _with_content(text, after, b), _with_content(text, starts, b)  # gives no content of its own
     # a verb or attribution inserted after two words at least (one is a connective: "However, he said, it was …")
     inserts = [m for m in frames.inserted.finditer(text, a, b) if _has_words(text[a : m.start()], INSERTED_MIN_WORDS)]
     inserted = bool(inserts) or _mid_attribution(text, a, b, lang)
@@ -743,6 +773,13 @@ def _frame_spans(
     tails = [(m.end(), _clause_end(clause_ends, m.end(), b)) for m in inserts]
     tails = [(s, e) for s, e in tails if _has_words(text[s:e], INSERTED_TAIL_WORDS)]
     return before + [(s, _clause_end(clause_ends, s, b)) for s in sorted(after + starts)], tails
+
+
+def _with_content(text: str, starts: list[int], end: int) -> list[int]:
+    """(frames2) The ``starts`` of frame clauses running to ``end`` with :data:`PARAPHRASE_MIN_WORDS` words at least:
+    an intent verb or a reporting verb with fewer after it ("Er habe erreicht, was er dort erreichen wollte") frames
+    nothing, and leaves the sentence to the frames that mark it whole (a subject, a reportive mood)."""
+    return [s for s in starts if _has_words(text[s:end], PARAPHRASE_MIN_WORDS)]
 
 
 FRAME_NEGATION_WORDS = 2  # words before a reporting verb whose negation makes the frame a denial
@@ -768,6 +805,7 @@ MID_ATTRIBUTIONS: dict[str, str] = {
     "nl": r"volgens (?:hem|haar)",
     "pl": r"według (?:niego|niej)|jego zdaniem|jej zdaniem",
     "cs": r"podle (?:něj|něho|ní)",
+    "sk": r"podľa (?:neho|nej)",
     "hr": r"prema njemu|prema njoj|po njemu|po njoj",
     "uk": r"за його словами|за її словами|на його думку|на її думку",
     "ro": r"potrivit lui|potrivit ei|în opinia sa",
@@ -824,8 +862,14 @@ def frame_candidates(text: str, language: str | None = None) -> list[tuple[int, 
     spans: set[tuple[int, int]] = set()
     in_quotes = _fragment_free(text)  # quoted passages are compared by the other matchers
     tails: set[tuple[int, int]] = set()  # kept beside the longer clause ending with them
+    framed = False  # whether the sentence before had a frame (a paragraph break is a sentence of no words)
     for a, b in _sentences(text):
         found, after_inserts = _frame_spans(text, a, b, language)
+        if CONTINUATIONS and framed and not found and not after_inserts and _continues(text, a, b, language):
+            found = [(a, b)]  # the report goes on without a new frame: one sentence, in the same paragraph
+            framed = False
+        else:
+            framed = bool(found)
         for (s, e), kept in [*((f, spans) for f in found), *((t, tails) for t in after_inserts)]:
             # a clause of more words than the maximum is dropped: its words are not all listed (linear time)
             words = list(itertools.islice(RE_WORD.finditer(text, s, e), PARAPHRASE_MAX_WORDS + 1))
@@ -837,6 +881,21 @@ def frame_candidates(text: str, language: str | None = None) -> list[tuple[int, 
             if PARAPHRASE_MIN_WORDS <= _clause_words(text[span[0] : span[1]]) <= PARAPHRASE_MAX_WORDS:
                 kept.add(span)
     return sorted(set(_outermost(spans)) | tails)
+
+
+# (frames2) A sentence with no frame right after one with a frame, in the same paragraph, carries the same report on
+# ("Theo anh, thế giới đang gặp nguy hiểm. Nhân loại dường như đang tiến gần tới một ngưỡng …"): a candidate as a
+# whole; who says it is left to the speaker resolver (:mod:`.subjects`) and the floors, as for any frame clause
+CONTINUATIONS = True
+
+
+def _continues(text: str, a: int, b: int, language: str | None) -> bool:
+    """(frames2) May the sentence text[a:b] continue the report of the sentence before it: words on one line, in a
+    language with frame lists (:func:`_frames_of`)?"""
+    words = RE_WORD.search(text, a, b)
+    if words is None or "\n" in text[words.start() : b].rstrip():
+        return False
+    return _frames_of(_passage_language(text[a:b]) or language) is not None
 
 
 def _outermost(spans: set[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -33,6 +33,7 @@ NEGATION_WORDS: dict[str, frozenset[str]] = {
     "da": frozenset("ikke aldrig ingen intet ingenting".split()),
     "no": frozenset("ikke aldri ingen ingenting intet".split()),
     "cs": frozenset("ne není nejsou nikdy nic nikdo žádný ani".split()),
+    "sk": frozenset("nie nikdy nič nikto žiadny ani".split()),  # (frames2)
     "ca": frozenset("no mai cap res ningú ni".split()),
     # (langs)
     "fi": frozenset("ei eikä en et emme ette eivät ilman koskaan mitään kukaan".split()),
