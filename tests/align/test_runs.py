@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from corpusnorm.align import align
 from corpusnorm.align.runs import QuoteSide, Sentence, _reporting_sentences, extend_runs, split_sentences
