@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import bisect
 import enum
+import functools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -355,6 +356,18 @@ def name_runs(text: str, set_words: frozenset[str], language: str | None) -> lis
     return runs + ([run] if len(run) >= 2 else [])
 
 
+@functools.lru_cache(maxsize=8)
+def _name_evidence(
+    text: str, set_words: frozenset[str], language: str | None, by_role: bool
+) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, int], ...], frozenset[str]]:
+    """What :func:`_names` reads of an article that does not depend on the evidence spans, kept for the last few
+    articles (the paraphrase matcher, the fragment matcher and the drop of others' summaries each ask about the same
+    article): its name runs, name words with their counts, and the names introduced as other people's."""
+    runs = tuple(tuple(run) for run in name_runs(text, set_words, language))
+    counts = tuple(name_words(text, set_words, language).items())
+    return runs, counts, frozenset(_introduced_as_others(text, language) if by_role else ())
+
+
 def _names(
     text: str, language: str | None, set_words: frozenset[str], evidence: Sequence[tuple[int, int]]
 ) -> tuple[frozenset[str], frozenset[str]]:
@@ -362,12 +375,12 @@ def _names(
     them; the article's most named name when it is named more often), else the first person the article names in
     full; with the names standing beside his ("Jonas" beside "Brandt"). German writes its nouns capitalised: its
     names are those of the runs only."""
-    runs = name_runs(text, set_words, language)
+    run_tuple, count_items, known = _name_evidence(text, set_words, language, OTHERS_BY_ROLE)
+    runs = list(run_tuple)
     in_runs = {w for run in runs for w in run}
-    counts = name_words(text, set_words, language)
+    counts = Counter(dict(count_items))
     if language == "de":
         counts = Counter({w: n for w, n in counts.items() if w in in_runs})
-    known = _introduced_as_others(text, language) if OTHERS_BY_ROLE else set()
     runs_all, counts_all = in_runs | set(counts), set(counts)
     runs = [run for run in runs if not known.intersection(run)]
     counts = Counter({w: n for w, n in counts.items() if w not in known})
